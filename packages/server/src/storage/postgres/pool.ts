@@ -1,0 +1,148 @@
+/**
+ * PostgreSQL connection management for the scale-out back end: one `pg` pool per server
+ * process, every connection pinned to one schema through `search_path` (so a deployment,
+ * or a test file, can own a schema of its own), and a transaction helper that retries the
+ * errors PostgreSQL documents as "retry the transaction" (serialization failure, deadlock).
+ */
+import pg from 'pg';
+
+/** Default pool size: enough for a busy node without exhausting `max_connections` (100) with a handful of nodes. */
+export const DEFAULT_PG_POOL_SIZE = 10;
+/** A node that cannot reach PostgreSQL within this many milliseconds reports it instead of hanging. */
+export const PG_CONNECT_TIMEOUT_MS = 5_000;
+/** Transactions that lose a serialization or deadlock race are retried at most this often, then the error surfaces. */
+export const PG_MAX_TRANSACTION_ATTEMPTS = 5;
+/** Schema names are interpolated into `search_path` and DDL, so only plain identifiers are accepted (63 = NAMEDATALEN - 1). */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Error codes of this module. */
+export type PgStorageErrorCode = 'pg_unreachable' | 'pg_bad_config' | 'pg_schema_too_new';
+
+/** A typed failure of the PostgreSQL back end's setup. Never carries row content. */
+export class PgStorageError extends Error {
+  readonly code: PgStorageErrorCode;
+  constructor(code: PgStorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PgStorageError';
+    this.code = code;
+  }
+}
+
+/** How to reach PostgreSQL. */
+export interface PgConfig {
+  /** libpq-style URL, e.g. `postgres://postgres@127.0.0.1:5432/sealed`. */
+  readonly url: string;
+  /** Schema holding Sealed's tables (default `public`); created on migration if missing. */
+  readonly schema?: string;
+  /** Maximum connections of this process's pool (default {@link DEFAULT_PG_POOL_SIZE}). */
+  readonly poolSize?: number;
+}
+
+/** The pool plus the schema its connections use. */
+export interface PgHandle {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  /** Ends every connection; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Checks a schema name before it is interpolated into SQL.
+ * @throws {PgStorageError} `pg_bad_config` when it is not a plain lower-case identifier.
+ */
+export function assertSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new PgStorageError('pg_bad_config', 'PostgreSQL schema name must match [a-z_][a-z0-9_]{0,62}');
+  }
+  return schema;
+}
+
+/** Host and port of a URL for messages (never the password or user). */
+export function describePgUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/**
+ * Opens a pool and proves it works with one round trip.
+ * @throws {PgStorageError} `pg_bad_config` for a bad schema name or pool size,
+ *   `pg_unreachable` when no connection can be made.
+ */
+export async function openPgPool(config: PgConfig): Promise<PgHandle> {
+  const schema = assertSchemaName(config.schema ?? 'public');
+  const max = config.poolSize ?? DEFAULT_PG_POOL_SIZE;
+  if (!Number.isInteger(max) || max < 1 || max > 1000) {
+    throw new PgStorageError('pg_bad_config', 'PostgreSQL pool size must be an integer in 1..1000');
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    // `public` stays on the path so extensions installed there remain visible.
+    options: `-c search_path=${schema},public`,
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a listener that
+  // would crash the process. The next checkout gets a fresh connection instead.
+  pool.on('error', () => {});
+  try {
+    await pool.query('SELECT 1');
+  } catch (cause) {
+    await pool.end().catch(() => {});
+    throw new PgStorageError('pg_unreachable', `PostgreSQL unreachable at ${describePgUrl(config.url)}`, { cause });
+  }
+  let closed = false;
+  return {
+    pool,
+    schema,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** SQLSTATEs after which PostgreSQL says the whole transaction may simply be retried. */
+const RETRYABLE_SQLSTATE = new Set(['40001', '40P01']);
+
+/** True when `error` is a `pg` error with the given SQLSTATE. */
+export function hasSqlState(error: unknown, sqlState: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === sqlState;
+}
+
+/**
+ * Runs `work` inside BEGIN/COMMIT on one connection; rolls back on any throw. Retries
+ * serialization failures and deadlocks up to {@link PG_MAX_TRANSACTION_ATTEMPTS} times, so
+ * `work` must have no effects outside the database.
+ * @throws whatever `work` throws (after rollback), or the last retryable database error.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  isolation: 'read committed' | 'repeatable read' | 'serializable' = 'read committed',
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is gone; do not return it to the pool
+      }
+      const retryable = [...RETRYABLE_SQLSTATE].some((s) => hasSqlState(error, s));
+      if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
