@@ -1,0 +1,64 @@
+/**
+ * Delivery queues and groups' epochs. `enqueue` is the one operation that must be atomic
+ * across concerns (idempotency, commit ordering, queue bounds, one entry per recipient), so
+ * it is one call and one transaction.
+ */
+import type { DeviceId, GroupId, MessageKind, Millis, QueueEntry } from './types.ts';
+
+export interface EnqueueInput {
+  readonly senderDeviceId: DeviceId;
+  /** Client-chosen id (16 bytes hex); (sender, id) makes a retry idempotent. */
+  readonly clientMessageId: string;
+  readonly groupId: GroupId;
+  /** For a commit: must equal the group's current epoch (an unknown group is at epoch 0). */
+  readonly epoch: number;
+  readonly kind: MessageKind;
+  /** Distinct device ids, already bounded by the service. */
+  readonly recipients: readonly DeviceId[];
+  readonly payload: Uint8Array;
+  readonly now: Millis;
+  /** Per-device bound on queued entries. */
+  readonly maxQueuedPerDevice: number;
+  /** How long the idempotency record lives (the window in which a retry is recognised). */
+  readonly idempotencyTtlMs: number;
+}
+
+/** The sequence number each recipient got. */
+export interface Enqueued {
+  readonly deviceId: DeviceId;
+  readonly seq: number;
+}
+
+export type EnqueueResult =
+  | {
+      readonly status: 'accepted';
+      readonly entries: readonly Enqueued[];
+      /** The group's epoch after this send (advanced by one for an accepted commit). */
+      readonly epoch: number;
+    }
+  /** Same (sender, clientMessageId) seen before: nothing was written again. */
+  | { readonly status: 'duplicate'; readonly epoch: number }
+  /** A commit whose epoch is not the group's current one; nothing written. */
+  | { readonly status: 'stale-epoch'; readonly currentEpoch: number }
+  /** A recipient's queue is at its bound; nothing written. */
+  | { readonly status: 'queue-full'; readonly deviceId: DeviceId }
+  /** A recipient device does not exist (or was removed); nothing written. */
+  | { readonly status: 'unknown-recipient'; readonly deviceId: DeviceId };
+
+export interface QueueStore {
+  /** One transaction: idempotency check, epoch check/advance, bounds, one entry per recipient. */
+  enqueue(input: EnqueueInput): Promise<EnqueueResult>;
+  /**
+   * Up to `limit` entries of the device with `seq > afterSeq`, in order. Callers stream a
+   * queue in windows this way; a back end never loads a whole queue.
+   */
+  fetch(deviceId: DeviceId, afterSeq: number, limit: number): Promise<QueueEntry[]>;
+  /** Deletes the device's entries with these seqs (others' entries are untouchable); returns how many. */
+  ack(deviceId: DeviceId, seqs: readonly number[]): Promise<number>;
+  /** Entries queued for the device. */
+  count(deviceId: DeviceId): Promise<number>;
+  /** Deletes entries received before `before` and idempotency records past their TTL; returns entries deleted. */
+  expire(before: Millis, now: Millis): Promise<number>;
+  /** The group's current epoch (0 when the server has never seen a commit for it). */
+  getEpoch(groupId: GroupId): Promise<number>;
+}
