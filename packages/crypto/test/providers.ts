@@ -1,0 +1,5 @@
+/** Both providers, for tests that must run every case against each of them in one run. */
+import type { CryptoProvider } from '../src/provider.ts';
+import { nobleProvider } from '../src/noble/provider.ts';
+
+export const PROVIDERS: readonly CryptoProvider[] = [nobleProvider];
