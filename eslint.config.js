@@ -8,8 +8,9 @@ const ioModules = [
   'node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'dns',
   'child_process', 'cluster', 'worker_threads', 'crypto', 'stream', 'process', 'readline',
   'better-sqlite3', 'pg', 'ws', 'nats', '@nats-io/*',
-  // Gitignore-style patterns: bare 'crypto' would also match the '@sealed/crypto/...' workspace.
-  '!@sealed/**',
+  // Gitignore-style patterns: bare 'crypto' would also match the '@sealed/crypto/...' workspace
+  // and relative imports of a folder named crypto (packages/mls/src/crypto/).
+  '!@sealed/**', '!./**', '!../**',
 ];
 
 const noIo = {
