@@ -71,8 +71,26 @@ export interface ClaimedKeyPackage {
   readonly remaining: number;
 }
 
-/** Message kinds; only `commit` takes part in epoch ordering. Numeric values are on the wire. */
+/** Message kinds; only `commit` takes part in epoch ordering. */
 export type MessageKind = 'application' | 'commit' | 'proposal' | 'welcome';
+
+/** Stable small integers for kinds, as databases store them (same values as the wire). */
+export const MESSAGE_KIND_CODE: Readonly<Record<MessageKind, number>> = { application: 1, commit: 2, proposal: 3, welcome: 4 };
+/** Inverse of MESSAGE_KIND_CODE; undefined for an unknown code. */
+export function messageKindFromCode(code: number): MessageKind | undefined {
+  switch (code) {
+    case 1:
+      return 'application';
+    case 2:
+      return 'commit';
+    case 3:
+      return 'proposal';
+    case 4:
+      return 'welcome';
+    default:
+      return undefined;
+  }
+}
 
 /** One queued entry as a device receives it. `seq` is per device, contiguous from 1. */
 export interface QueueEntry {

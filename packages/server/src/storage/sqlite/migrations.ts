@@ -1,0 +1,79 @@
+/**
+ * Versioned schema of the SQLite back end. `PRAGMA user_version` holds the number of
+ * migrations applied; each runs once, in order, inside a transaction. Never edit a shipped
+ * migration: append a new one. Every table and column here must be listed in the
+ * disclosure manifest.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: initial schema.
+  `
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    identity_key BLOB NOT NULL,
+    created_day INTEGER NOT NULL,
+    last_seen_day INTEGER NOT NULL,
+    device_list_version INTEGER NOT NULL,
+    device_list BLOB NOT NULL
+  );
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    signature_key BLOB NOT NULL UNIQUE,
+    created_day INTEGER NOT NULL,
+    next_seq INTEGER NOT NULL DEFAULT 1,
+    queued INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX devices_by_account ON devices (account_id);
+  CREATE TABLE sessions (
+    token_hash BLOB PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_device ON sessions (device_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+  CREATE TABLE challenges (
+    challenge BLOB PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX challenges_by_expiry ON challenges (expires_at);
+  CREATE TABLE key_packages (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX key_packages_by_device ON key_packages (device_id, id);
+  CREATE TABLE last_resort_key_packages (
+    device_id TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+  );
+  CREATE TABLE queue (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    payload BLOB NOT NULL
+  );
+  CREATE UNIQUE INDEX queue_by_device ON queue (device_id, seq);
+  CREATE INDEX queue_by_received ON queue (received_at);
+  CREATE TABLE groups (
+    group_id TEXT PRIMARY KEY,
+    epoch INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE idempotency (
+    sender_device_id TEXT NOT NULL,
+    client_message_id TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (sender_device_id, client_message_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_by_expiry ON attachments (expires_at);
+  `,
+];

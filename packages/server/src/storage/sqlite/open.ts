@@ -1,0 +1,41 @@
+/** Opens the embedded SQLite storage: one file `sealed.sqlite` in the data directory. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Storage } from '../storage.ts';
+import { SqliteAccountStore, SqliteChallengeStore, SqliteSessionStore } from './accounts.ts';
+import { SqliteAttachmentStore } from './attachments.ts';
+import { openDatabase, type SqliteSynchronous } from './db.ts';
+import { SqliteKeyPackageStore } from './key-packages.ts';
+import { SqliteQueueStore } from './queue.ts';
+
+export interface SqliteOptions {
+  /** Directory created if missing (mode 0700: it holds every queued message). */
+  readonly dataDir: string;
+  readonly synchronous?: SqliteSynchronous;
+}
+
+export const SQLITE_FILE_NAME = 'sealed.sqlite';
+
+/** @throws when the directory cannot be created or the schema is newer than this code. */
+export function openSqliteStorage(options: SqliteOptions): Promise<Storage> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(options.dataDir, SQLITE_FILE_NAME), options.synchronous ?? 'normal');
+  let closed = false;
+  const storage: Storage = {
+    backend: 'sqlite',
+    accounts: new SqliteAccountStore(db),
+    sessions: new SqliteSessionStore(db),
+    challenges: new SqliteChallengeStore(db),
+    keyPackages: new SqliteKeyPackageStore(db),
+    queue: new SqliteQueueStore(db),
+    attachments: new SqliteAttachmentStore(db),
+    close: () => {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+      return Promise.resolve();
+    },
+  };
+  return Promise.resolve(storage);
+}

@@ -1,0 +1,106 @@
+/** Conformance: delivery queues, idempotency, commit ordering, bounds, expiry. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { DeviceId, GroupId } from '../../src/storage/types.ts';
+import { bytesOf, createAccount, hexId, NOW, send, withStorage, type OpenStorage } from './fixtures.ts';
+
+export function queueConformance(open: OpenStorage): void {
+  it('enqueue: one entry per recipient, contiguous seqs, fetched in windows in order', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const { deviceId: c } = await createAccount(s);
+    for (let i = 0; i < 5; i++) {
+      const result = await s.queue.enqueue(send(a, [b, c], { payload: bytesOf(i), now: NOW + i }));
+      assert.deepEqual(result, { status: 'accepted', entries: [{ deviceId: b, seq: i + 1 }, { deviceId: c, seq: i + 1 }], epoch: 0 });
+    }
+    assert.equal(await s.queue.count(b), 5);
+    const first = await s.queue.fetch(b, 0, 2);
+    assert.deepEqual(first, [
+      { seq: 1, kind: 'application', receivedAt: NOW, payload: bytesOf(0) },
+      { seq: 2, kind: 'application', receivedAt: NOW + 1, payload: bytesOf(1) },
+    ]);
+    assert.deepEqual((await s.queue.fetch(b, 2, 10)).map((e) => e.seq), [3, 4, 5]);
+    assert.deepEqual(await s.queue.fetch(b, 5, 10), []);
+  }));
+
+  it('ack deletes only the acking device\'s entries', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    await s.queue.enqueue(send(a, [a, b]));
+    await s.queue.enqueue(send(a, [b]));
+    assert.equal(await s.queue.ack(a, [2]), 0, 'a has no seq 2');
+    assert.equal(await s.queue.ack(b, [1, 2, 99]), 2);
+    assert.equal(await s.queue.ack(b, [1]), 0, 'ack is idempotent');
+    assert.equal(await s.queue.count(b), 0);
+    assert.equal(await s.queue.count(a), 1);
+    const next = await s.queue.enqueue(send(a, [b]));
+    assert.equal(next.status === 'accepted' && next.entries[0]!.seq, 3, 'seqs never restart');
+  }));
+
+  it('a retry with the same client message id is idempotent', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const input = send(a, [b], { kind: 'commit' });
+    assert.equal((await s.queue.enqueue(input)).status, 'accepted');
+    assert.deepEqual(await s.queue.enqueue(input), { status: 'duplicate', epoch: 1 });
+    assert.equal(await s.queue.count(b), 1);
+    assert.equal(await s.queue.getEpoch(input.groupId), 1);
+    // Another sender may use the same client id.
+    assert.equal((await s.queue.enqueue({ ...input, senderDeviceId: b, recipients: [a], epoch: 1 })).status, 'accepted');
+  }));
+
+  it('commits: epoch must be current; the first wins and advances; losers get stale-epoch', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const groupId = hexId<GroupId>();
+    assert.equal(await s.queue.getEpoch(groupId), 0);
+    const racers = await Promise.all(Array.from({ length: 8 }, () => s.queue.enqueue(send(a, [b], { groupId, kind: 'commit', epoch: 0 }))));
+    assert.equal(racers.filter((r) => r.status === 'accepted').length, 1);
+    for (const r of racers.filter((r) => r.status !== 'accepted')) assert.deepEqual(r, { status: 'stale-epoch', currentEpoch: 1 });
+    assert.equal(await s.queue.count(b), 1, 'losers wrote nothing');
+    assert.deepEqual(await s.queue.enqueue(send(a, [b], { groupId, kind: 'commit', epoch: 5 })), { status: 'stale-epoch', currentEpoch: 1 });
+    const app = await s.queue.enqueue(send(a, [b], { groupId, kind: 'application', epoch: 0 }));
+    assert.equal(app.status === 'accepted' && app.epoch, 1, 'application messages are not epoch-checked');
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId, kind: 'commit', epoch: 1 }))).status, 'accepted');
+    assert.equal(await s.queue.getEpoch(groupId), 2);
+  }));
+
+  it('queue bound and unknown recipients reject the whole send and write nothing', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const { deviceId: c } = await createAccount(s);
+    await s.queue.enqueue(send(a, [b], { maxQueuedPerDevice: 2 }));
+    await s.queue.enqueue(send(a, [b], { maxQueuedPerDevice: 2 }));
+    const groupId = hexId<GroupId>();
+    const full = send(a, [c, b], { maxQueuedPerDevice: 2, kind: 'commit', groupId });
+    assert.deepEqual(await s.queue.enqueue(full), { status: 'queue-full', deviceId: b });
+    assert.equal(await s.queue.count(c), 0);
+    assert.equal(await s.queue.getEpoch(groupId), 0, 'epoch not advanced');
+    const ghost = hexId<DeviceId>();
+    assert.deepEqual(await s.queue.enqueue(send(a, [c, ghost], { kind: 'commit', groupId })), { status: 'unknown-recipient', deviceId: ghost });
+    assert.equal(await s.queue.count(c), 0);
+    assert.equal(await s.queue.getEpoch(groupId), 0);
+    // The rejected sends left no idempotency record: a retry after the queue drains goes through.
+    await s.queue.ack(b, [1]);
+    assert.equal((await s.queue.enqueue(full)).status, 'accepted');
+  }));
+
+  it('expiry deletes entries received before the cut-off and keeps counters right', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    for (let i = 0; i < 3; i++) await s.queue.enqueue(send(a, [b], { now: NOW + i * 10 }));
+    assert.equal(await s.queue.expire(NOW + 15, NOW + 15), 2);
+    assert.equal(await s.queue.count(b), 1);
+    assert.deepEqual((await s.queue.fetch(b, 0, 10)).map((e) => e.seq), [3]);
+  }));
+
+  it('idempotency records expire with their TTL', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const input = send(a, [b], { idempotencyTtlMs: 100 });
+    await s.queue.enqueue(input);
+    assert.equal((await s.queue.enqueue({ ...input, now: NOW + 99 })).status, 'duplicate');
+    await s.queue.expire(0, NOW + 100);
+    assert.equal((await s.queue.enqueue({ ...input, now: NOW + 100 })).status, 'accepted');
+  }));
+}
