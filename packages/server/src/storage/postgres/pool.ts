@@ -67,6 +67,26 @@ export function describePgUrl(url: string): string {
   }
 }
 
+/** OID of PostgreSQL's `bigint` (int8). */
+const INT8_OID = 20;
+
+/**
+ * `pg` returns bigint columns as strings (they may exceed 2^53). Every bigint Sealed stores
+ * (sequence numbers, epochs, milliseconds, sizes) stays far below that, so it is parsed to a
+ * number here, and a value beyond 2^53 - 1 (only possible in a corrupted database) throws
+ * rather than silently losing precision.
+ */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError('bigint column beyond 2^53 - 1');
+  return value;
+}
+
+function typeParser(oid: number, format?: string): unknown {
+  if (oid === INT8_OID && format !== 'binary') return parseInt8;
+  return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid);
+}
+
 /**
  * Opens a pool and proves it works with one round trip.
  * @throws {PgStorageError} `pg_bad_config` for a bad schema name or pool size,
@@ -81,6 +101,7 @@ export async function openPgPool(config: PgConfig): Promise<PgHandle> {
   const pool = new pg.Pool({
     connectionString: config.url,
     max,
+    types: { getTypeParser: typeParser as never },
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     // `public` stays on the path so extensions installed there remain visible.
     options: `-c search_path=${schema},public`,

@@ -1,0 +1,86 @@
+/**
+ * Versioned schema of the PostgreSQL back end, the same tables and columns as the SQLite
+ * one (sqlite/migrations.ts) so the disclosure manifest describes both, plus what only
+ * PostgreSQL needs: `devices.position` (creation order; SQLite has its rowid) and the
+ * attachment chunk table of scale-out mode (migration 2). Never edit a shipped migration:
+ * append a new one. Every table and column here must be listed in the disclosure manifest.
+ */
+import type { Migration } from './migrate.ts';
+
+export const PG_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+  CREATE TABLE accounts (
+    id text PRIMARY KEY,
+    username text NOT NULL UNIQUE,
+    identity_key bytea NOT NULL,
+    created_day bigint NOT NULL,
+    last_seen_day bigint NOT NULL,
+    device_list_version bigint NOT NULL,
+    device_list bytea NOT NULL
+  );
+  CREATE TABLE devices (
+    id text PRIMARY KEY,
+    account_id text NOT NULL,
+    signature_key bytea NOT NULL UNIQUE,
+    created_day bigint NOT NULL,
+    position bigint GENERATED ALWAYS AS IDENTITY,
+    next_seq bigint NOT NULL DEFAULT 1,
+    queued integer NOT NULL DEFAULT 0
+  );
+  CREATE INDEX devices_by_account ON devices (account_id, position);
+  CREATE TABLE sessions (
+    token_hash bytea PRIMARY KEY,
+    device_id text NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX sessions_by_device ON sessions (device_id);
+  CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+  CREATE TABLE challenges (
+    challenge bytea PRIMARY KEY,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX challenges_by_expiry ON challenges (expires_at);
+  CREATE TABLE key_packages (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    device_id text NOT NULL,
+    data bytea NOT NULL
+  );
+  CREATE INDEX key_packages_by_device ON key_packages (device_id, id);
+  CREATE TABLE last_resort_key_packages (
+    device_id text PRIMARY KEY,
+    data bytea NOT NULL
+  );
+  CREATE TABLE queue (
+    device_id text NOT NULL,
+    seq bigint NOT NULL,
+    kind smallint NOT NULL,
+    received_at bigint NOT NULL,
+    payload bytea NOT NULL,
+    PRIMARY KEY (device_id, seq)
+  );
+  CREATE INDEX queue_by_received ON queue (received_at);
+  CREATE TABLE groups (
+    group_id text PRIMARY KEY,
+    epoch bigint NOT NULL
+  );
+  CREATE TABLE idempotency (
+    sender_device_id text NOT NULL,
+    client_message_id text NOT NULL,
+    epoch bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    PRIMARY KEY (sender_device_id, client_message_id)
+  );
+  CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+  CREATE TABLE attachments (
+    id text PRIMARY KEY,
+    size bigint NOT NULL,
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX attachments_by_expiry ON attachments (expires_at);
+  `,
+  },
+];
