@@ -76,6 +76,20 @@ export class Reader {
     return out;
   }
 
+  /**
+   * Consumes every remaining byte as padding that must be all zeros (PrivateMessageContent,
+   * RFC 9420 §6.3.1) and returns how many there were. Reads without copying.
+   * @throws DecodeError('invalid-value') on a non-zero byte
+   */
+  zeroPadding(what = 'padding'): number {
+    let nonZero = 0;
+    for (let i = this.offset; i < this.end; i++) nonZero |= this.data[i]!;
+    if (nonZero !== 0) throw new DecodeError('invalid-value', `${what}: non-zero byte`);
+    const count = this.end - this.offset;
+    this.offset = this.end;
+    return count;
+  }
+
   /** `opaque data<V>` with at most `max` bytes (default MAX_VECTOR_BYTES). */
   opaque(what = 'opaque', max = MAX_VECTOR_BYTES): Uint8Array {
     const length = this.varint(what);

@@ -25,20 +25,26 @@ export class Writer {
     this.buffer = next;
   }
 
+  /** @throws RangeError when value is not an integer in 0 ..= 255 (it would not round-trip) */
   uint8(value: number): this {
+    if (value >>> 0 !== value || value > 0xff) throw new RangeError(`uint8 out of range: ${value}`);
     this.ensure(1);
     this.buffer[this.length++] = value & 0xff;
     return this;
   }
 
+  /** @throws RangeError when value is not an integer in 0 ..= 65535 */
   uint16(value: number): this {
+    if (value >>> 0 !== value || value > 0xffff) throw new RangeError(`uint16 out of range: ${value}`);
     this.ensure(2);
     this.buffer[this.length++] = (value >>> 8) & 0xff;
     this.buffer[this.length++] = value & 0xff;
     return this;
   }
 
+  /** @throws RangeError when value is not an integer in 0 ..= 2^32 - 1 */
   uint32(value: number): this {
+    if (value >>> 0 !== value) throw new RangeError(`uint32 out of range: ${value}`);
     this.ensure(4);
     this.buffer[this.length++] = (value >>> 24) & 0xff;
     this.buffer[this.length++] = (value >>> 16) & 0xff;
@@ -65,6 +71,16 @@ export class Writer {
     this.ensure(value.length);
     this.buffer.set(value, this.length);
     this.length += value.length;
+    return this;
+  }
+
+  /** `count` zero bytes with no length prefix (PrivateMessageContent padding, §6.3.1). */
+  zeros(count: number): this {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`bad zero count: ${count}`);
+    this.ensure(count);
+    // The buffer may hold stale bytes past `length` (vector() shifts left), so fill explicitly.
+    this.buffer.fill(0, this.length, this.length + count);
+    this.length += count;
     return this;
   }
 

@@ -1,0 +1,36 @@
+/**
+ * Commit (RFC 9420 §12.4).
+ *
+ *   struct { ProposalOrRef proposals<V>; optional<UpdatePath> path; } Commit;
+ */
+import { decode, type Reader } from '../codec/reader.ts';
+import { encode, type Writer } from '../codec/writer.ts';
+import { MAX_PROPOSALS_PER_COMMIT } from './limits.ts';
+import { decodeProposalOrRef, encodeProposalOrRef, type ProposalOrRef } from './proposals.ts';
+import { decodeUpdatePath, encodeUpdatePath, type UpdatePath } from './ratchet-tree.ts';
+
+export interface Commit {
+  readonly proposals: readonly ProposalOrRef[];
+  readonly path?: UpdatePath | undefined;
+}
+
+export function encodeCommit(writer: Writer, value: Commit): void {
+  writer.vector(value.proposals, encodeProposalOrRef);
+  writer.optional(value.path, encodeUpdatePath);
+}
+
+/** @throws DecodeError('truncated' | 'too-large' | 'invalid-value' | 'trailing-bytes') */
+export function decodeCommit(reader: Reader): Commit {
+  const proposals = reader.vector(decodeProposalOrRef, 'Commit.proposals', MAX_PROPOSALS_PER_COMMIT);
+  const path = reader.optional(decodeUpdatePath, 'Commit.path');
+  return path === undefined ? { proposals } : { proposals, path };
+}
+
+export function commitBytes(value: Commit): Uint8Array {
+  return encode(encodeCommit, value);
+}
+
+/** @throws DecodeError when `bytes` is not exactly one Commit */
+export function parseCommit(bytes: Uint8Array): Commit {
+  return decode(decodeCommit, bytes, 'Commit');
+}
