@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { hex, loadVectors, toHex } from '../../../../tools/testvectors.ts';
 import { cipherSuite } from '../../src/crypto/cipher-suite.ts';
 import { deriveSecret, deriveTreeSecret, expandWithLabel, refHash } from '../../src/crypto/kdf.ts';
+import { MlsCryptoError } from '../../src/crypto/errors.ts';
+import { decryptWithLabel, encryptWithLabel } from '../../src/crypto/hpke.ts';
 import { signWithLabel, verifyWithLabel } from '../../src/crypto/signature.ts';
 import { PROVIDERS } from './providers.ts';
 
@@ -46,6 +48,17 @@ for (const provider of PROVIDERS) {
       assert.ok(verifyWithLabel(suite, hex(s.pub), s.label, hex(s.content), fresh), `${what} verify fresh signature`);
       // The label is part of what is signed: another label must not verify.
       assert.ok(!verifyWithLabel(suite, hex(s.pub), s.label + 'x', hex(s.content), hex(s.signature)), `${what} other label`);
+
+      const c = v.encrypt_with_label;
+      const [priv, context, plaintext] = [hex(c.priv), hex(c.context), hex(c.plaintext)];
+      assert.equal(toHex(decryptWithLabel(suite, priv, c.label, context, hex(c.kem_output), hex(c.ciphertext))), c.plaintext, `${what} decrypt`);
+      const sealed = encryptWithLabel(suite, hex(c.pub), c.label, context, plaintext);
+      assert.equal(toHex(decryptWithLabel(suite, priv, c.label, context, sealed.kemOutput, sealed.ciphertext)), c.plaintext, `${what} round trip`);
+      const failed = (e: unknown) => e instanceof MlsCryptoError && e.code === 'decrypt-failed';
+      assert.throws(() => decryptWithLabel(suite, priv, c.label + 'x', context, hex(c.kem_output), hex(c.ciphertext)), failed, `${what} other label`);
+      const altered = hex(c.ciphertext);
+      altered[0]! ^= 1;
+      assert.throws(() => decryptWithLabel(suite, priv, c.label, context, hex(c.kem_output), altered), failed, `${what} altered ciphertext`);
     }
     assert.deepEqual([...suites].sort(), [1, 2, 3, 4, 5, 6, 7]);
     console.log(`crypto-basics (${provider.name}): ${vectors.length} cases`);
