@@ -36,6 +36,8 @@ export interface PgConfig {
   readonly schema?: string;
   /** Maximum connections of this process's pool (default {@link DEFAULT_PG_POOL_SIZE}). */
   readonly poolSize?: number;
+  /** Shown in `pg_stat_activity` (default `sealed-server`); lets an operator (or a test) tell nodes apart. */
+  readonly applicationName?: string;
 }
 
 /** The pool plus the schema its connections use. */
@@ -103,6 +105,7 @@ export async function openPgPool(config: PgConfig): Promise<PgHandle> {
     max,
     types: { getTypeParser: typeParser as never },
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    application_name: config.applicationName ?? 'sealed-server',
     // `public` stays on the path so extensions installed there remain visible.
     options: `-c search_path=${schema},public`,
   });
@@ -149,6 +152,12 @@ export async function inTransaction<T>(
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client whose server connection dies (a restart, pg_terminate_backend)
+    // emits 'error'; unheard, that would crash the node. The pending query rejects anyway.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
       const result = await work(client);
@@ -163,6 +172,7 @@ export async function inTransaction<T>(
       const retryable = [...RETRYABLE_SQLSTATE].some((s) => hasSqlState(error, s));
       if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -83,4 +83,24 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   CREATE INDEX attachments_by_expiry ON attachments (expires_at);
   `,
   },
+  {
+    version: 2,
+    name: 'attachment bytes (scale-out mode)',
+    // Encrypted attachment bytes, in chunks so neither a write nor a read ever holds a
+    // whole blob in memory. `attachment_blobs` is written last in the upload's transaction:
+    // a blob exists exactly when its header does.
+    sql: `
+  CREATE TABLE attachment_blobs (
+    id text PRIMARY KEY,
+    size bigint NOT NULL,
+    chunks integer NOT NULL
+  );
+  CREATE TABLE attachment_chunks (
+    attachment_id text NOT NULL,
+    chunk_no integer NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (attachment_id, chunk_no)
+  );
+  `,
+  },
 ];
