@@ -70,8 +70,9 @@ for (const provider of PROVIDERS) {
           assert.throws(() => setupReceiver(provider, suite, bytes(kem.Nenc + delta, 4), recipient.privateKey, info), invalidLength);
           assert.throws(() => setupReceiver(provider, suite, bytes(kem.Nenc, 4), bytes(kem.Nsk + delta, 1), info), invalidLength);
           assert.throws(() => kem.publicKeyFromPrivate(provider, bytes(kem.Nsk + delta, 1)), invalidLength);
-          if (kem.Nrandom !== undefined) {
-            assert.throws(() => kem.encapsulate(provider, recipient.publicKey, bytes(kem.Nrandom + delta)), invalidLength);
+          const { Nrandom } = kem;
+          if (Nrandom !== undefined) {
+            assert.throws(() => kem.encapsulate(provider, recipient.publicKey, bytes(Nrandom + delta)), invalidLength);
           }
         }
         assert.throws(() => setupSender(provider, suite, new Uint8Array(0), info), invalidLength);
