@@ -59,6 +59,20 @@ const EMPTY = new Uint8Array(0);
 const LEFT = new TextEncoder().encode('left');
 const RIGHT = new TextEncoder().encode('right');
 
+/** One ratchet of a snapshot. */
+export interface RatchetSnapshot {
+  readonly generation: number;
+  readonly secret: Uint8Array;
+  readonly retained: readonly RatchetKey[];
+}
+
+/** The secrets a SecretTree holds, as plain data (see `SecretTree.snapshot`). */
+export interface SecretTreeSnapshot {
+  readonly leafCount: number;
+  readonly nodeSecrets: readonly { readonly node: number; readonly secret: Uint8Array }[];
+  readonly leaves: readonly { readonly leaf: number; readonly handshake: RatchetSnapshot; readonly application: RatchetSnapshot }[];
+}
+
 export class SecretTree {
   /** Node secrets not yet consumed: the frontier of the lazy derivation. */
   private readonly nodeSecrets = new Map<number, Uint8Array>();
@@ -142,6 +156,48 @@ export class SecretTree {
     const generation = (ratchets ?? this.deriveLeaf(leaf).ratchets)[type].generation;
     if (generation >= MAX_GENERATION) throw new SecretTreeError('generation-exhausted', `leaf ${leaf} ${type}`);
     return this.prepareReceive(leaf, type, generation);
+  }
+
+  /**
+   * Every secret the tree still holds, as plain data, for saving group state (the caller
+   * encrypts it). Restoring with `SecretTree.fromSnapshot` gives a tree that derives the
+   * same keys and refuses the same consumed generations. The arrays are copies.
+   */
+  snapshot(): SecretTreeSnapshot {
+    const copyRatchet = (r: RatchetState): RatchetSnapshot => ({
+      generation: r.generation,
+      secret: r.secret.slice(),
+      retained: [...r.retained.values()].map((k) => ({ generation: k.generation, key: k.key.slice(), nonce: k.nonce.slice() })),
+    });
+    return {
+      leafCount: this.leafCount,
+      nodeSecrets: [...this.nodeSecrets].map(([node, secret]) => ({ node, secret: secret.slice() })),
+      leaves: [...this.leaves].map(([leaf, r]) => ({ leaf, handshake: copyRatchet(r.handshake), application: copyRatchet(r.application) })),
+    };
+  }
+
+  /**
+   * A tree from a snapshot taken by `snapshot()`.
+   * @throws SecretTreeError('invalid-leaf-count' | 'invalid-leaf') for a snapshot that does not fit the tree shape
+   */
+  static fromSnapshot(suite: CipherSuite, snapshot: SecretTreeSnapshot): SecretTree {
+    const tree = new SecretTree(suite, new Uint8Array(suite.Nh), snapshot.leafCount);
+    tree.nodeSecrets.clear();
+    const nodeCount = 2 * snapshot.leafCount - 1;
+    for (const { node, secret } of snapshot.nodeSecrets) {
+      if (!Number.isInteger(node) || node < 0 || node >= nodeCount) throw new SecretTreeError('invalid-leaf', `node ${node} of ${nodeCount}`);
+      tree.nodeSecrets.set(node, secret.slice());
+    }
+    const restore = (r: RatchetSnapshot): RatchetState => ({
+      generation: r.generation,
+      secret: r.secret.slice(),
+      retained: new Map(r.retained.map((k) => [k.generation, { generation: k.generation, key: k.key.slice(), nonce: k.nonce.slice() }])),
+    });
+    for (const entry of snapshot.leaves) {
+      tree.checkLeaf(entry.leaf);
+      tree.leaves.set(entry.leaf, { handshake: restore(entry.handshake), application: restore(entry.application) });
+    }
+    return tree;
   }
 
   /** The next generation `leaf`'s `type` ratchet would use (for tests and diagnostics). */

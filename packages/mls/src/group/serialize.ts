@@ -1,0 +1,210 @@
+/**
+ * Saving and loading a GroupState: a strict, versioned binary layout in the TLS
+ * presentation language of RFC 9420 §2.1, version byte first.
+ *
+ *   uint8 format_version = 1;
+ *   uint16 cipher_suite;
+ *   GroupContext group_context;
+ *   optional<Node> ratchet_tree<V>;
+ *   uint32 own_leaf; opaque leaf_encryption_key<V>; opaque signature_key<V>;
+ *   PathKey path_keys<V>;               struct { uint32 node; opaque key<V>; } PathKey;
+ *   opaque epoch_keys[8]<V>;            (EpochKeys in declaration order)
+ *   SecretTreeState secret_tree;
+ *   opaque interim_transcript_hash<V>; opaque confirmation_tag<V>;
+ *   PendingProposal pending<V>;         struct { opaque ref<V>; Proposal proposal; Sender sender; }
+ *   PastEpoch past_epochs<V>;           struct { GroupContext; optional<Node> tree<V>; SecretTreeState; opaque sender_data_secret<V>; }
+ *   ResumptionPsk resumption_psks<V>;   struct { uint64 epoch; opaque psk<V>; }
+ *   optional<ReInit> reinit;
+ *
+ * The output holds every secret of the group: the caller encrypts it before it touches a
+ * disk (the client's encrypted stores do).
+ */
+import type { CryptoProvider } from '@sealed/crypto/provider';
+import { DecodeError } from '../codec/errors.ts';
+import { decode, type Reader } from '../codec/reader.ts';
+import { encode, type Writer } from '../codec/writer.ts';
+import { cipherSuite, type CipherSuite } from '../crypto/cipher-suite.ts';
+import { MlsCryptoError } from '../crypto/errors.ts';
+import { SecretTreeError } from '../secret-tree/errors.ts';
+import { SecretTree, type RatchetSnapshot, type SecretTreeSnapshot } from '../secret-tree/secret-tree.ts';
+import { decodeSender, encodeSender } from '../structs/framing.ts';
+import { decodeGroupContext, encodeGroupContext } from '../structs/group-context.ts';
+import { MAX_HASH_BYTES, MAX_PUBLIC_KEY_BYTES, MAX_TREE_DEPTH, MAX_TREE_LEAVES } from '../structs/limits.ts';
+import { decodeProposal, decodeReInit, encodeProposal, encodeReInit } from '../structs/proposals.ts';
+import { decodeRatchetTree, encodeRatchetTree } from '../structs/ratchet-tree.ts';
+import { TreeError } from '../tree/errors.ts';
+import { RatchetTree } from '../tree/ratchet-tree.ts';
+import { GroupError } from './errors.ts';
+import { MAX_PAST_EPOCHS, MAX_PENDING_PROPOSALS, MAX_RESUMPTION_PSKS, MAX_SERIALIZED_STATE_BYTES } from './limits.ts';
+import type { EpochKeys, GroupState, PastEpoch } from './state.ts';
+
+/** The layout this release writes. Older layouts it still reads would be listed beside it. */
+export const GROUP_STATE_FORMAT_VERSION = 1;
+
+/** Private keys are at most this long (ML-KEM/X-Wing seeds are 32-64 bytes; P-521 66). */
+const MAX_PRIVATE_KEY_BYTES = MAX_PUBLIC_KEY_BYTES;
+/** Skipped keys per ratchet are bounded by the secret tree (MAX_RETAINED_KEYS); this only bounds decoding. */
+const MAX_RETAINED_PER_RATCHET = 4096;
+
+const EPOCH_KEY_NAMES = [
+  'senderDataSecret',
+  'exporterSecret',
+  'externalSecret',
+  'confirmationKey',
+  'membershipKey',
+  'resumptionPsk',
+  'epochAuthenticator',
+  'initSecret',
+] as const satisfies readonly (keyof EpochKeys)[];
+
+function encodeRatchet(w: Writer, r: RatchetSnapshot): void {
+  w.uint32(r.generation).opaque(r.secret);
+  w.vector(r.retained, (w2, k) => w2.uint32(k.generation).opaque(k.key).opaque(k.nonce));
+}
+
+function decodeRatchet(r: Reader): RatchetSnapshot {
+  const generation = r.uint32('ratchet.generation');
+  const secret = r.opaque('ratchet.secret', MAX_HASH_BYTES);
+  const retained = r.vector(
+    (r2) => ({ generation: r2.uint32('key.generation'), key: r2.opaque('key.key', MAX_HASH_BYTES), nonce: r2.opaque('key.nonce', MAX_HASH_BYTES) }),
+    'ratchet.retained',
+    MAX_RETAINED_PER_RATCHET,
+  );
+  return { generation, secret, retained };
+}
+
+function encodeSecretTree(w: Writer, s: SecretTreeSnapshot): void {
+  w.uint32(s.leafCount);
+  w.vector(s.nodeSecrets, (w2, n) => w2.uint32(n.node).opaque(n.secret));
+  w.vector(s.leaves, (w2, l) => {
+    w2.uint32(l.leaf);
+    encodeRatchet(w2, l.handshake);
+    encodeRatchet(w2, l.application);
+  });
+}
+
+function decodeSecretTree(r: Reader): SecretTreeSnapshot {
+  const leafCount = r.uint32('secret_tree.leaf_count');
+  const nodeSecrets = r.vector((r2) => ({ node: r2.uint32('node'), secret: r2.opaque('node.secret', MAX_HASH_BYTES) }), 'secret_tree.nodes', 2 * MAX_TREE_LEAVES);
+  const leaves = r.vector(
+    (r2) => ({ leaf: r2.uint32('leaf'), handshake: decodeRatchet(r2), application: decodeRatchet(r2) }),
+    'secret_tree.leaves',
+    MAX_TREE_LEAVES,
+  );
+  return { leafCount, nodeSecrets, leaves };
+}
+
+function encodeState(w: Writer, state: GroupState): void {
+  w.uint8(GROUP_STATE_FORMAT_VERSION).uint16(state.suite.id);
+  encodeGroupContext(w, state.groupContext);
+  encodeRatchetTree(w, state.tree.toNodes());
+  w.uint32(state.own.leafIndex).opaque(state.own.leafEncryptionKey).opaque(state.own.signatureKey);
+  w.vector([...state.own.pathKeys], (w2, [node, key]) => w2.uint32(node).opaque(key));
+  for (const name of EPOCH_KEY_NAMES) w.opaque(state.keys[name]);
+  encodeSecretTree(w, state.secretTree.snapshot());
+  w.opaque(state.interimTranscriptHash).opaque(state.confirmationTag);
+  w.vector(state.pendingProposals, (w2, p) => {
+    w2.opaque(p.ref);
+    encodeProposal(w2, p.proposal);
+    encodeSender(w2, p.sender);
+  });
+  w.vector(state.pastEpochs, (w2, past) => {
+    encodeGroupContext(w2, past.groupContext);
+    encodeRatchetTree(w2, past.tree.toNodes());
+    encodeSecretTree(w2, past.secretTree.snapshot());
+    w2.opaque(past.senderDataSecret);
+  });
+  w.vector(state.resumptionPsks, (w2, p) => w2.uint64(p.epoch).opaque(p.psk));
+  w.optional(state.reinit, encodeReInit);
+}
+
+/**
+ * The bytes of `state` (format version GROUP_STATE_FORMAT_VERSION). Secret: encrypt before storing.
+ */
+export function serializeGroupState(state: GroupState): Uint8Array {
+  return encode(encodeState, state);
+}
+
+function decodeState(r: Reader, provider: CryptoProvider): GroupState {
+  const suiteId = r.uint16('cipher_suite');
+  let suite: CipherSuite;
+  try {
+    suite = cipherSuite(suiteId, provider);
+  } catch (error) {
+    if (error instanceof MlsCryptoError) throw new DecodeError('invalid-value', `unknown cipher suite ${suiteId}`);
+    throw error;
+  }
+  const groupContext = decodeGroupContext(r);
+  const tree = RatchetTree.fromNodes(decodeRatchetTree(r));
+  const leafIndex = r.uint32('own_leaf');
+  const leafEncryptionKey = r.opaque('leaf_encryption_key', MAX_PRIVATE_KEY_BYTES);
+  const signatureKey = r.opaque('signature_key', MAX_PRIVATE_KEY_BYTES);
+  const pathKeyList = r.vector((r2) => [r2.uint32('path_key.node'), r2.opaque('path_key.key', MAX_PRIVATE_KEY_BYTES)] as const, 'path_keys', MAX_TREE_DEPTH + 1);
+  const keyValues = EPOCH_KEY_NAMES.map((name) => r.opaque(name, MAX_HASH_BYTES));
+  const keys = Object.fromEntries(EPOCH_KEY_NAMES.map((name, i) => [name, keyValues[i]!])) as unknown as EpochKeys;
+  const secretTree = SecretTree.fromSnapshot(suite, decodeSecretTree(r));
+  const interimTranscriptHash = r.opaque('interim_transcript_hash', MAX_HASH_BYTES);
+  const confirmationTag = r.opaque('confirmation_tag', MAX_HASH_BYTES);
+  const pendingProposals = r.vector(
+    (r2) => ({ ref: r2.opaque('ref', MAX_HASH_BYTES), proposal: decodeProposal(r2), sender: decodeSender(r2) }),
+    'pending_proposals',
+    MAX_PENDING_PROPOSALS,
+  );
+  const pastEpochs = r.vector(
+    (r2): PastEpoch => ({
+      groupContext: decodeGroupContext(r2),
+      tree: RatchetTree.fromNodes(decodeRatchetTree(r2)),
+      secretTree: SecretTree.fromSnapshot(suite, decodeSecretTree(r2)),
+      senderDataSecret: r2.opaque('sender_data_secret', MAX_HASH_BYTES),
+    }),
+    'past_epochs',
+    MAX_PAST_EPOCHS,
+  );
+  const resumptionPsks = r.vector((r2) => ({ epoch: r2.uint64('psk.epoch'), psk: r2.opaque('psk', MAX_HASH_BYTES) }), 'resumption_psks', MAX_RESUMPTION_PSKS);
+  const reinit = r.optional(decodeReInit, 'reinit');
+  if (tree.leaf(leafIndex) === undefined) throw new DecodeError('invalid-value', `own leaf ${leafIndex} is blank`);
+  return {
+    suite,
+    groupContext,
+    tree,
+    own: { leafIndex, leafEncryptionKey, signatureKey, pathKeys: new Map(pathKeyList) },
+    keys,
+    secretTree,
+    interimTranscriptHash,
+    confirmationTag,
+    pendingProposals,
+    pastEpochs,
+    resumptionPsks,
+    ...(reinit === undefined ? {} : { reinit }),
+  };
+}
+
+/**
+ * Loads a state saved by `serializeGroupState`. The version byte is checked before
+ * anything else is read.
+ * @throws GroupError('unknown-version') for a format newer than this release knows
+ * @throws GroupError('unsupported-version') for version 0 (never written) or a retired one
+ * @throws GroupError('malformed-state') for anything that does not decode exactly
+ */
+export function deserializeGroupState(bytes: Uint8Array, provider: CryptoProvider): GroupState {
+  if (bytes.length > MAX_SERIALIZED_STATE_BYTES) throw new GroupError('malformed-state', `${bytes.length} bytes > ${MAX_SERIALIZED_STATE_BYTES}`);
+  if (bytes.length === 0) throw new GroupError('malformed-state', 'empty');
+  const version = bytes[0]!;
+  if (version > GROUP_STATE_FORMAT_VERSION) throw new GroupError('unknown-version', `format ${version}, this release reads up to ${GROUP_STATE_FORMAT_VERSION}`);
+  if (version < GROUP_STATE_FORMAT_VERSION) throw new GroupError('unsupported-version', `format ${version}`);
+  try {
+    return decode(
+      (r) => {
+        r.uint8('format_version');
+        return decodeState(r, provider);
+      },
+      bytes,
+      'GroupState',
+    );
+  } catch (error) {
+    if (error instanceof DecodeError || error instanceof TreeError || error instanceof SecretTreeError) {
+      throw new GroupError('malformed-state', error.message, error);
+    }
+    throw error;
+  }
+}
