@@ -98,3 +98,25 @@ export const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = { 'SHA-256':
 export const AEAD_KEY_LENGTH: Readonly<Record<AeadAlgorithm, number>> = { 'AES-128-GCM': 16, 'AES-256-GCM': 32, 'ChaCha20-Poly1305': 32 };
 export const AEAD_NONCE_LENGTH = 12;
 export const AEAD_TAG_LENGTH = 16;
+
+/** Byte lengths of the key encodings above (RFC 9180 §7.1, RFC 8032, SEC1 §2.3.3). */
+export const DH_PRIVATE_KEY_LENGTH: Readonly<Record<DhAlgorithm, number>> = {
+  X25519: 32, X448: 56, 'P-256': 32, 'P-384': 48, 'P-521': 66,
+};
+export const DH_PUBLIC_KEY_LENGTH: Readonly<Record<DhAlgorithm, number>> = {
+  X25519: 32, X448: 56, 'P-256': 65, 'P-384': 97, 'P-521': 133,
+};
+export const SIGNATURE_PRIVATE_KEY_LENGTH: Readonly<Record<SignatureAlgorithm, number>> = {
+  Ed25519: 32, Ed448: 57, 'ECDSA-P256-SHA256': 32, 'ECDSA-P384-SHA384': 48, 'ECDSA-P521-SHA512': 66,
+};
+export const SIGNATURE_PUBLIC_KEY_LENGTH: Readonly<Record<SignatureAlgorithm, number>> = {
+  Ed25519: 32, Ed448: 57, 'ECDSA-P256-SHA256': 65, 'ECDSA-P384-SHA384': 97, 'ECDSA-P521-SHA512': 133,
+};
+/**
+ * Largest `randomBytes` request: 2^30 bytes. Sealed asks for at most a few hundred; the bound
+ * only keeps a wrong length from allocating without limit. Larger requests throw
+ * `CryptoError('invalid-length')` in both providers.
+ */
+export const MAX_RANDOM_BYTES = 1 << 30;
+/** Largest `shake256` output: X-Wing needs 96 bytes, so 2^16 is plenty. */
+export const MAX_SHAKE_OUTPUT = 65536;

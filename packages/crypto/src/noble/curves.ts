@@ -8,21 +8,16 @@ import { ed448, x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { abytes, isAllZero } from '../bytes.ts';
 import { CryptoError } from '../errors.ts';
-import type { DhAlgorithm, KeyPair, SignatureAlgorithm } from '../provider.ts';
+import {
+  DH_PRIVATE_KEY_LENGTH,
+  DH_PUBLIC_KEY_LENGTH,
+  SIGNATURE_PRIVATE_KEY_LENGTH,
+  SIGNATURE_PUBLIC_KEY_LENGTH,
+  type DhAlgorithm,
+  type KeyPair,
+  type SignatureAlgorithm,
+} from '../provider.ts';
 
-/** Byte lengths of the key encodings of ../provider.ts (RFC 9180 §7.1, RFC 8032). */
-export const DH_PRIVATE_KEY_LENGTH: Readonly<Record<DhAlgorithm, number>> = {
-  X25519: 32, X448: 56, 'P-256': 32, 'P-384': 48, 'P-521': 66,
-};
-export const DH_PUBLIC_KEY_LENGTH: Readonly<Record<DhAlgorithm, number>> = {
-  X25519: 32, X448: 56, 'P-256': 65, 'P-384': 97, 'P-521': 133,
-};
-export const SIGNATURE_PRIVATE_KEY_LENGTH: Readonly<Record<SignatureAlgorithm, number>> = {
-  Ed25519: 32, Ed448: 57, 'ECDSA-P256-SHA256': 32, 'ECDSA-P384-SHA384': 48, 'ECDSA-P521-SHA512': 66,
-};
-export const SIGNATURE_PUBLIC_KEY_LENGTH: Readonly<Record<SignatureAlgorithm, number>> = {
-  Ed25519: 32, Ed448: 57, 'ECDSA-P256-SHA256': 65, 'ECDSA-P384-SHA384': 97, 'ECDSA-P521-SHA512': 133,
-};
 /** SEC1 §2.3.3 prefix of an uncompressed point. */
 const SEC1_UNCOMPRESSED = 0x04;
 

@@ -20,6 +20,8 @@ import {
   AEAD_NONCE_LENGTH,
   AEAD_TAG_LENGTH,
   HASH_LENGTH,
+  MAX_RANDOM_BYTES,
+  MAX_SHAKE_OUTPUT,
   type AeadAlgorithm,
   type CryptoProvider,
   type HashAlgorithm,
@@ -27,15 +29,8 @@ import {
 import { dh, dhGenerate, dhPublicKey, sign, signatureGenerate, signaturePublicKey, verify } from './curves.ts';
 import { mlkem768 } from './mlkem768.ts';
 
-/**
- * Largest `randomBytes` request: 2^30 bytes. Nothing in Sealed asks for more than a few
- * hundred; the bound only keeps a wrong length from allocating without limit.
- */
-export const MAX_RANDOM_BYTES = 1 << 30;
 /** Web Crypto's `getRandomValues` fills at most 65536 bytes per call (W3C Web Crypto §10.1.1). */
 const RANDOM_CHUNK = 65536;
-/** Largest SHAKE256 output we produce; X-Wing needs 96 bytes, so 2^16 is plenty. */
-export const MAX_SHAKE_OUTPUT = 65536;
 
 const hashes = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 
