@@ -45,7 +45,7 @@ export type NatsBusStatus = 'disconnected' | 'reconnected' | 'closed';
 export interface NatsBusOptions {
   /** e.g. `nats://127.0.0.1:4222`. */
   readonly url: string;
-  /** Subject prefix shared by the nodes of one deployment (default `sealed`). */
+  /** Subject prefix shared by the nodes of one deployment (default: the URL's `prefix` parameter, else `sealed`). */
   readonly subjectPrefix?: string;
   /** Told about connection changes, for the node's log (no identifiers in the argument). */
   readonly onStatus?: (status: NatsBusStatus) => void;
@@ -66,26 +66,44 @@ function hostOf(url: string): string {
 }
 
 /**
+ * Splits Sealed's own `prefix` query parameter off a NATS URL (`nats://host:4222?prefix=x`),
+ * so one `--nats-url` flag can carry the deployment's subject prefix.
+ */
+export function splitPrefixParam(url: string): { url: string; prefix: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, prefix: undefined };
+  }
+  const prefix = parsed.searchParams.get('prefix') ?? undefined;
+  if (prefix === undefined) return { url, prefix };
+  parsed.searchParams.delete('prefix');
+  return { url: parsed.toString().replace(/\?$/, ''), prefix };
+}
+
+/**
  * Connects to NATS and returns a {@link Bus}.
  * @throws {NatsBusError} `nats-bad-config` for a bad subject prefix, `nats-unreachable`
  *   when the first connection fails.
  */
 export async function openNatsBus(options: NatsBusOptions): Promise<NatsBus> {
-  const prefix = options.subjectPrefix ?? 'sealed';
+  const { url, prefix: fromUrl } = splitPrefixParam(options.url);
+  const prefix = options.subjectPrefix ?? fromUrl ?? 'sealed';
   if (!SUBJECT_PREFIX.test(prefix)) {
     throw new NatsBusError('nats-bad-config', 'NATS subject prefix must be 1-4 dot-separated tokens of [A-Za-z0-9_-]');
   }
   let nc: NatsConnection;
   try {
     nc = await connect({
-      servers: options.url,
+      servers: url,
       name: 'sealed-server',
       timeout: NATS_CONNECT_TIMEOUT_MS,
       maxReconnectAttempts: -1,
       reconnectTimeWait: NATS_RECONNECT_WAIT_MS,
     });
   } catch (cause) {
-    throw new NatsBusError('nats-unreachable', `NATS unreachable at ${hostOf(options.url)}`, { cause });
+    throw new NatsBusError('nats-unreachable', `NATS unreachable at ${hostOf(url)}`, { cause });
   }
   return new NatsBus(nc, prefix, options.onStatus);
 }

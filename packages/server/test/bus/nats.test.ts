@@ -120,6 +120,20 @@ describe('NATS bus', () => {
     }
   });
 
+  it('takes the subject prefix from the URL\'s `prefix` parameter when none is given', async () => {
+    const viaUrl = await openNatsBus({ url: `${NATS_TEST_URL}?prefix=${prefix}` });
+    try {
+      const c = collector(1);
+      const sub = node2.subscribe(devA, c.listener);
+      await node2.flush();
+      await viaUrl.publish({ type: 'revoked', deviceId: devA });
+      await c.done;
+      sub.unsubscribe();
+    } finally {
+      await viaUrl.close();
+    }
+  });
+
   it('drops undecodable messages and events naming another device, and keeps serving', async () => {
     const raw = await connect({ servers: NATS_TEST_URL });
     try {

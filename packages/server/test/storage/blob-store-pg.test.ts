@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { BLOB_CHUNK_BYTES, PgBlobError, openPostgresBlobStore, type PgBlobStore } from '../../src/storage/postgres/blob-store.ts';
 import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/open.ts';
 import { StorageError } from '../../src/storage/errors.ts';
+import { ServerError } from '../../src/errors.ts';
 import type { AttachmentId } from '../../src/storage/types.ts';
 import { requirePostgres, testSchema, type TestSchema } from '../support/services.ts';
 import { hexId } from './fixtures.ts';
@@ -78,7 +79,7 @@ describe('PostgreSQL attachment blob store', () => {
         yield new Uint8Array(64 * 1024);
       }
     }
-    await assert.rejects(store.write(id, endless(), BLOB_CHUNK_BYTES + 1), (e: unknown) => e instanceof PgBlobError && e.code === 'too-large');
+    await assert.rejects(store.write(id, endless(), BLOB_CHUNK_BYTES + 1), (e: unknown) => e instanceof ServerError && e.code === 'too-large');
     assert.ok(pulled <= 5, `stopped reading at the limit (pulled ${pulled})`);
     assert.equal(await store.read(id), undefined);
     assert.equal(await chunkRows(id), 0);

@@ -78,6 +78,21 @@ describe('PostgreSQL pool and migrations', () => {
     );
   });
 
+  it('takes the schema from the URL\'s `schema` parameter when none is given', async () => {
+    const url = new URL(ts.url);
+    url.searchParams.set('schema', ts.schema);
+    const viaUrl = await openPgPool({ url: url.toString(), poolSize: 1 });
+    try {
+      assert.equal(viaUrl.schema, ts.schema);
+      const row = await viaUrl.pool.query('SELECT current_schema() AS s');
+      assert.equal(row.rows[0].s, ts.schema);
+    } finally {
+      await viaUrl.close();
+    }
+    url.searchParams.set('schema', 'Bad-Name');
+    await assert.rejects(openPgPool({ url: url.toString() }), (e: unknown) => e instanceof PgStorageError && e.code === 'pg_bad_config');
+  });
+
   it('reports an unreachable server with a typed error and no credentials in the message', async () => {
     await assert.rejects(openPgPool({ url: 'postgres://user:hunter2@127.0.0.1:1/none' }), (e: unknown) => {
       assert.ok(e instanceof PgStorageError);

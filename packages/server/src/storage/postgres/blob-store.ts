@@ -11,6 +11,7 @@
 import { Readable } from 'node:stream';
 import type pg from 'pg';
 import type { AttachmentBlobStore } from '../../attachments/blob-store.ts';
+import { ServerError } from '../../errors.ts';
 import { StorageError } from '../errors.ts';
 import type { AttachmentId } from '../types.ts';
 import type { PgStorage } from './open.ts';
@@ -23,10 +24,10 @@ export const BLOB_CHUNK_BYTES = 256 * 1024;
 /** Chunks fetched per read query (1 MiB): bounds a reader's memory. */
 export const BLOB_READ_WINDOW = 4;
 
-/** Error codes of this module. */
-export type PgBlobErrorCode = 'too-large' | 'truncated';
+/** Error codes of this module (a too-large upload is a ServerError, as the interface says). */
+export type PgBlobErrorCode = 'truncated';
 
-/** A typed failure of the blob store; carries sizes only, never bytes. */
+/** A blob that vanished or shrank while being read; carries no bytes. */
 export class PgBlobError extends Error {
   override readonly name = 'PgBlobError';
   constructor(
@@ -41,7 +42,7 @@ export class PgBlobStore implements AttachmentBlobStore {
   constructor(private readonly pool: pg.Pool) {}
 
   /**
-   * @throws {PgBlobError} `too-large` once more than `maxBytes` arrived (nothing is kept).
+   * @throws {ServerError} `too-large` once more than `maxBytes` arrived (nothing is kept).
    * @throws {StorageError} `conflict` when a blob with this id exists.
    * @throws whatever `source` throws (nothing is kept).
    */
@@ -56,7 +57,7 @@ export class PgBlobStore implements AttachmentBlobStore {
         let filled = 0;
         for await (const piece of source) {
           size += piece.length;
-          if (size > maxBytes) throw new PgBlobError('too-large', `attachment above ${maxBytes} bytes`);
+          if (size > maxBytes) throw new ServerError('too-large', `attachment above ${maxBytes} bytes`);
           let at = 0;
           while (at < piece.length) {
             const n = Math.min(piece.length - at, BLOB_CHUNK_BYTES - filled);

@@ -32,7 +32,11 @@ export class PgStorageError extends Error {
 export interface PgConfig {
   /** libpq-style URL, e.g. `postgres://postgres@127.0.0.1:5432/sealed`. */
   readonly url: string;
-  /** Schema holding Sealed's tables (default `public`); created on migration if missing. */
+  /**
+   * Schema holding Sealed's tables; created on migration if missing. Default: the URL's
+   * `schema` query parameter (so `--postgres-url ...?schema=sealed` needs no other flag),
+   * else `public`.
+   */
   readonly schema?: string;
   /** Maximum connections of this process's pool (default {@link DEFAULT_PG_POOL_SIZE}). */
   readonly poolSize?: number;
@@ -90,18 +94,36 @@ function typeParser(oid: number, format?: string): unknown {
 }
 
 /**
+ * Splits Sealed's own `schema` query parameter off a connection URL (libpq would not know
+ * it). A URL that does not parse is returned unchanged for `pg` to reject.
+ */
+export function splitSchemaParam(url: string): { url: string; schema: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, schema: undefined };
+  }
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  if (schema === undefined) return { url, schema };
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
+/**
  * Opens a pool and proves it works with one round trip.
  * @throws {PgStorageError} `pg_bad_config` for a bad schema name or pool size,
  *   `pg_unreachable` when no connection can be made.
  */
 export async function openPgPool(config: PgConfig): Promise<PgHandle> {
-  const schema = assertSchemaName(config.schema ?? 'public');
+  const fromUrl = splitSchemaParam(config.url);
+  const schema = assertSchemaName(config.schema ?? fromUrl.schema ?? 'public');
   const max = config.poolSize ?? DEFAULT_PG_POOL_SIZE;
   if (!Number.isInteger(max) || max < 1 || max > 1000) {
     throw new PgStorageError('pg_bad_config', 'PostgreSQL pool size must be an integer in 1..1000');
   }
   const pool = new pg.Pool({
-    connectionString: config.url,
+    connectionString: fromUrl.url,
     max,
     types: { getTypeParser: typeParser as never },
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
