@@ -11,6 +11,7 @@ import { MAX_GROUP_ID_BYTES } from '../structs/limits.ts';
 import { confirmationTag, interimTranscriptHash } from '../transcript/transcript-hash.ts';
 import { RatchetTree } from '../tree/ratchet-tree.ts';
 import { treeHash } from '../tree/tree-hash.ts';
+import { PrivateTree } from '../treekem/private-tree.ts';
 import { checkGroupCompatibility } from '../validation/leaf-node.ts';
 import { epochKeysOf, forgetTransientSecrets, secretTreeOf } from './epoch.ts';
 import { GroupError } from './errors.ts';
@@ -67,7 +68,7 @@ export function createGroup(suite: CipherSuite, creator: KeyPackageBundle, optio
     suite,
     groupContext,
     tree,
-    own: { leafIndex: 0, leafEncryptionKey: creator.encryptionPrivateKey, signatureKey: creator.signaturePrivateKey, pathKeys: new Map() },
+    own: { leafIndex: 0, signatureKey: creator.signaturePrivateKey, privateTree: PrivateTree.forLeaf(0, { privateKey: creator.encryptionPrivateKey, publicKey: keyPackage.leafNode.encryptionKey }) },
     keys: epochKeysOf(secrets),
     secretTree,
     interimTranscriptHash: interimTranscriptHash(suite, groupContext.confirmedTranscriptHash, tag),

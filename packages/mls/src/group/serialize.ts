@@ -6,8 +6,8 @@
  *   uint16 cipher_suite;
  *   GroupContext group_context;
  *   optional<Node> ratchet_tree<V>;
- *   uint32 own_leaf; opaque leaf_encryption_key<V>; opaque signature_key<V>;
- *   PathKey path_keys<V>;               struct { uint32 node; opaque key<V>; } PathKey;
+ *   uint32 own_leaf; opaque signature_key<V>;
+ *   PrivateKey private_keys<V>;         struct { uint32 node; opaque key<V>; } (our leaf first; public keys are the tree's)
  *   opaque epoch_keys[8]<V>;            (EpochKeys in declaration order)
  *   SecretTreeState secret_tree;
  *   opaque interim_transcript_hash<V>; opaque confirmation_tag<V>;
@@ -34,6 +34,7 @@ import { decodeProposal, decodeReInit, encodeProposal, encodeReInit } from '../s
 import { decodeRatchetTree, encodeRatchetTree } from '../structs/ratchet-tree.ts';
 import { TreeError } from '../tree/errors.ts';
 import { RatchetTree } from '../tree/ratchet-tree.ts';
+import { PrivateTree } from '../treekem/private-tree.ts';
 import { GroupError } from './errors.ts';
 import { MAX_PAST_EPOCHS, MAX_PENDING_PROPOSALS, MAX_RESUMPTION_PSKS, MAX_SERIALIZED_STATE_BYTES } from './limits.ts';
 import type { EpochKeys, GroupState, PastEpoch } from './state.ts';
@@ -98,8 +99,9 @@ function encodeState(w: Writer, state: GroupState): void {
   w.uint8(GROUP_STATE_FORMAT_VERSION).uint16(state.suite.id);
   encodeGroupContext(w, state.groupContext);
   encodeRatchetTree(w, state.tree.toNodes());
-  w.uint32(state.own.leafIndex).opaque(state.own.leafEncryptionKey).opaque(state.own.signatureKey);
-  w.vector([...state.own.pathKeys], (w2, [node, key]) => w2.uint32(node).opaque(key));
+  const privateTree = state.own.privateTree;
+  w.uint32(state.own.leafIndex).opaque(state.own.signatureKey);
+  w.vector(privateTree.nodes(), (w2, node) => w2.uint32(node).opaque(privateTree.privateKey(node)!));
   for (const name of EPOCH_KEY_NAMES) w.opaque(state.keys[name]);
   encodeSecretTree(w, state.secretTree.snapshot());
   w.opaque(state.interimTranscriptHash).opaque(state.confirmationTag);
@@ -137,9 +139,8 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
   const groupContext = decodeGroupContext(r);
   const tree = RatchetTree.fromNodes(decodeRatchetTree(r));
   const leafIndex = r.uint32('own_leaf');
-  const leafEncryptionKey = r.opaque('leaf_encryption_key', MAX_PRIVATE_KEY_BYTES);
   const signatureKey = r.opaque('signature_key', MAX_PRIVATE_KEY_BYTES);
-  const pathKeyList = r.vector((r2) => [r2.uint32('path_key.node'), r2.opaque('path_key.key', MAX_PRIVATE_KEY_BYTES)] as const, 'path_keys', MAX_TREE_DEPTH + 1);
+  const privateKeys = r.vector((r2) => [r2.uint32('private_key.node'), r2.opaque('private_key.key', MAX_PRIVATE_KEY_BYTES)] as const, 'private_keys', MAX_TREE_DEPTH + 1);
   const keyValues = EPOCH_KEY_NAMES.map((name) => r.opaque(name, MAX_HASH_BYTES));
   const keys = Object.fromEntries(EPOCH_KEY_NAMES.map((name, i) => [name, keyValues[i]!])) as unknown as EpochKeys;
   const secretTree = SecretTree.fromSnapshot(suite, decodeSecretTree(r));
@@ -162,12 +163,12 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
   );
   const resumptionPsks = r.vector((r2) => ({ epoch: r2.uint64('psk.epoch'), psk: r2.opaque('psk', MAX_HASH_BYTES) }), 'resumption_psks', MAX_RESUMPTION_PSKS);
   const reinit = r.optional(decodeReInit, 'reinit');
-  if (tree.leaf(leafIndex) === undefined) throw new DecodeError('invalid-value', `own leaf ${leafIndex} is blank`);
+  const privateTree = restorePrivateTree(tree, leafIndex, privateKeys);
   return {
     suite,
     groupContext,
     tree,
-    own: { leafIndex, leafEncryptionKey, signatureKey, pathKeys: new Map(pathKeyList) },
+    own: { leafIndex, signatureKey, privateTree },
     keys,
     secretTree,
     interimTranscriptHash,
@@ -177,6 +178,21 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
     resumptionPsks,
     ...(reinit === undefined ? {} : { reinit }),
   };
+}
+
+/** Our private tree from saved private keys; each public key is the tree's at that node. */
+function restorePrivateTree(tree: RatchetTree, leafIndex: number, keys: readonly (readonly [number, Uint8Array])[]): PrivateTree {
+  const leafPublic = tree.leaf(leafIndex)?.encryptionKey;
+  const leafPrivate = keys.find(([node]) => node === 2 * leafIndex)?.[1];
+  if (leafPublic === undefined || leafPrivate === undefined) throw new DecodeError('invalid-value', `own leaf ${leafIndex} is blank or has no key`);
+  const privateTree = PrivateTree.forLeaf(leafIndex, { privateKey: leafPrivate, publicKey: leafPublic });
+  for (const [node, privateKey] of keys) {
+    if (node === 2 * leafIndex) continue;
+    const publicKey = node < tree.nodeCount ? tree.encryptionKey(node) : undefined;
+    if (publicKey === undefined) throw new DecodeError('invalid-value', `private key for blank node ${node}`);
+    privateTree.setKeyPair(node, { privateKey, publicKey });
+  }
+  return privateTree;
 }
 
 /**

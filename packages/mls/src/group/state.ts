@@ -16,6 +16,7 @@ import type { Sender } from '../structs/framing.ts';
 import type { GroupContext } from '../structs/group-context.ts';
 import type { Proposal, ReInit } from '../structs/proposals.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
+import type { PrivateTree } from '../treekem/private-tree.ts';
 
 /** The secrets of an epoch that outlive the key schedule run (§8, Table 4). */
 export interface EpochKeys {
@@ -30,16 +31,14 @@ export interface EpochKeys {
   readonly initSecret: Uint8Array;
 }
 
-/** Our private view of the ratchet tree (§4, §7.4): the keys only we hold. */
-export interface PrivateTreeView {
-  /** Our leaf index. */
+/** What only we hold: our leaf, our signature key and our private view of the tree (§4, §7.4). */
+export interface OwnMember {
+  /** Our leaf index (equal to `privateTree.leafIndex`). */
   readonly leafIndex: number;
-  /** HPKE private key of our leaf's encryption_key. */
-  readonly leafEncryptionKey: Uint8Array;
   /** Private key of our leaf's signature_key. */
   readonly signatureKey: Uint8Array;
-  /** HPKE private keys of the parent nodes on our direct path that we know, by node index. */
-  readonly pathKeys: ReadonlyMap<number, Uint8Array>;
+  /** HPKE private keys of our leaf and of the nodes on our direct path we know. Never mutated once in a state: clone first. */
+  readonly privateTree: PrivateTree;
 }
 
 /** A proposal received (or sent) in this epoch and kept for a commit by reference (§12.4). */
@@ -70,7 +69,7 @@ export interface GroupState {
   readonly groupContext: GroupContext;
   /** The public ratchet tree; replaced (never mutated) when the epoch changes. */
   readonly tree: RatchetTree;
-  readonly own: PrivateTreeView;
+  readonly own: OwnMember;
   readonly keys: EpochKeys;
   readonly secretTree: SecretTree;
   readonly interimTranscriptHash: Uint8Array;
