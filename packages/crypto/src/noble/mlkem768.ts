@@ -95,5 +95,16 @@ function decapsulate(cipherText: Uint8Array, privateKey: Uint8Array): Uint8Array
   }
 }
 
+/**
+ * The 2400-byte expanded decapsulation key dk = dk_PKE || ek || H(ek) || z of a seed (FIPS 203
+ * Algorithm 16). Not part of the provider interface (we store seeds); tests use it to check
+ * KeyGen against Wycheproof's expected dk and to feed `decapsulate` the expanded form.
+ * @throws CryptoError('invalid-length') when `seed` is not 64 bytes.
+ */
+export function mlkem768ExpandedPrivateKey(seed: Uint8Array): Uint8Array {
+  abytes(seed, MLKEM768_SEED_LENGTH, 'seed');
+  return ml_kem768.keygen(seed).secretKey;
+}
+
 /** ML-KEM-768 for both providers. */
 export const mlkem768: MlKem768 = Object.freeze({ keygen, encapsulate, decapsulate });
