@@ -212,6 +212,20 @@ export class SecretTree {
     return this.leaves.get(leaf)?.[type].retained.size ?? 0;
   }
 
+  /** Secrets never reach logs or JSON: both show the shape of the tree only. */
+  toJSON(): { leafCount: number; nodeSecrets: number; leaves: number } {
+    return { leafCount: this.leafCount, nodeSecrets: this.nodeSecrets.size, leaves: this.leaves.size };
+  }
+
+  /** What Node's `util.inspect` (and so `console.log`) prints: no secret bytes. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SecretTree(${this.leafCount} leaves, ${this.nodeSecrets.size} node secrets held)`;
+  }
+
+  toString(): string {
+    return `SecretTree(${this.leafCount} leaves)`;
+  }
+
   /** How many node secrets are still held (the deletion schedule is observable through it). */
   get nodeSecretCount(): number {
     return this.nodeSecrets.size;

@@ -138,3 +138,17 @@ test('secret tree: bad leaf and leaf counts are typed errors', () => {
   assert.throws(() => tree.prepareReceive(-1, 'application', 0), code('invalid-leaf'));
   assert.throws(() => tree.prepareSend(1.5, 'application'), code('invalid-leaf'));
 });
+
+test('secret tree: secrets never reach JSON, toString or console output', async () => {
+  const { inspect } = await import('node:util');
+  const marker = new Uint8Array(32).fill(0xab);
+  const tree = new SecretTree(suite, marker, 4);
+  const key = tree.prepareReceive(1, 'application', 3);
+  key.commit();
+  const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  for (const text of [JSON.stringify(tree), String(tree), inspect(tree, { depth: 10, showHidden: true })]) {
+    assert.ok(!text.includes(hexOf(marker)) && !text.includes('171, 171'), text);
+    assert.ok(!text.includes(hexOf(key.key)), text);
+    assert.ok(!/\b\d{1,3}, \d{1,3}, \d{1,3}, \d{1,3}\b/.test(text), `no byte lists: ${text}`);
+  }
+});
