@@ -35,6 +35,10 @@ const cryptoError =
   (error: unknown): boolean =>
     error instanceof CryptoError && error.code === code;
 
+it('runs every case on both providers (node:crypto and @noble)', () => {
+  assert.deepEqual(PROVIDERS.map((p) => p.name).sort(), ['noble', 'node']);
+});
+
 for (const provider of PROVIDERS) {
   describe(`HPKE errors (${provider.name})`, () => {
     for (const kem of KEMS) {

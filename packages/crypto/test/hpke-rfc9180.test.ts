@@ -50,6 +50,10 @@ const entries = loadVectors<Entry[]>('hpke/rfc9180-appendix-a.json');
 /** Highest sequence number listed in the file (256); bounds the loops below. */
 const MAX_LISTED_SEQ = 256;
 
+it('runs every case on both providers (node:crypto and @noble)', () => {
+  assert.deepEqual(PROVIDERS.map((p) => p.name).sort(), ['noble', 'node']);
+});
+
 for (const provider of PROVIDERS) {
   describe(`RFC 9180 Appendix A (${provider.name})`, () => {
     let entriesRun = 0;

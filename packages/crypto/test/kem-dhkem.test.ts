@@ -31,6 +31,10 @@ const SIZES: Record<number, [Nsecret: number, Nenc: number, Npk: number, Nsk: nu
 };
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
+it('runs every case on both providers (node:crypto and @noble)', () => {
+  assert.deepEqual(PROVIDERS.map((p) => p.name).sort(), ['noble', 'node']);
+});
+
 for (const provider of PROVIDERS) {
   describe(`DHKEM (${provider.name})`, () => {
     for (const kem of DHKEMS) {

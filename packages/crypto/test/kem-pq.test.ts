@@ -77,6 +77,10 @@ const KNOWN_ANSWERS: readonly PqKnownAnswer[] = [
   },
 ];
 
+it('runs every case on both providers (node:crypto and @noble)', () => {
+  assert.deepEqual(PROVIDERS.map((p) => p.name).sort(), ['noble', 'node']);
+});
+
 for (const provider of PROVIDERS) {
   const sha256 = (bytes: Uint8Array): string => toHex(provider.hash('SHA-256', bytes));
 

@@ -52,6 +52,10 @@ function countingProvider(inner: CryptoProvider): { provider: CryptoProvider; co
   return { provider, counts };
 }
 
+it('runs every case on both providers (node:crypto and @noble)', () => {
+  assert.deepEqual(PROVIDERS.map((p) => p.name).sort(), ['noble', 'node']);
+});
+
 for (const provider of PROVIDERS) {
   describe(`X-Wing vectors (${provider.name})`, () => {
     let run = 0;
