@@ -18,7 +18,10 @@ export function label(text: string): Uint8Array {
 
 const HPKE_VERSION = label('HPKE-v1');
 
-/** I2OSP(value, 2) of RFC 8017 §4.1 (big-endian uint16). */
+/**
+ * I2OSP(value, 2) of RFC 8017 §4.1 (big-endian uint16).
+ * @throws CryptoError('invalid-length') when `value` is not an integer in [0, 65535].
+ */
 export function i2osp2(value: number): Uint8Array {
   anumber(value, 0, 0xffff, 'value');
   return Uint8Array.of(value >>> 8, value & 0xff);
@@ -71,8 +74,8 @@ export function labeledExpand(
 /**
  * `SHAKE256.LabeledDerive(ikm, label, context, L) = SHAKE256(ikm || "HPKE-v1" || suite_id ||
  * I2OSP(len(label), 2) || label || I2OSP(L, 2) || context, L)`: the single-stage labeled KDF
- * of draft-ietf-hpke-hpke-03 §4 (and draft-ietf-hpke-pq-05 §5), which the post-quantum
- * KEMs use in DeriveKeyPair (draft-ietf-hpke-pq-05 §3, §4).
+ * of draft-ietf-hpke-hpke §4 with SHAKE256.Derive of draft-ietf-hpke-pq-05 §5, which the
+ * post-quantum KEMs use in DeriveKeyPair (draft-ietf-hpke-pq-05 §3, §4).
  * @throws CryptoError('invalid-length') when `L` or the label length exceeds 65535.
  */
 export function shake256LabeledDerive(

@@ -1,6 +1,11 @@
 /**
  * Size limits of the HPKE layer (RFC 9180 §7.2.1 lets an implementation bound its inputs).
  * Each is checked before any work is done, so an oversized input costs nothing but the check.
+ *
+ * Plaintext, ciphertext and aad have no limit here: the AEADs' own limits (2^36 bytes for
+ * GCM) exceed any JavaScript buffer, and the message layer above (MLS, the relay protocol)
+ * bounds message sizes before they reach HPKE. Keys, `enc` and KEM randomness have exact
+ * lengths, checked by each KEM.
  */
 
 /**
