@@ -1,11 +1,13 @@
 /**
  * Versioned schema of the PostgreSQL back end, the same tables and columns as the SQLite
  * one (sqlite/migrations.ts) so the disclosure manifest describes both, plus what only
- * PostgreSQL needs: `devices.position` (creation order; SQLite has its rowid) and the
- * attachment chunk table of scale-out mode (migration 2). Never edit a shipped migration:
+ * PostgreSQL needs: `devices.position` (creation order; SQLite has its rowid), the
+ * attachment tables of scale-out mode (migration 2) and the enqueue function (migration 3,
+ * no table). Never edit a shipped migration:
  * append a new one. Every table and column here must be listed in the disclosure manifest.
  */
 import type { Migration } from './migrate.ts';
+import { ENQUEUE_FUNCTION } from './enqueue-function.ts';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
@@ -102,5 +104,10 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (attachment_id, chunk_no)
   );
   `,
+  },
+  {
+    version: 3,
+    name: 'enqueue in one round trip',
+    sql: ENQUEUE_FUNCTION,
   },
 ];
