@@ -106,6 +106,8 @@ export class TestSocket {
   /** Resolves when the socket closes, with the close code. */
   readonly closed: Promise<number>;
   queuedAtReady = 0;
+  /** When set, every DELIVER frame is acknowledged as soon as it arrives. */
+  autoAck = false;
   private nextRequestId = 1;
   private readonly pending = new Map<number, (frame: SentFrame | ErrorFrame) => void>();
   private readonly waiters = new Set<() => void>();
@@ -152,6 +154,7 @@ export class TestSocket {
       this.onReady?.();
     } else if (frame.type === 'deliver') {
       for (const entry of frame.entries) this.delivered.push({ ...entry, payload: entry.payload.slice() });
+      if (this.autoAck && this.ws.readyState === WebSocket.OPEN) this.ack(frame.entries.map((e) => e.seq));
       this.wake();
     } else if (frame.type === 'sent' || frame.type === 'error') {
       const reply = this.pending.get(frame.requestId);
