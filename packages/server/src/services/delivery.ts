@@ -1,0 +1,80 @@
+/**
+ * Sends, acknowledgements and queue reads. A send is acknowledged only after its one
+ * transaction (every recipient's entry, the epoch, the idempotency record) committed; the
+ * push to online devices follows through the bus.
+ */
+import { toHex } from '@sealed/protocol/encoding';
+import type { SendFrame } from '@sealed/protocol/frames/client';
+import { ServerError } from '../errors.ts';
+import type { DeviceId, GroupId, QueueEntry } from '../storage/types.ts';
+import type { Caller, ServiceDeps } from './deps.ts';
+
+/** How long a client message id is remembered: retries come within minutes; a day is ample. */
+export const IDEMPOTENCY_TTL_MS = 86_400_000;
+
+export interface SendOutcome {
+  readonly epoch: number;
+  readonly duplicate: boolean;
+}
+
+export class DeliveryService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /**
+   * @throws ServerError bad-request (duplicate recipients), stale-epoch (value: current epoch),
+   * queue-full / unknown-recipient (value: recipient index).
+   */
+  async send(caller: Caller, frame: SendFrame): Promise<SendOutcome> {
+    const recipients = frame.recipients.map((r) => toHex(r) as DeviceId);
+    if (new Set(recipients).size !== recipients.length) throw new ServerError('bad-request', 'a recipient appears twice');
+    const now = this.deps.now();
+    const result = await this.deps.storage.queue.enqueue({
+      senderDeviceId: caller.deviceId,
+      clientMessageId: toHex(frame.clientMessageId),
+      groupId: toHex(frame.groupId) as GroupId,
+      epoch: frame.epoch,
+      kind: frame.kind,
+      recipients,
+      payload: frame.payload,
+      now,
+      maxQueuedPerDevice: this.deps.config.maxQueuedPerDevice,
+      idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+    });
+    switch (result.status) {
+      case 'accepted': {
+        this.deps.metrics.inc('sealed_messages_sent_total');
+        this.deps.metrics.inc('sealed_entries_enqueued_total', {}, result.entries.length);
+        // The storage transaction owns no reference to payload; entries share it read-only.
+        for (const { deviceId, seq } of result.entries) {
+          const entry: QueueEntry = { seq, kind: frame.kind, receivedAt: now, payload: frame.payload };
+          void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: seq, entries: [entry] }).catch(() => {
+            // A lost push is recovered on the next event or reconnect: storage has the entry.
+          });
+        }
+        return { epoch: result.epoch, duplicate: false };
+      }
+      case 'duplicate':
+        return { epoch: result.epoch, duplicate: true };
+      case 'stale-epoch':
+        throw new ServerError('stale-epoch', 'commit for a past or future epoch', result.currentEpoch);
+      case 'queue-full':
+        throw new ServerError('queue-full', 'a recipient queue is full', recipients.indexOf(result.deviceId));
+      case 'unknown-recipient':
+        throw new ServerError('unknown-recipient', 'no such device', recipients.indexOf(result.deviceId));
+    }
+  }
+
+  async ack(caller: Caller, seqs: readonly number[]): Promise<number> {
+    const n = await this.deps.storage.queue.ack(caller.deviceId, seqs);
+    this.deps.metrics.inc('sealed_entries_acked_total', {}, n);
+    return n;
+  }
+
+  fetch(caller: Caller, afterSeq: number, limit: number): Promise<QueueEntry[]> {
+    return this.deps.storage.queue.fetch(caller.deviceId, afterSeq, limit);
+  }
+
+  count(caller: Caller): Promise<number> {
+    return this.deps.storage.queue.count(caller.deviceId);
+  }
+}

@@ -1,0 +1,23 @@
+/** The services behind the edge, built once per server. */
+import type { AttachmentBlobStore } from '../attachments/blob-store.ts';
+import { AccountService } from './accounts.ts';
+import { AttachmentService } from './attachments.ts';
+import { DeliveryService } from './delivery.ts';
+import type { ServiceDeps } from './deps.ts';
+import { KeyPackageService } from './key-packages.ts';
+
+export interface Services {
+  readonly accounts: AccountService;
+  readonly keyPackages: KeyPackageService;
+  readonly delivery: DeliveryService;
+  readonly attachments: AttachmentService;
+}
+
+export function buildServices(deps: ServiceDeps, blobs: AttachmentBlobStore): Services {
+  return {
+    accounts: new AccountService(deps),
+    keyPackages: new KeyPackageService(deps),
+    delivery: new DeliveryService(deps),
+    attachments: new AttachmentService(deps, blobs),
+  };
+}

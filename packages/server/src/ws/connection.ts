@@ -1,0 +1,234 @@
+/**
+ * One WebSocket: a small state machine (awaiting-auth -> ready -> closed).
+ *
+ * - The first frame must be AUTH (within the handshake timeout, enforced by the gateway).
+ * - Frames are handled one at a time in arrival order, so one sender's messages are queued
+ *   in the order it sent them; reading pauses while too many are waiting.
+ * - Delivery: `cursor` is the highest seq handed to the outbox on this socket. Pushed entries
+ *   that continue the cursor go straight out; anything else (a gap, a backlog, a slow
+ *   reader) switches to the pump, which streams the queue from storage in windows, waiting
+ *   for each window to reach the kernel before reading the next: a queue is never loaded
+ *   whole and a slow reader cannot make the server buffer without bound.
+ */
+import { decodeClientFrame, type ClientFrame } from '@sealed/protocol/frames/client';
+import { encodeServerFrame } from '@sealed/protocol/frames/server';
+import { DecodeError } from '@sealed/protocol/binary/decode-error';
+import { fromHex } from '@sealed/protocol/encoding';
+import { CLOSE_CODES } from '@sealed/protocol/errors';
+import { KEY_PACKAGES_LOW_MARK } from '@sealed/protocol/limits';
+import type WebSocket from 'ws';
+import type { Bus, BusEvent, BusSubscription } from '../bus/bus.ts';
+import { ServerError, toServerError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import type { Caller } from '../services/deps.ts';
+import type { Services } from '../services/services.ts';
+import { Outbox } from './outbox.ts';
+
+/** Entries read from storage per window while draining a queue. */
+export const DELIVERY_WINDOW = 256;
+/** Frames waiting to be handled before reading from the socket pauses (memory bound per socket). */
+const MAX_PENDING_FRAMES = 256;
+/** Bytes buffered for a socket above which pushes stop and the pump (which waits) takes over. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export interface ConnectionDeps {
+  readonly services: Services;
+  readonly bus: Bus;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly sendLimiter: RateLimiter;
+  /** Wraps every storage operation so shutdown can wait for in-flight writes. */
+  readonly track: <T>(work: Promise<T>) => Promise<T>;
+}
+
+type State = 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
+
+export class Connection {
+  private state: State = 'awaiting-auth';
+  private caller: Caller | undefined;
+  private subscription: BusSubscription | undefined;
+  private cursor = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private pending = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly outbox: Outbox;
+  /** Set by any traffic; cleared by the gateway's idle check. */
+  alive = true;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.outbox = new Outbox(ws, (n) => deps.metrics.inc('sealed_entries_delivered_total', {}, n));
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClose());
+    ws.on('error', () => ws.terminate());
+  }
+
+  get authenticated(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Sends `code` and closes; pending output is flushed first. */
+  close(code: number, reason = ''): void {
+    if (this.state === 'closed') return;
+    this.outbox.flush();
+    this.ws.close(code, reason);
+    this.onClose();
+  }
+
+  private onClose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (this.state === 'closed') return;
+    if (!isBinary) return this.close(CLOSE_CODES.protocolError, 'binary frames only');
+    let frame: ClientFrame;
+    try {
+      frame = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    } catch (error) {
+      const code = error instanceof DecodeError && (error.code === 'version-too-old' || error.code === 'version-unknown') ? 'unsupported-version' : 'bad-request';
+      this.outbox.frame(encodeServerFrame({ type: 'error', requestId: 0, code, value: 0 }));
+      this.deps.metrics.inc('sealed_errors_total', { code });
+      return this.close(CLOSE_CODES.protocolError, 'malformed frame');
+    }
+    this.pending++;
+    if (this.pending >= MAX_PENDING_FRAMES) this.ws.pause();
+    this.chain = this.chain.then(() => this.handle(frame)).finally(() => {
+      this.pending--;
+      if (this.pending < MAX_PENDING_FRAMES / 2 && this.ws.isPaused && this.state !== 'closed') this.ws.resume();
+    });
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    if (this.state === 'closed') return;
+    const requestId = frame.type === 'send' ? frame.requestId : 0;
+    try {
+      if (frame.type === 'auth') {
+        if (this.state !== 'awaiting-auth') throw new ServerError('out-of-order', 'already authenticated');
+        return await this.authenticate(frame.token);
+      }
+      if (this.state !== 'ready' || this.caller === undefined) {
+        this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: 'out-of-order', value: 0 }));
+        return this.close(CLOSE_CODES.unauthorized, 'AUTH first');
+      }
+      if (frame.type === 'ack') {
+        await this.deps.track(this.deps.services.delivery.ack(this.caller, frame.seqs));
+        return;
+      }
+      const wait = this.deps.sendLimiter.take(this.caller.deviceId);
+      if (wait > 0) {
+        this.deps.metrics.inc('sealed_rate_limited_total', { limit: 'send' });
+        throw new ServerError('rate-limited', 'sends', wait);
+      }
+      const outcome = await this.deps.track(this.deps.services.delivery.send(this.caller, frame));
+      this.outbox.frame(encodeServerFrame({ type: 'sent', requestId, epoch: outcome.epoch, duplicate: outcome.duplicate }));
+    } catch (error) {
+      const e = toServerError(error);
+      if (e.code === 'internal') this.deps.log.log('error', 'websocket frame failed', { event: 'ws-frame', reason: error instanceof Error ? error.name : 'unknown' });
+      this.deps.metrics.inc('sealed_errors_total', { code: e.code });
+      this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: e.code, value: e.value }));
+    }
+  }
+
+  private async authenticate(token: Uint8Array): Promise<void> {
+    this.state = 'authenticating';
+    let caller: Caller;
+    try {
+      caller = await this.deps.services.accounts.authenticate(token);
+    } catch (error) {
+      const e = toServerError(error);
+      this.outbox.frame(encodeServerFrame({ type: 'error', requestId: 0, code: e.code, value: 0 }));
+      return this.close(CLOSE_CODES.unauthorized, 'authentication failed');
+    }
+    if (this.isClosed()) return;
+    this.caller = caller;
+    this.state = 'ready';
+    this.subscription = this.deps.bus.subscribe(caller.deviceId, (event) => this.onBusEvent(event));
+    const queued = await this.deps.services.delivery.count(caller);
+    this.outbox.frame(encodeServerFrame({ type: 'ready', deviceId: fromHex(caller.deviceId)!, queued: Math.min(queued, 0xffff_ffff) }));
+    const keyPackages = await this.deps.services.keyPackages.count(caller);
+    if (keyPackages.count <= KEY_PACKAGES_LOW_MARK) {
+      this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'key-packages-low', value: keyPackages.count }));
+    }
+    void this.pump();
+  }
+
+  /** A method (not a field read) so TypeScript does not narrow `state` across awaits. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private onBusEvent(event: BusEvent): void {
+    if (this.state !== 'ready') return;
+    switch (event.type) {
+      case 'revoked':
+        return this.close(CLOSE_CODES.revoked, 'device removed');
+      case 'key-packages-low':
+        return this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'key-packages-low', value: event.remaining }));
+      case 'entries': {
+        if (event.lastSeq <= this.cursor) return;
+        const entries = event.entries;
+        const direct =
+          !this.pumping &&
+          entries !== undefined &&
+          entries.length > 0 &&
+          entries[0]!.seq === this.cursor + 1 &&
+          entries[entries.length - 1]!.seq === event.lastSeq &&
+          this.ws.bufferedAmount < MAX_BUFFERED_BYTES;
+        if (direct) {
+          this.outbox.entries(entries);
+          this.cursor = event.lastSeq;
+        } else {
+          void this.pump();
+        }
+      }
+    }
+  }
+
+  /** Streams the queue after `cursor` from storage, window by window, until it is empty. */
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        // Bounded by the queue: each round advances the cursor or ends the loop.
+        for (;;) {
+          if (this.state !== 'ready' || this.caller === undefined) return;
+          const window = await this.deps.services.delivery.fetch(this.caller, this.cursor, DELIVERY_WINDOW);
+          const fresh = window.filter((entry) => entry.seq > this.cursor);
+          if (fresh.length > 0) {
+            this.outbox.entries(fresh);
+            this.cursor = fresh[fresh.length - 1]!.seq;
+            await this.outbox.flushed();
+          }
+          if (window.length < DELIVERY_WINDOW) break;
+        }
+      } while (this.pumpAgain);
+    } catch (error) {
+      this.deps.log.log('error', 'queue delivery failed', { event: 'ws-pump', reason: error instanceof Error ? error.name : 'unknown' });
+      this.close(CLOSE_CODES.goingAway, 'delivery failed');
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Flushes output and waits for frames already received to be handled (graceful shutdown). */
+  async drain(): Promise<void> {
+    await this.chain;
+    this.outbox.flush();
+  }
+}
