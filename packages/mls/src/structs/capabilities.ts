@@ -16,6 +16,7 @@ import type { Reader } from '../codec/reader.ts';
 import type { Writer } from '../codec/writer.ts';
 import { MAX_CAPABILITY_ENTRIES } from './limits.ts';
 
+/** Capabilities (RFC 9420 §7.2). */
 export interface Capabilities {
   readonly versions: readonly number[];
   readonly cipherSuites: readonly number[];
@@ -37,6 +38,10 @@ export function decodeUint16List(reader: Reader, what: string): number[] {
   return reader.vector((r) => r.uint16(what), what, MAX_CAPABILITY_ENTRIES, 2 * MAX_CAPABILITY_ENTRIES);
 }
 
+/**
+ * Writes Capabilities (RFC 9420 §7.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeCapabilities(writer: Writer, value: Capabilities): void {
   encodeUint16List(writer, value.versions);
   encodeUint16List(writer, value.cipherSuites);

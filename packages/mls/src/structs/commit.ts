@@ -9,11 +9,16 @@ import { MAX_PROPOSALS_PER_COMMIT } from './limits.ts';
 import { decodeProposalOrRef, encodeProposalOrRef, type ProposalOrRef } from './proposals.ts';
 import { decodeUpdatePath, encodeUpdatePath, type UpdatePath } from './ratchet-tree.ts';
 
+/** Commit (RFC 9420 §12.4). */
 export interface Commit {
   readonly proposals: readonly ProposalOrRef[];
   readonly path?: UpdatePath | undefined;
 }
 
+/**
+ * Writes Commit (RFC 9420 §12.4).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeCommit(writer: Writer, value: Commit): void {
   writer.vector(value.proposals, encodeProposalOrRef);
   writer.optional(value.path, encodeUpdatePath);
@@ -26,6 +31,10 @@ export function decodeCommit(reader: Reader): Commit {
   return path === undefined ? { proposals } : { proposals, path };
 }
 
+/**
+ * Commit, serialized (RFC 9420 §12.4).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function commitBytes(value: Commit): Uint8Array {
   return encode(encodeCommit, value);
 }

@@ -22,6 +22,7 @@ import type { Writer } from '../codec/writer.ts';
 import { CredentialType } from './enums.ts';
 import { MAX_CERTIFICATE_BYTES, MAX_CERTIFICATES, MAX_CREDENTIAL_IDENTITY_BYTES } from './limits.ts';
 
+/** Credential (RFC 9420 §5.3). */
 export type Credential =
   | { readonly type: 'basic'; readonly identity: Uint8Array }
   /** Each entry is one Certificate.cert_data (DER), leaf first. */

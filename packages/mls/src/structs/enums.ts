@@ -22,6 +22,7 @@ import type { Writer } from '../codec/writer.ts';
 
 /** ProtocolVersion (§6, uint16). */
 export const ProtocolVersion = { mls10: 1 } as const;
+/** A ProtocolVersion code point (RFC 9420 §6, uint16); values this code does not know are legal. */
 export type ProtocolVersion = number;
 
 /** ProposalType (§12.1, §17.4, uint16). */
@@ -34,6 +35,7 @@ export const ProposalType = {
   external_init: 6,
   group_context_extensions: 7,
 } as const;
+/** A ProposalType code point (RFC 9420 §12.1, uint16); values this code does not know are legal. */
 export type ProposalType = number;
 /** Name of a proposal type this code knows. */
 export type KnownProposalType = keyof typeof ProposalType;
@@ -46,10 +48,12 @@ export const ExtensionType = {
   external_pub: 4,
   external_senders: 5,
 } as const;
+/** A ExtensionType code point (RFC 9420 §13.3, uint16); values this code does not know are legal. */
 export type ExtensionType = number;
 
 /** CredentialType (§5.3, §17.5, uint16). */
 export const CredentialType = { basic: 1, x509: 2 } as const;
+/** A CredentialType code point (RFC 9420 §5.3, uint16); values this code does not know are legal. */
 export type CredentialType = number;
 
 /** The GREASE code points of §13.5 (0x0A0A, 0x1A1A, ..., 0xEAEA), valid in every open registry. */
@@ -66,10 +70,12 @@ const greaseSet: ReadonlySet<number> = new Set(GREASE_VALUES);
 
 /** ContentType (§6, uint8). */
 export const ContentType = { application: 1, proposal: 2, commit: 3 } as const;
+/** A ContentType by name (RFC 9420 §6). */
 export type ContentType = keyof typeof ContentType;
 
 /** SenderType (§6, uint8). */
 export const SenderType = { member: 1, external: 2, new_member_proposal: 3, new_member_commit: 4 } as const;
+/** A SenderType by name (RFC 9420 §6). */
 export type SenderType = keyof typeof SenderType;
 
 /**
@@ -83,26 +89,32 @@ export const WireFormat = {
   mls_group_info: 4,
   mls_key_package: 5,
 } as const;
+/** A WireFormat by name (RFC 9420 §6). */
 export type WireFormat = keyof typeof WireFormat;
 
 /** LeafNodeSource (§7.2, uint8). */
 export const LeafNodeSource = { key_package: 1, update: 2, commit: 3 } as const;
+/** A LeafNodeSource by name (RFC 9420 §7.2). */
 export type LeafNodeSource = keyof typeof LeafNodeSource;
 
 /** NodeType (§7.8, uint8). */
 export const NodeType = { leaf: 1, parent: 2 } as const;
+/** A NodeType by name (RFC 9420 §7.8). */
 export type NodeType = keyof typeof NodeType;
 
 /** PSKType (§8.4, uint8). */
 export const PSKType = { external: 1, resumption: 2 } as const;
+/** A PSKType by name (RFC 9420 §8.4). */
 export type PSKType = keyof typeof PSKType;
 
 /** ResumptionPSKUsage (§8.4, uint8). */
 export const ResumptionPSKUsage = { application: 1, reinit: 2, branch: 3 } as const;
+/** A ResumptionPSKUsage by name (RFC 9420 §8.4). */
 export type ResumptionPSKUsage = keyof typeof ResumptionPSKUsage;
 
 /** ProposalOrRefType (§12.4, uint8). */
 export const ProposalOrRefType = { proposal: 1, reference: 2 } as const;
+/** A ProposalOrRefType by name (RFC 9420 §12.4). */
 export type ProposalOrRefType = keyof typeof ProposalOrRefType;
 
 /** Reads and writes one closed enum of the given width. */
@@ -135,11 +147,19 @@ function closedEnum<Name extends string>(table: Readonly<Record<Name, number>>, 
   };
 }
 
+/** Reads and writes ContentType (RFC 9420 §6). */
 export const contentTypeCodec = closedEnum(ContentType, 8, 'ContentType');
+/** Reads and writes SenderType (RFC 9420 §6). */
 export const senderTypeCodec = closedEnum(SenderType, 8, 'SenderType');
+/** Reads and writes WireFormat (RFC 9420 §6). */
 export const wireFormatCodec = closedEnum(WireFormat, 16, 'WireFormat');
+/** Reads and writes LeafNodeSource (RFC 9420 §7.2). */
 export const leafNodeSourceCodec = closedEnum(LeafNodeSource, 8, 'LeafNodeSource');
+/** Reads and writes NodeType (RFC 9420 §7.8). */
 export const nodeTypeCodec = closedEnum(NodeType, 8, 'NodeType');
+/** Reads and writes PSKType (RFC 9420 §8.4). */
 export const pskTypeCodec = closedEnum(PSKType, 8, 'PSKType');
+/** Reads and writes ResumptionPSKUsage (RFC 9420 §8.4). */
 export const resumptionPskUsageCodec = closedEnum(ResumptionPSKUsage, 8, 'ResumptionPSKUsage');
+/** Reads and writes ProposalOrRefType (RFC 9420 §12.4). */
 export const proposalOrRefTypeCodec = closedEnum(ProposalOrRefType, 8, 'ProposalOrRefType');

@@ -25,11 +25,16 @@ import { ExtensionType } from './enums.ts';
 import { MAX_EXTENSIONS, MAX_EXTERNAL_SENDERS } from './limits.ts';
 import { decodePublicKey, type HPKEPublicKey, type SignaturePublicKey } from './primitives.ts';
 
+/** Extension (RFC 9420 §7.2). */
 export interface Extension {
   readonly extensionType: number;
   readonly extensionData: Uint8Array;
 }
 
+/**
+ * Writes Extension (RFC 9420 §7.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeExtension(writer: Writer, value: Extension): void {
   writer.uint16(value.extensionType).opaque(value.extensionData);
 }
@@ -75,12 +80,17 @@ export function parseApplicationId(data: Uint8Array): Uint8Array {
 // ---------------------------------------------------------------------------------------
 // required_capabilities
 
+/** RequiredCapabilities (RFC 9420 §11.1). */
 export interface RequiredCapabilities {
   readonly extensionTypes: readonly number[];
   readonly proposalTypes: readonly number[];
   readonly credentialTypes: readonly number[];
 }
 
+/**
+ * Writes RequiredCapabilities (RFC 9420 §11.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeRequiredCapabilities(writer: Writer, value: RequiredCapabilities): void {
   encodeUint16List(writer, value.extensionTypes);
   encodeUint16List(writer, value.proposalTypes);
@@ -95,6 +105,7 @@ export function decodeRequiredCapabilities(reader: Reader): RequiredCapabilities
   return { extensionTypes, proposalTypes, credentialTypes };
 }
 
+/** An Extension carrying RequiredCapabilities as its extension_data (RFC 9420 §11.1). */
 export function requiredCapabilitiesExtension(value: RequiredCapabilities): Extension {
   return { extensionType: ExtensionType.required_capabilities, extensionData: encode(encodeRequiredCapabilities, value) };
 }
@@ -107,10 +118,15 @@ export function parseRequiredCapabilities(data: Uint8Array): RequiredCapabilitie
 // ---------------------------------------------------------------------------------------
 // external_pub
 
+/** ExternalPub (RFC 9420 §12.4.3.2). */
 export interface ExternalPub {
   readonly externalPub: HPKEPublicKey;
 }
 
+/**
+ * Writes ExternalPub (RFC 9420 §12.4.3.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeExternalPub(writer: Writer, value: ExternalPub): void {
   writer.opaque(value.externalPub);
 }
@@ -120,6 +136,7 @@ export function decodeExternalPub(reader: Reader): ExternalPub {
   return { externalPub: decodePublicKey(reader, 'ExternalPub.external_pub') };
 }
 
+/** An Extension carrying ExternalPub as its extension_data (RFC 9420 §12.4.3.2). */
 export function externalPubExtension(value: ExternalPub): Extension {
   return { extensionType: ExtensionType.external_pub, extensionData: encode(encodeExternalPub, value) };
 }
@@ -132,11 +149,16 @@ export function parseExternalPub(data: Uint8Array): ExternalPub {
 // ---------------------------------------------------------------------------------------
 // external_senders
 
+/** ExternalSender (RFC 9420 §12.1.8.1). */
 export interface ExternalSender {
   readonly signatureKey: SignaturePublicKey;
   readonly credential: Credential;
 }
 
+/**
+ * Writes ExternalSender (RFC 9420 §12.1.8.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeExternalSender(writer: Writer, value: ExternalSender): void {
   writer.opaque(value.signatureKey);
   encodeCredential(writer, value.credential);
@@ -149,6 +171,10 @@ export function decodeExternalSender(reader: Reader): ExternalSender {
   return { signatureKey, credential };
 }
 
+/**
+ * Writes ExternalSenders (RFC 9420 §12.1.8.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeExternalSenders(writer: Writer, values: readonly ExternalSender[]): void {
   writer.vector(values, encodeExternalSender);
 }
@@ -158,6 +184,7 @@ export function decodeExternalSenders(reader: Reader): ExternalSender[] {
   return reader.vector(decodeExternalSender, 'external_senders', MAX_EXTERNAL_SENDERS);
 }
 
+/** An Extension carrying ExternalSenders as its extension_data (RFC 9420 §12.1.8.1). */
 export function externalSendersExtension(values: readonly ExternalSender[]): Extension {
   return { extensionType: ExtensionType.external_senders, extensionData: encode(encodeExternalSenders, values) };
 }

@@ -35,12 +35,17 @@ import { decodeProposal, encodeProposal, type Proposal } from './proposals.ts';
 // ---------------------------------------------------------------------------------------
 // Sender
 
+/** Sender (RFC 9420 §6). */
 export type Sender =
   | { readonly type: 'member'; readonly leafIndex: number }
   | { readonly type: 'external'; readonly senderIndex: number }
   | { readonly type: 'new_member_proposal' }
   | { readonly type: 'new_member_commit' };
 
+/**
+ * Writes Sender (RFC 9420 §6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeSender(writer: Writer, value: Sender): void {
   senderTypeCodec.write(writer, value.type);
   if (value.type === 'member') writer.uint32(value.leafIndex);
@@ -78,6 +83,7 @@ export function decodeFramedContentBody(reader: Reader, type: ContentType): Fram
   return { type, commit: decodeCommit(reader) };
 }
 
+/** FramedContent (RFC 9420 §6). */
 export interface FramedContent {
   readonly groupId: Uint8Array;
   readonly epoch: bigint;
@@ -86,6 +92,10 @@ export interface FramedContent {
   readonly content: FramedContentBody;
 }
 
+/**
+ * Writes FramedContent (RFC 9420 §6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeFramedContent(writer: Writer, value: FramedContent): void {
   writer.opaque(value.groupId).uint64(value.epoch);
   encodeSender(writer, value.sender);
@@ -107,6 +117,7 @@ export function decodeFramedContent(reader: Reader): FramedContent {
 // ---------------------------------------------------------------------------------------
 // FramedContentAuthData
 
+/** FramedContentAuthData (RFC 9420 §6.1). */
 export interface FramedContentAuthData {
   readonly signature: Uint8Array;
   /** Present exactly when the content is a commit. */
@@ -145,6 +156,7 @@ function decodeFramingWireFormat(reader: Reader, what: string): FramingWireForma
   return wireFormat;
 }
 
+/** FramedContentTBS (RFC 9420 §6.1). */
 export interface FramedContentTBS {
   /** ProtocolVersion, mls10 (1). */
   readonly version: number;
@@ -181,16 +193,25 @@ export function decodeFramedContentTBS(reader: Reader): FramedContentTBS {
   return { version, wireFormat, content, context: decodeGroupContext(reader) };
 }
 
+/**
+ * FramedContentTBS, serialized (RFC 9420 §6.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function framedContentTBSBytes(value: FramedContentTBS): Uint8Array {
   return encode(encodeFramedContentTBS, value);
 }
 
+/** AuthenticatedContent (RFC 9420 §6). */
 export interface AuthenticatedContent {
   readonly wireFormat: FramingWireFormat;
   readonly content: FramedContent;
   readonly auth: FramedContentAuthData;
 }
 
+/**
+ * Writes AuthenticatedContent (RFC 9420 §6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeAuthenticatedContent(writer: Writer, value: AuthenticatedContent): void {
   wireFormatCodec.write(writer, value.wireFormat);
   encodeFramedContent(writer, value.content);
@@ -215,11 +236,16 @@ export function parseAuthenticatedContent(bytes: Uint8Array): AuthenticatedConte
   return decode(decodeAuthenticatedContent, bytes, 'AuthenticatedContent');
 }
 
+/** AuthenticatedContentTBM (RFC 9420 §6.2). */
 export interface AuthenticatedContentTBM {
   readonly contentTbs: FramedContentTBS;
   readonly auth: FramedContentAuthData;
 }
 
+/**
+ * Writes AuthenticatedContentTBM (RFC 9420 §6.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeAuthenticatedContentTBM(writer: Writer, value: AuthenticatedContentTBM): void {
   encodeFramedContentTBS(writer, value.contentTbs);
   encodeFramedContentAuthData(writer, value.auth, value.contentTbs.content.content.type);
@@ -240,6 +266,7 @@ export function authenticatedContentTBMBytes(value: AuthenticatedContentTBM): Ui
 // ---------------------------------------------------------------------------------------
 // PublicMessage
 
+/** PublicMessage (RFC 9420 §6.2). */
 export interface PublicMessage {
   readonly content: FramedContent;
   readonly auth: FramedContentAuthData;
@@ -268,6 +295,7 @@ export function decodePublicMessage(reader: Reader): PublicMessage {
 // ---------------------------------------------------------------------------------------
 // Transcript hash inputs (§8.2)
 
+/** ConfirmedTranscriptHashInput (RFC 9420 §8.2). */
 export interface ConfirmedTranscriptHashInput {
   readonly wireFormat: FramingWireFormat;
   /** Its content is a commit. */
@@ -292,14 +320,23 @@ export function decodeConfirmedTranscriptHashInput(reader: Reader): ConfirmedTra
   return { wireFormat, content, signature };
 }
 
+/**
+ * ConfirmedTranscriptHashInput, serialized (RFC 9420 §8.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function confirmedTranscriptHashInputBytes(value: ConfirmedTranscriptHashInput): Uint8Array {
   return encode(encodeConfirmedTranscriptHashInput, value);
 }
 
+/** InterimTranscriptHashInput (RFC 9420 §8.2). */
 export interface InterimTranscriptHashInput {
   readonly confirmationTag: MAC;
 }
 
+/**
+ * Writes InterimTranscriptHashInput (RFC 9420 §8.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeInterimTranscriptHashInput(writer: Writer, value: InterimTranscriptHashInput): void {
   writer.opaque(value.confirmationTag);
 }
@@ -309,6 +346,10 @@ export function decodeInterimTranscriptHashInput(reader: Reader): InterimTranscr
   return { confirmationTag: decodeHashSized(reader, 'InterimTranscriptHashInput.confirmation_tag') };
 }
 
+/**
+ * InterimTranscriptHashInput, serialized (RFC 9420 §8.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function interimTranscriptHashInputBytes(value: InterimTranscriptHashInput): Uint8Array {
   return encode(encodeInterimTranscriptHashInput, value);
 }
@@ -326,6 +367,7 @@ export function interimTranscriptHashInputBytes(value: InterimTranscriptHashInpu
 //   struct { uint32 leaf_index; uint32 generation; opaque reuse_guard[4]; } SenderData;
 //   struct { opaque group_id<V>; uint64 epoch; ContentType content_type; } SenderDataAAD;
 
+/** PrivateMessage (RFC 9420 §6.3). */
 export interface PrivateMessage {
   readonly groupId: Uint8Array;
   readonly epoch: bigint;
@@ -335,6 +377,10 @@ export interface PrivateMessage {
   readonly ciphertext: Uint8Array;
 }
 
+/**
+ * Writes PrivateMessage (RFC 9420 §6.3).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodePrivateMessage(writer: Writer, value: PrivateMessage): void {
   encodePrivateContentAAD(writer, value);
   writer.opaque(value.encryptedSenderData).opaque(value.ciphertext);
@@ -348,6 +394,7 @@ export function decodePrivateMessage(reader: Reader): PrivateMessage {
   return { groupId, epoch, contentType, authenticatedData, encryptedSenderData, ciphertext };
 }
 
+/** PrivateMessageContent (RFC 9420 §6.3.1). */
 export interface PrivateMessageContent {
   /** Its `type` must equal PrivateMessage.content_type. */
   readonly content: FramedContentBody;
@@ -381,10 +428,15 @@ export function parsePrivateMessageContent(bytes: Uint8Array, contentType: Conte
   return decode((r) => decodePrivateMessageContent(r, contentType), bytes, 'PrivateMessageContent');
 }
 
+/**
+ * PrivateMessageContent, serialized (RFC 9420 §6.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function privateMessageContentBytes(value: PrivateMessageContent): Uint8Array {
   return encode(encodePrivateMessageContent, value);
 }
 
+/** PrivateContentAAD (RFC 9420 §6.3.1). */
 export interface PrivateContentAAD {
   readonly groupId: Uint8Array;
   readonly epoch: bigint;
@@ -392,6 +444,10 @@ export interface PrivateContentAAD {
   readonly authenticatedData: Uint8Array;
 }
 
+/**
+ * Writes PrivateContentAAD (RFC 9420 §6.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodePrivateContentAAD(writer: Writer, value: PrivateContentAAD): void {
   writer.opaque(value.groupId).uint64(value.epoch);
   contentTypeCodec.write(writer, value.contentType);
@@ -407,10 +463,15 @@ export function decodePrivateContentAAD(reader: Reader): PrivateContentAAD {
   return { groupId, epoch, contentType, authenticatedData };
 }
 
+/**
+ * PrivateContentAAD, serialized (RFC 9420 §6.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function privateContentAADBytes(value: PrivateContentAAD): Uint8Array {
   return encode(encodePrivateContentAAD, value);
 }
 
+/** SenderData (RFC 9420 §6.3.2). */
 export interface SenderData {
   readonly leafIndex: number;
   readonly generation: number;
@@ -440,16 +501,25 @@ export function parseSenderData(bytes: Uint8Array): SenderData {
   return decode(decodeSenderData, bytes, 'SenderData');
 }
 
+/**
+ * SenderData, serialized (RFC 9420 §6.3.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function senderDataBytes(value: SenderData): Uint8Array {
   return encode(encodeSenderData, value);
 }
 
+/** SenderDataAAD (RFC 9420 §6.3.2). */
 export interface SenderDataAAD {
   readonly groupId: Uint8Array;
   readonly epoch: bigint;
   readonly contentType: ContentType;
 }
 
+/**
+ * Writes SenderDataAAD (RFC 9420 §6.3.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeSenderDataAAD(writer: Writer, value: SenderDataAAD): void {
   writer.opaque(value.groupId).uint64(value.epoch);
   contentTypeCodec.write(writer, value.contentType);
@@ -463,6 +533,10 @@ export function decodeSenderDataAAD(reader: Reader): SenderDataAAD {
   return { groupId, epoch, contentType };
 }
 
+/**
+ * SenderDataAAD, serialized (RFC 9420 §6.3.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function senderDataAADBytes(value: SenderDataAAD): Uint8Array {
   return encode(encodeSenderDataAAD, value);
 }

@@ -17,6 +17,7 @@ import { decodeExtensions, encodeExtensions, type Extension } from './extensions
 import { MAX_GROUP_ID_BYTES } from './limits.ts';
 import { decodeHashSized } from './primitives.ts';
 
+/** GroupContext (RFC 9420 §8.1). */
 export interface GroupContext {
   /** ProtocolVersion; mls10 (1) for every group this code creates. */
   readonly version: number;

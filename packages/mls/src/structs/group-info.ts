@@ -17,6 +17,7 @@ import { decodeExtensions, encodeExtensions, type Extension } from './extensions
 import { decodeGroupContext, encodeGroupContext, type GroupContext } from './group-context.ts';
 import { decodeHashSized, decodeSignature, type MAC } from './primitives.ts';
 
+/** GroupInfoTBS (RFC 9420 §12.4.3). */
 export interface GroupInfoTBS {
   readonly groupContext: GroupContext;
   readonly extensions: readonly Extension[];
@@ -25,10 +26,15 @@ export interface GroupInfoTBS {
   readonly signer: number;
 }
 
+/** GroupInfo (RFC 9420 §12.4.3). */
 export interface GroupInfo extends GroupInfoTBS {
   readonly signature: Uint8Array;
 }
 
+/**
+ * Writes GroupInfoTBS (RFC 9420 §12.4.3).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeGroupInfoTBS(writer: Writer, value: GroupInfoTBS): void {
   encodeGroupContext(writer, value.groupContext);
   encodeExtensions(writer, value.extensions);
@@ -49,6 +55,10 @@ export function groupInfoTBSBytes(value: GroupInfoTBS): Uint8Array {
   return encode(encodeGroupInfoTBS, value);
 }
 
+/**
+ * Writes GroupInfo (RFC 9420 §12.4.3).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeGroupInfo(writer: Writer, value: GroupInfo): void {
   encodeGroupInfoTBS(writer, value);
   writer.opaque(value.signature);

@@ -19,6 +19,7 @@ import { decodeExtensions, encodeExtensions, type Extension } from './extensions
 import { decodeLeafNode, encodeLeafNode, type LeafNode } from './leaf-node.ts';
 import { decodePublicKey, decodeSignature, type HPKEPublicKey } from './primitives.ts';
 
+/** KeyPackageTBS (RFC 9420 §10). */
 export interface KeyPackageTBS {
   readonly version: number;
   readonly cipherSuite: number;
@@ -27,10 +28,15 @@ export interface KeyPackageTBS {
   readonly extensions: readonly Extension[];
 }
 
+/** KeyPackage (RFC 9420 §10). */
 export interface KeyPackage extends KeyPackageTBS {
   readonly signature: Uint8Array;
 }
 
+/**
+ * Writes KeyPackageTBS (RFC 9420 §10).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeKeyPackageTBS(writer: Writer, value: KeyPackageTBS): void {
   writer.uint16(value.version).uint16(value.cipherSuite).opaque(value.initKey);
   encodeLeafNode(writer, value.leafNode);
@@ -47,6 +53,10 @@ export function decodeKeyPackageTBS(reader: Reader): KeyPackageTBS {
   return { version, cipherSuite, initKey, leafNode, extensions };
 }
 
+/**
+ * Writes KeyPackage (RFC 9420 §10).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeKeyPackage(writer: Writer, value: KeyPackage): void {
   encodeKeyPackageTBS(writer, value);
   writer.opaque(value.signature);
@@ -63,6 +73,10 @@ export function keyPackageTBSBytes(value: KeyPackageTBS): Uint8Array {
   return encode(encodeKeyPackageTBS, value);
 }
 
+/**
+ * KeyPackage, serialized (RFC 9420 §10).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function keyPackageBytes(value: KeyPackage): Uint8Array {
   return encode(encodeKeyPackage, value);
 }

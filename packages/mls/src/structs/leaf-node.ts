@@ -45,6 +45,7 @@ export interface LeafNodeContent {
   readonly extensions: readonly Extension[];
 }
 
+/** LeafNode (RFC 9420 §7.2). */
 export interface LeafNode extends LeafNodeContent {
   readonly signature: Uint8Array;
 }

@@ -5,6 +5,7 @@
 import type { Reader } from '../codec/reader.ts';
 import type { Writer } from '../codec/writer.ts';
 
+/** Lifetime (RFC 9420 §7.2). */
 export interface Lifetime {
   readonly notBefore: bigint;
   readonly notAfter: bigint;

@@ -25,6 +25,7 @@ import { decodeGroupInfo, encodeGroupInfo, type GroupInfo } from './group-info.t
 import { decodeKeyPackage, encodeKeyPackage, type KeyPackage } from './key-package.ts';
 import { decodeWelcome, encodeWelcome, type Welcome } from './welcome.ts';
 
+/** MLSMessageBody (RFC 9420 §6). */
 export type MLSMessageBody =
   | { readonly wireFormat: 'mls_public_message'; readonly publicMessage: PublicMessage }
   | { readonly wireFormat: 'mls_private_message'; readonly privateMessage: PrivateMessage }
@@ -35,6 +36,10 @@ export type MLSMessageBody =
 /** An MLSMessage; its version is always mls10 (the only one this code reads or writes). */
 export type MLSMessage = MLSMessageBody;
 
+/**
+ * Writes MLSMessage (RFC 9420 §6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeMLSMessage(writer: Writer, value: MLSMessage): void {
   writer.uint16(ProtocolVersion.mls10);
   wireFormatCodec.write(writer, value.wireFormat);
@@ -74,6 +79,10 @@ export function decodeMLSMessage(reader: Reader): MLSMessage {
   }
 }
 
+/**
+ * MLSMessage, serialized (RFC 9420 §6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function mlsMessageBytes(value: MLSMessage): Uint8Array {
   return encode(encodeMLSMessage, value);
 }

@@ -12,11 +12,17 @@ import type { Reader } from '../codec/reader.ts';
 import type { Writer } from '../codec/writer.ts';
 import { MAX_HASH_BYTES, MAX_PUBLIC_KEY_BYTES, MAX_SIGNATURE_BYTES } from './limits.ts';
 
+/** An HPKE public key (§5.1.1), bounded by MAX_PUBLIC_KEY_BYTES. */
 export type HPKEPublicKey = Uint8Array;
+/** A signature public key (§5.1.1), bounded by MAX_PUBLIC_KEY_BYTES. */
 export type SignaturePublicKey = Uint8Array;
+/** RefHash output (§5.2), bounded by MAX_HASH_BYTES. */
 export type HashReference = Uint8Array;
+/** Reference to a KeyPackage (§5.2). */
 export type KeyPackageRef = HashReference;
+/** Reference to a proposal (§5.2). */
 export type ProposalRef = HashReference;
+/** A MAC output (§6.1), bounded by MAX_HASH_BYTES. */
 export type MAC = Uint8Array;
 
 /** Writes any `opaque<V>` field. */

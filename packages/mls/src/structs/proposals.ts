@@ -31,27 +31,34 @@ import { MAX_GROUP_ID_BYTES, MAX_KEM_OUTPUT_BYTES } from './limits.ts';
 import { decodeHashSized, type ProposalRef } from './primitives.ts';
 import { decodePreSharedKeyID, encodePreSharedKeyID, type PreSharedKeyID } from './psk.ts';
 
+/** Add (RFC 9420 §12.1.1). */
 export interface Add {
   readonly keyPackage: KeyPackage;
 }
+/** Update (RFC 9420 §12.1.2). */
 export interface Update {
   readonly leafNode: LeafNode;
 }
+/** Remove (RFC 9420 §12.1.3). */
 export interface Remove {
   readonly removed: number;
 }
+/** PreSharedKey (RFC 9420 §12.1.4). */
 export interface PreSharedKey {
   readonly psk: PreSharedKeyID;
 }
+/** ReInit (RFC 9420 §12.1.5). */
 export interface ReInit {
   readonly groupId: Uint8Array;
   readonly version: number;
   readonly cipherSuite: number;
   readonly extensions: readonly Extension[];
 }
+/** ExternalInit (RFC 9420 §12.1.6). */
 export interface ExternalInit {
   readonly kemOutput: Uint8Array;
 }
+/** GroupContextExtensions (RFC 9420 §12.1.7). */
 export interface GroupContextExtensions {
   readonly extensions: readonly Extension[];
 }
@@ -62,6 +69,7 @@ export interface UnknownProposal {
   readonly data: Uint8Array;
 }
 
+/** Proposal (RFC 9420 §12.1). */
 export type Proposal =
   | (Add & { readonly type: 'add' })
   | (Update & { readonly type: 'update' })
@@ -75,6 +83,10 @@ export type Proposal =
 // ---------------------------------------------------------------------------------------
 // The bodies (the "Serialized Add" etc. of the messages vectors)
 
+/**
+ * Writes Add (RFC 9420 §12.1.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeAdd(writer: Writer, value: Add): void {
   encodeKeyPackage(writer, value.keyPackage);
 }
@@ -83,6 +95,10 @@ export function decodeAdd(reader: Reader): Add {
   return { keyPackage: decodeKeyPackage(reader) };
 }
 
+/**
+ * Writes Update (RFC 9420 §12.1.2).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeUpdate(writer: Writer, value: Update): void {
   encodeLeafNode(writer, value.leafNode);
 }
@@ -91,6 +107,10 @@ export function decodeUpdate(reader: Reader): Update {
   return { leafNode: decodeLeafNode(reader) };
 }
 
+/**
+ * Writes Remove (RFC 9420 §12.1.3).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeRemove(writer: Writer, value: Remove): void {
   writer.uint32(value.removed);
 }
@@ -99,6 +119,10 @@ export function decodeRemove(reader: Reader): Remove {
   return { removed: reader.uint32('Remove.removed') };
 }
 
+/**
+ * Writes PreSharedKey (RFC 9420 §12.1.4).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodePreSharedKey(writer: Writer, value: PreSharedKey): void {
   encodePreSharedKeyID(writer, value.psk);
 }
@@ -107,6 +131,10 @@ export function decodePreSharedKey(reader: Reader): PreSharedKey {
   return { psk: decodePreSharedKeyID(reader) };
 }
 
+/**
+ * Writes ReInit (RFC 9420 §12.1.5).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeReInit(writer: Writer, value: ReInit): void {
   writer.opaque(value.groupId).uint16(value.version).uint16(value.cipherSuite);
   encodeExtensions(writer, value.extensions);
@@ -120,6 +148,10 @@ export function decodeReInit(reader: Reader): ReInit {
   return { groupId, version, cipherSuite, extensions };
 }
 
+/**
+ * Writes ExternalInit (RFC 9420 §12.1.6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeExternalInit(writer: Writer, value: ExternalInit): void {
   writer.opaque(value.kemOutput);
 }
@@ -128,6 +160,10 @@ export function decodeExternalInit(reader: Reader): ExternalInit {
   return { kemOutput: reader.opaque('ExternalInit.kem_output', MAX_KEM_OUTPUT_BYTES) };
 }
 
+/**
+ * Writes GroupContextExtensions (RFC 9420 §12.1.7).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeGroupContextExtensions(writer: Writer, value: GroupContextExtensions): void {
   encodeExtensions(writer, value.extensions);
 }
@@ -202,6 +238,10 @@ export function decodeProposal(reader: Reader): Proposal {
   }
 }
 
+/**
+ * Proposal, serialized (RFC 9420 §12.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function proposalBytes(value: Proposal): Uint8Array {
   return encode(encodeProposal, value);
 }
@@ -214,8 +254,13 @@ export function parseProposal(bytes: Uint8Array): Proposal {
 // ---------------------------------------------------------------------------------------
 // ProposalOrRef
 
+/** ProposalOrRef (RFC 9420 §12.4). */
 export type ProposalOrRef = { readonly type: 'proposal'; readonly proposal: Proposal } | { readonly type: 'reference'; readonly reference: ProposalRef };
 
+/**
+ * Writes ProposalOrRef (RFC 9420 §12.4).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeProposalOrRef(writer: Writer, value: ProposalOrRef): void {
   proposalOrRefTypeCodec.write(writer, value.type);
   if (value.type === 'proposal') encodeProposal(writer, value.proposal);

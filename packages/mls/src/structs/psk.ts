@@ -20,6 +20,7 @@ import { pskTypeCodec, type ResumptionPSKUsage, resumptionPskUsageCodec } from '
 import { MAX_GROUP_ID_BYTES, MAX_PSK_ID_BYTES } from './limits.ts';
 import { decodeHashSized } from './primitives.ts';
 
+/** PreSharedKeyID (RFC 9420 §8.4). */
 export type PreSharedKeyID =
   | { readonly type: 'external'; readonly pskId: Uint8Array; readonly pskNonce: Uint8Array }
   | {
@@ -30,6 +31,10 @@ export type PreSharedKeyID =
       readonly pskNonce: Uint8Array;
     };
 
+/**
+ * Writes PreSharedKeyID (RFC 9420 §8.4).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodePreSharedKeyID(writer: Writer, value: PreSharedKeyID): void {
   pskTypeCodec.write(writer, value.type);
   if (value.type === 'external') {
@@ -61,6 +66,7 @@ export function parsePreSharedKeyID(bytes: Uint8Array): PreSharedKeyID {
   return decode(decodePreSharedKeyID, bytes, 'PreSharedKeyID');
 }
 
+/** PSKLabel (RFC 9420 §8.4). */
 export interface PSKLabel {
   readonly id: PreSharedKeyID;
   /** Position of this PSK in the list (uint16). */

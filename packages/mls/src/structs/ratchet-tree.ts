@@ -33,11 +33,16 @@ export type { HPKEPublicKey } from './primitives.ts';
 // ---------------------------------------------------------------------------------------
 // HPKECiphertext
 
+/** HPKECiphertext (RFC 9420 §7.6). */
 export interface HPKECiphertext {
   readonly kemOutput: Uint8Array;
   readonly ciphertext: Uint8Array;
 }
 
+/**
+ * Writes HPKECiphertext (RFC 9420 §7.6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeHPKECiphertext(writer: Writer, value: HPKECiphertext): void {
   writer.opaque(value.kemOutput).opaque(value.ciphertext);
 }
@@ -52,12 +57,17 @@ export function decodeHPKECiphertext(reader: Reader): HPKECiphertext {
 // ---------------------------------------------------------------------------------------
 // ParentNode and Node
 
+/** ParentNode (RFC 9420 §7.1). */
 export interface ParentNode {
   readonly encryptionKey: HPKEPublicKey;
   readonly parentHash: Uint8Array;
   readonly unmergedLeaves: readonly number[];
 }
 
+/**
+ * Writes ParentNode (RFC 9420 §7.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeParentNode(writer: Writer, value: ParentNode): void {
   writer.opaque(value.encryptionKey).opaque(value.parentHash);
   writer.vector(value.unmergedLeaves, (w, leaf) => w.uint32(leaf));
@@ -71,8 +81,13 @@ export function decodeParentNode(reader: Reader): ParentNode {
   return { encryptionKey, parentHash, unmergedLeaves };
 }
 
+/** Node (RFC 9420 §12.4.3.3). */
 export type Node = { readonly type: 'leaf'; readonly leafNode: LeafNode } | { readonly type: 'parent'; readonly parentNode: ParentNode };
 
+/**
+ * Writes Node (RFC 9420 §12.4.3.3).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeNode(writer: Writer, value: Node): void {
   nodeTypeCodec.write(writer, value.type);
   if (value.type === 'leaf') encodeLeafNode(writer, value.leafNode);
@@ -92,6 +107,10 @@ export function decodeNode(reader: Reader): Node {
 /** Nodes in array order (leaf L at 2L); `undefined` is a blank node. */
 export type RatchetTree = readonly (Node | undefined)[];
 
+/**
+ * Writes RatchetTree (RFC 9420 §12.4.3.3).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeRatchetTree(writer: Writer, value: RatchetTree): void {
   writer.vector(value, (w, node) => w.optional(node, encodeNode));
 }
@@ -128,11 +147,16 @@ export function parseRatchetTree(data: Uint8Array): RatchetTree {
 // ---------------------------------------------------------------------------------------
 // UpdatePath
 
+/** UpdatePathNode (RFC 9420 §7.6). */
 export interface UpdatePathNode {
   readonly encryptionKey: HPKEPublicKey;
   readonly encryptedPathSecret: readonly HPKECiphertext[];
 }
 
+/**
+ * Writes UpdatePathNode (RFC 9420 §7.6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeUpdatePathNode(writer: Writer, value: UpdatePathNode): void {
   writer.opaque(value.encryptionKey).vector(value.encryptedPathSecret, encodeHPKECiphertext);
 }
@@ -144,11 +168,16 @@ export function decodeUpdatePathNode(reader: Reader): UpdatePathNode {
   return { encryptionKey, encryptedPathSecret };
 }
 
+/** UpdatePath (RFC 9420 §7.6). */
 export interface UpdatePath {
   readonly leafNode: LeafNode;
   readonly nodes: readonly UpdatePathNode[];
 }
 
+/**
+ * Writes UpdatePath (RFC 9420 §7.6).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeUpdatePath(writer: Writer, value: UpdatePath): void {
   encodeLeafNode(writer, value.leafNode);
   writer.vector(value.nodes, encodeUpdatePathNode);

@@ -15,10 +15,15 @@ import { decodeHashSized, type KeyPackageRef } from './primitives.ts';
 import { decodePreSharedKeyID, encodePreSharedKeyID, type PreSharedKeyID } from './psk.ts';
 import { decodeHPKECiphertext, encodeHPKECiphertext, type HPKECiphertext } from './ratchet-tree.ts';
 
+/** PathSecret (RFC 9420 §12.4.3.1). */
 export interface PathSecret {
   readonly pathSecret: Uint8Array;
 }
 
+/**
+ * Writes PathSecret (RFC 9420 §12.4.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodePathSecret(writer: Writer, value: PathSecret): void {
   writer.opaque(value.pathSecret);
 }
@@ -28,12 +33,17 @@ export function decodePathSecret(reader: Reader): PathSecret {
   return { pathSecret: decodeHashSized(reader, 'PathSecret.path_secret') };
 }
 
+/** GroupSecrets (RFC 9420 §12.4.3.1). */
 export interface GroupSecrets {
   readonly joinerSecret: Uint8Array;
   readonly pathSecret?: PathSecret | undefined;
   readonly psks: readonly PreSharedKeyID[];
 }
 
+/**
+ * Writes GroupSecrets (RFC 9420 §12.4.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeGroupSecrets(writer: Writer, value: GroupSecrets): void {
   writer.opaque(value.joinerSecret).optional(value.pathSecret, encodePathSecret);
   writer.vector(value.psks, encodePreSharedKeyID);
@@ -57,11 +67,16 @@ export function parseGroupSecrets(bytes: Uint8Array): GroupSecrets {
   return decode(decodeGroupSecrets, bytes, 'GroupSecrets');
 }
 
+/** EncryptedGroupSecrets (RFC 9420 §12.4.3.1). */
 export interface EncryptedGroupSecrets {
   readonly newMember: KeyPackageRef;
   readonly encryptedGroupSecrets: HPKECiphertext;
 }
 
+/**
+ * Writes EncryptedGroupSecrets (RFC 9420 §12.4.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeEncryptedGroupSecrets(writer: Writer, value: EncryptedGroupSecrets): void {
   writer.opaque(value.newMember);
   encodeHPKECiphertext(writer, value.encryptedGroupSecrets);
@@ -74,12 +89,17 @@ export function decodeEncryptedGroupSecrets(reader: Reader): EncryptedGroupSecre
   return { newMember, encryptedGroupSecrets };
 }
 
+/** Welcome (RFC 9420 §12.4.3.1). */
 export interface Welcome {
   readonly cipherSuite: number;
   readonly secrets: readonly EncryptedGroupSecrets[];
   readonly encryptedGroupInfo: Uint8Array;
 }
 
+/**
+ * Writes Welcome (RFC 9420 §12.4.3.1).
+ * @throws RangeError on a value outside its wire range (a programming error)
+ */
 export function encodeWelcome(writer: Writer, value: Welcome): void {
   writer.uint16(value.cipherSuite).vector(value.secrets, encodeEncryptedGroupSecrets).opaque(value.encryptedGroupInfo);
 }
