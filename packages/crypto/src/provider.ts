@@ -67,7 +67,7 @@ export interface CryptoProvider {
   hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array;
   /** RFC 5869 §2.2; an empty salt means HashLen zero bytes. */
   hkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm: Uint8Array): Uint8Array;
-  /** RFC 5869 §2.3; throws `CryptoError('invalid-length')` when `length > 255 * HashLen`. */
+  /** RFC 5869 §2.3; throws `CryptoError('invalid-length')` when `length > 255 * HashLen` or `prk` is shorter than HashLen. */
   hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 
   /** Returns ciphertext || 16-byte tag. Nonce is 12 bytes. */

@@ -53,6 +53,10 @@ function randomBytes(length: number): Uint8Array {
 function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   const hash = hashOf(algorithm);
   abytes(prk, undefined, 'prk');
+  if (prk.length < HASH_LENGTH[algorithm]) {
+    // RFC 5869 §2.3: PRK is "a pseudorandom key of at least HashLen octets".
+    throw new CryptoError('invalid-length', `prk: expected at least ${HASH_LENGTH[algorithm]} bytes, got ${prk.length}`);
+  }
   abytes(info, undefined, 'info');
   anumber(length, 0, 255 * HASH_LENGTH[algorithm], 'length'); // RFC 5869 §2.3: L <= 255*HashLen
   if (length === 0) return new Uint8Array(0);

@@ -64,6 +64,10 @@ function hkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array,
   const name = hashName(algorithm);
   const hashLength = HASH_LENGTH[algorithm];
   abytes(prk, undefined, 'prk');
+  if (prk.length < HASH_LENGTH[algorithm]) {
+    // RFC 5869 §2.3: PRK is "a pseudorandom key of at least HashLen octets".
+    throw new CryptoError('invalid-length', `prk: expected at least ${HASH_LENGTH[algorithm]} bytes, got ${prk.length}`);
+  }
   abytes(info, undefined, 'info');
   anumber(length, 0, 255 * hashLength, 'length'); // RFC 5869 §2.3: L <= 255*HashLen
   const counter = new Uint8Array(1);
