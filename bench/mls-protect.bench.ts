@@ -228,8 +228,9 @@ async function main(): Promise<void> {
  */
 async function profileOnly(): Promise<void> {
   const { nodeProvider } = (await import('@sealed/crypto/node/provider')) as { nodeProvider: CryptoProvider };
-  const g = sealedGroup(MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519, nodeProvider);
-  console.log(`profile run: ${(await rate(() => sealedPair(g))).toFixed(0)} pairs/s`);
+  const suiteId = Number(process.env.BENCH_SUITE ?? MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519);
+  const g = sealedGroup(suiteId, nodeProvider);
+  console.log(`profile run, suite 0x${suiteId.toString(16)}: ${(await rate(() => sealedPair(g))).toFixed(0)} pairs/s`);
 }
 
 await (process.env.BENCH_PROFILE ? profileOnly() : main());
