@@ -9,8 +9,9 @@ import type { PskResolver } from '../../src/group/psks.ts';
 import type { GroupState } from '../../src/group/state.ts';
 import { parseMLSMessage } from '../../src/structs/mls-message.ts';
 import { parseRatchetTree } from '../../src/structs/ratchet-tree.ts';
-import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS, type LeafValidationPolicy } from '../../src/validation/leaf-node.ts';
+import type { LeafValidationPolicy } from '../../src/validation/leaf-node.ts';
 import { joinFromWelcome } from '../../src/welcome/join.ts';
+import { processMessage } from '../../src/group/process.ts';
 
 export interface PassiveClientVector {
   cipher_suite: number;
@@ -26,7 +27,7 @@ export interface PassiveClientVector {
 }
 
 /** The vectors' leaves were made long ago; the passive client checks MLS rules, not the clock or credentials. */
-const POLICY: LeafValidationPolicy = { validateCredential: () => true, now: 0n, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
+const POLICY: LeafValidationPolicy = { validateCredential: () => true, now: 1_700_000_000n, maxLifetimeSeconds: 2n ** 64n };
 
 /** Processes one incoming handshake MLSMessage; supplied by the caller so this file does not depend on code not yet written. */
 export type HandshakeStep = (state: GroupState, message: Uint8Array, resolvePsk: PskResolver) => GroupState;
@@ -74,3 +75,10 @@ export function runPassiveClient(provider: CryptoProvider, v: PassiveClientVecto
   }
   return v.epochs.length;
 }
+
+/** The handshake step of a passive client: process the message, keep the new state. */
+export const passiveStep: HandshakeStep = (state, message, resolvePsk) => {
+  const result = processMessage(state, message, { policy: POLICY, resolvePsk });
+  assert.ok(result.kind === 'proposal' || result.kind === 'commit', `unexpected result ${result.kind}`);
+  return result.state;
+};
