@@ -1,7 +1,8 @@
 /**
  * Scale-out, end to end: two real server processes (`--storage postgres --bus nats`,
  * different ports, one PostgreSQL schema, one NATS prefix). The sender talks to node A, the
- * recipient to node B. Checks delivery, order, acknowledgement and deletion; then kills
+ * recipient to node B. Checks delivery, order, acknowledgement and deletion, and an
+ * attachment uploaded through one node and downloaded through the other; then kills
  * node B with SIGKILL while messages keep arriving on A, restarts it on the same port, and
  * checks again. Needs PostgreSQL and NATS: fails (never skips) without them.
  */
@@ -13,7 +14,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { NATS_TEST_URL, requireNats, requirePostgres, testSchema, testSubjectPrefix, type TestSchema } from './support/services.ts';
 import { freePort, startServer, type ServerProcess } from './support/server-process.ts';
-import { TestSocket, registerDevice, type TestDevice } from './support/client.ts';
+import { randomBytes } from 'node:crypto';
+import { toBase64Url } from '@sealed/protocol/encoding';
+import { CLIENT_WAIT_MS, TestSocket, registerDevice, type TestDevice } from './support/client.ts';
 
 /** Messages per phase; small enough for a fast test, enough to see order. */
 const FIRST_BATCH = 40;
@@ -107,6 +110,24 @@ describe('two server processes on PostgreSQL + NATS', () => {
     assert.equal(back.type, 'sent');
     await aliceSocket.waitFor((d) => d.length === 1, 'a push from B to A');
     assert.equal(textOf(aliceSocket.delivered[0]!.payload), 'message 999');
+  });
+
+  it('serves an attachment uploaded through A from B (bytes in PostgreSQL, not on a node\'s disk)', async () => {
+    const blob = new Uint8Array(randomBytes(600 * 1024));
+    const auth = (d: TestDevice) => ({ authorization: `Bearer ${toBase64Url(d.token)}` });
+    const uploaded = await fetch(`${nodeA.baseUrl}/v1/attachments`, {
+      method: 'POST',
+      headers: { ...auth(alice), 'content-type': 'application/octet-stream' },
+      body: blob,
+      signal: AbortSignal.timeout(CLIENT_WAIT_MS),
+    });
+    assert.equal(uploaded.status, 201, await uploaded.clone().text());
+    const { id } = (await uploaded.json()) as { id: string };
+    const downloaded = await fetch(`${nodeB.baseUrl}/v1/attachments/${id}`, { headers: auth(bob), signal: AbortSignal.timeout(CLIENT_WAIT_MS) });
+    assert.equal(downloaded.status, 200);
+    assert.deepEqual(new Uint8Array(await downloaded.arrayBuffer()), blob);
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ts.schema}.attachment_chunks WHERE attachment_id = $1`, [id]);
+    assert.ok((rows[0]?.n ?? 0) >= 3, 'stored as several chunks');
   });
 
   it('loses nothing when the recipient\'s node is killed (SIGKILL) and restarted', async () => {
