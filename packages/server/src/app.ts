@@ -134,7 +134,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   const server: Server = createServer(
-    { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 },
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // How often Node checks the two timeouts above (its default, 30 s, would let a slow-loris linger).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
+      keepAliveTimeout: 5_000,
+      maxHeaderSize: 16 * 1024,
+    },
     (req, res) => void handle(req, res),
   );
   server.maxConnections = config.maxConnections;
