@@ -1,0 +1,152 @@
+/**
+ * Creating a commit (RFC 9420 §12.4.1) and the Welcome for the members it adds
+ * (§12.4.3.1). The rules of §12.2 are obeyed: the same validation as for received commits
+ * runs on the list before anything is signed.
+ *
+ * The commit does not change `state`: the caller sends `commit` (and `welcome`) and adopts
+ * `state` from the result once the delivery service accepted the commit. If another commit
+ * of the same epoch wins, the caller drops this result and processes that one instead.
+ */
+import type { CipherSuite } from '../crypto/cipher-suite.ts';
+import { deriveEpochSecrets } from '../key-schedule/epoch-secrets.ts';
+import type { Commit } from '../structs/commit.ts';
+import type { AuthenticatedContent, FramingWireFormat } from '../structs/framing.ts';
+import { type GroupContext, groupContextBytes } from '../structs/group-context.ts';
+import type { GroupInfo } from '../structs/group-info.ts';
+import { mlsMessageBytes } from '../structs/mls-message.ts';
+import type { Proposal, ProposalOrRef } from '../structs/proposals.ts';
+import { treeHash } from '../tree/tree-hash.ts';
+import { confirmationTag, confirmedTranscriptHash, interimTranscriptHash } from '../transcript/transcript-hash.ts';
+import { createUpdatePath, pathSecretForNewMember, type CreatedUpdatePath } from '../treekem/create-update-path.ts';
+import type { PrivateTree } from '../treekem/private-tree.ts';
+import type { LeafValidationPolicy } from '../validation/leaf-node.ts';
+import { applyProposals } from '../proposals/apply.ts';
+import { type ResolvedProposal } from '../proposals/resolve.ts';
+import { pathRequired, validateMemberCommitList } from '../proposals/validate.ts';
+import { createGroupInfo, createWelcome } from '../welcome/create.ts';
+import { epochKeysOf, forgetTransientSecrets, pastEpochsAfter, resumptionPsksAfter, secretTreeOf } from './epoch.ts';
+import { GroupError } from './errors.ts';
+import { protect, signContent } from './frame.ts';
+import { MAX_MEMBERS } from './limits.ts';
+import { noPsks, type PskResolver, resolvePskSecret } from './psks.ts';
+import type { GroupState } from './state.ts';
+
+export interface CreateCommitOptions {
+  readonly policy: LeafValidationPolicy;
+  /** Proposals sent by value in this commit (ours). */
+  readonly proposals?: readonly Proposal[] | undefined;
+  /** Commit every proposal stored in this epoch by reference (default true). */
+  readonly includePending?: boolean | undefined;
+  /** Add an UpdatePath even where §12.4 allows leaving it out (default: only when required). */
+  readonly forcePath?: boolean | undefined;
+  /** Default mls_private_message. */
+  readonly wireFormat?: FramingWireFormat | undefined;
+  /** Put the tree in the Welcome's GroupInfo (default true). */
+  readonly ratchetTreeInWelcome?: boolean | undefined;
+  readonly resolvePsk?: PskResolver | undefined;
+  readonly authenticatedData?: Uint8Array | undefined;
+}
+
+export interface CreatedCommit {
+  /** MLSMessage bytes of the commit, protected with the current epoch's keys. */
+  readonly commit: Uint8Array;
+  /** MLSMessage bytes of the Welcome, when the commit adds members. */
+  readonly welcome: Uint8Array | undefined;
+  /** The new epoch's GroupInfo (signed), e.g. to publish for external joins. */
+  readonly groupInfo: GroupInfo;
+  /** Our state in the new epoch, to adopt once the commit is accepted. */
+  readonly state: GroupState;
+  readonly added: readonly number[];
+  readonly removed: readonly number[];
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Builds a commit of our pending proposals and `options.proposals` (§12.4.1).
+ * @throws GroupError('reinit-pending' | 'invalid-proposal' | 'invalid-proposal-list' | 'committer-removed'
+ *   | 'unsupported-sender' | 'missing-psk' | 'too-many-members')
+ */
+export function createCommit(state: GroupState, options: CreateCommitOptions): CreatedCommit {
+  if (state.reinit !== undefined) throw new GroupError('reinit-pending', 'the group was reinitialised (§11.2)');
+  const suite: CipherSuite = state.suite;
+  const me = state.own.leafIndex;
+  const sender = { type: 'member', leafIndex: me } as const;
+  const pending = options.includePending === false ? [] : state.pendingProposals;
+  const byValue = options.proposals ?? [];
+  const list: ProposalOrRef[] = [
+    ...pending.map((p): ProposalOrRef => ({ type: 'reference', reference: p.ref })),
+    ...byValue.map((proposal): ProposalOrRef => ({ type: 'proposal', proposal })),
+  ];
+  const resolved: ResolvedProposal[] = [
+    ...pending.map((p) => ({ proposal: p.proposal, sender: p.sender, byReference: true })),
+    ...byValue.map((proposal) => ({ proposal, sender, byReference: false })),
+  ];
+  const context = state.groupContext;
+  validateMemberCommitList(suite, context, state.tree, me, resolved);
+  const applied = applyProposals(suite, context, state.tree, resolved, options.policy);
+  if (applied.tree.memberCount() > MAX_MEMBERS) throw new GroupError('too-many-members', `${applied.tree.memberCount()} members`);
+  const pskSecret = resolvePskSecret(suite, applied.pskIds, options.resolvePsk ?? noPsks, state);
+  const tree = applied.tree;
+  const addedLeaves = new Set(applied.added.map((a) => a.leafIndex));
+
+  const provisional: Omit<GroupContext, 'treeHash'> = {
+    version: context.version,
+    cipherSuite: context.cipherSuite,
+    groupId: context.groupId,
+    epoch: context.epoch + 1n,
+    confirmedTranscriptHash: context.confirmedTranscriptHash,
+    extensions: applied.extensions,
+  };
+  let created: CreatedUpdatePath | undefined;
+  let privateTree: PrivateTree;
+  if (pathRequired(resolved) || options.forcePath === true) {
+    created = createUpdatePath({ suite, tree, leafIndex: me, signaturePrivateKey: state.own.signatureKey, context: provisional, addedLeaves });
+    privateTree = created.privateTree;
+  } else {
+    privateTree = state.own.privateTree.clone();
+    privateTree.prune(suite, tree);
+  }
+  const commit: Commit = created === undefined ? { proposals: list } : { proposals: list, path: created.updatePath };
+
+  const signed = signContent(state, { type: 'commit', commit }, options.wireFormat ?? 'mls_private_message', options.authenticatedData ?? EMPTY);
+  const confirmed = confirmedTranscriptHash(suite, state.interimTranscriptHash, signed);
+  const newContext: GroupContext = { ...provisional, treeHash: treeHash(suite, tree), confirmedTranscriptHash: confirmed };
+  const secrets = deriveEpochSecrets(suite, {
+    initSecret: state.keys.initSecret,
+    commitSecret: created?.commitSecret,
+    pskSecret,
+    groupContext: groupContextBytes(newContext),
+  });
+  const tag = confirmationTag(suite, secrets.confirmationKey, confirmed);
+  const authenticated: AuthenticatedContent = { ...signed, auth: { ...signed.auth, confirmationTag: tag } };
+  const commitBytes = protect(state, authenticated);
+
+  const secretTree = secretTreeOf(suite, secrets, tree);
+  const next: GroupState = {
+    suite,
+    groupContext: newContext,
+    tree,
+    own: { leafIndex: me, signatureKey: state.own.signatureKey, privateTree },
+    keys: epochKeysOf(secrets),
+    secretTree,
+    interimTranscriptHash: interimTranscriptHash(suite, confirmed, tag),
+    confirmationTag: tag,
+    pendingProposals: [],
+    pastEpochs: pastEpochsAfter(state),
+    resumptionPsks: resumptionPsksAfter(state),
+    ...(applied.reinit === undefined ? {} : { reinit: applied.reinit }),
+  };
+  const groupInfo = createGroupInfo(next, { withRatchetTree: options.ratchetTreeInWelcome !== false });
+  let welcome: Uint8Array | undefined;
+  if (applied.added.length > 0) {
+    const recipients = applied.added.map(({ leafIndex, keyPackage }) => ({
+      keyPackage,
+      pathSecret: created === undefined ? undefined : pathSecretForNewMember(tree, created, leafIndex),
+    }));
+    welcome = mlsMessageBytes({ wireFormat: 'mls_welcome', welcome: createWelcome(suite, groupInfo, secrets, applied.pskIds, recipients) });
+  }
+  forgetTransientSecrets(secrets);
+  secrets.joinerSecret.fill(0);
+  return { commit: commitBytes, welcome, groupInfo, state: next, added: [...addedLeaves], removed: [...applied.removed] };
+}
