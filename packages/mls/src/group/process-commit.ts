@@ -17,6 +17,7 @@ import { transcriptHashesAfter, verifyConfirmationTag } from '../transcript/tran
 import { TreeKemError } from '../treekem/errors.ts';
 import { processUpdatePath } from '../treekem/process-update-path.ts';
 import type { PrivateTree } from '../treekem/private-tree.ts';
+import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import { ValidationError } from '../validation/errors.ts';
 import { type LeafValidationPolicy, validateLeafNode } from '../validation/leaf-node.ts';
 import { MemberIndex } from '../validation/member-index.ts';
@@ -46,6 +47,24 @@ function treeKemError(error: unknown): never {
   }
   if (error instanceof TreeError) throw new GroupError('invalid-path', error.message, error);
   throw error;
+}
+
+/**
+ * Our private tree with the leaf key of our Update proposal that the commit applied, if
+ * any (§12.1.2): the new leaf's encryption key is one only we can open.
+ * @throws GroupError('invalid-proposal') when our leaf changed to a key we do not hold
+ */
+function withOwnUpdate(state: GroupState, tree: RatchetTree): PrivateTree {
+  const me = state.own.leafIndex;
+  const current = tree.leaf(me)?.encryptionKey;
+  const held = state.own.privateTree.privateKey(2 * me);
+  const leafKey = state.tree.leaf(me)?.encryptionKey;
+  if (current === undefined || held === undefined || leafKey === undefined || state.suite.provider.constantTimeEqual(current, leafKey)) return state.own.privateTree;
+  const pair = state.ownUpdates?.find((p) => state.suite.provider.constantTimeEqual(p.publicKey, current));
+  if (pair === undefined) throw new GroupError('invalid-proposal', `our leaf ${me} was updated to a key we do not hold`);
+  const privateTree = state.own.privateTree.clone();
+  privateTree.setKeyPair(2 * me, pair);
+  return privateTree;
 }
 
 /**
@@ -101,6 +120,7 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
     extensions: applied.extensions,
   };
   const addedLeaves = new Set(applied.added.map((a) => a.leafIndex));
+  const ownPrivate = withOwnUpdate(state, tree);
   let commitSecret: Uint8Array | undefined;
   let privateTree: PrivateTree;
   if (commit.path !== undefined) {
@@ -118,14 +138,14 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
       throw error;
     }
     try {
-      const processed = processUpdatePath({ suite, tree, sender: committer, updatePath: commit.path, context: provisional, privateTree: state.own.privateTree, addedLeaves });
+      const processed = processUpdatePath({ suite, tree, sender: committer, updatePath: commit.path, context: provisional, privateTree: ownPrivate, addedLeaves });
       commitSecret = processed.commitSecret;
       privateTree = processed.privateTree;
     } catch (error) {
       return treeKemError(error);
     }
   } else {
-    privateTree = state.own.privateTree.clone();
+    privateTree = ownPrivate.clone();
     privateTree.prune(suite, tree);
   }
 

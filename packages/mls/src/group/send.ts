@@ -1,7 +1,9 @@
 /**
  * Sending application data and proposals (RFC 9420 §6.3, §12.1).
  */
+import { kemFromId } from '@sealed/crypto/kem/registry';
 import type { FramingWireFormat } from '../structs/framing.ts';
+import { signLeafNode } from '../validation/leaf-node-signature.ts';
 import type { Proposal } from '../structs/proposals.ts';
 import { proposalRef } from '../proposals/resolve.ts';
 import { validateProposal } from '../proposals/validate.ts';
@@ -38,4 +40,19 @@ export function propose(state: GroupState, proposal: Proposal, wireFormat: Frami
   const ref = proposalRef(state.suite, authenticated);
   const message = protect(state, authenticated);
   return { state: { ...state, pendingProposals: [...state.pendingProposals, { ref, proposal, sender }] }, message, ref };
+}
+
+/**
+ * Proposes replacing our leaf with a fresh encryption key (§12.1.2): a new leaf with source
+ * `update`, signed for this group and our leaf index. Its private key is kept until a
+ * commit applies the proposal (or the epoch ends).
+ * @throws GroupError as `propose`
+ */
+export function proposeUpdate(state: GroupState, wireFormat: FramingWireFormat = 'mls_private_message'): { state: GroupState; message: Uint8Array; ref: Uint8Array } {
+  const me = state.own.leafIndex;
+  const pair = kemFromId(state.suite.kem).generateKeyPair(state.suite.provider);
+  const { signature: _old, ...content } = state.tree.requireLeaf(me);
+  const leafNode = signLeafNode(state.suite, state.own.signatureKey, { ...content, encryptionKey: pair.publicKey, source: { type: 'update' } }, { groupId: state.groupContext.groupId, leafIndex: me });
+  const sent = propose(state, { type: 'update', leafNode }, wireFormat);
+  return { ...sent, state: { ...sent.state, ownUpdates: [...(state.ownUpdates ?? []), pair] } };
 }

@@ -15,6 +15,7 @@
  *   PastEpoch past_epochs<V>;           struct { GroupContext; optional<Node> tree<V>; SecretTreeState; opaque sender_data_secret<V>; }
  *   ResumptionPsk resumption_psks<V>;   struct { uint64 epoch; opaque psk<V>; }
  *   optional<ReInit> reinit;
+ *   OwnUpdate own_updates<V>;           struct { opaque private_key<V>; opaque public_key<V>; }
  *
  * The output holds every secret of the group: the caller encrypts it before it touches a
  * disk (the client's encrypted stores do).
@@ -118,6 +119,7 @@ function encodeState(w: Writer, state: GroupState): void {
   });
   w.vector(state.resumptionPsks, (w2, p) => w2.uint64(p.epoch).opaque(p.psk));
   w.optional(state.reinit, encodeReInit);
+  w.vector(state.ownUpdates ?? [], (w2, pair) => w2.opaque(pair.privateKey).opaque(pair.publicKey));
 }
 
 /**
@@ -163,6 +165,11 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
   );
   const resumptionPsks = r.vector((r2) => ({ epoch: r2.uint64('psk.epoch'), psk: r2.opaque('psk', MAX_HASH_BYTES) }), 'resumption_psks', MAX_RESUMPTION_PSKS);
   const reinit = r.optional(decodeReInit, 'reinit');
+  const ownUpdates = r.vector(
+    (r2) => ({ privateKey: r2.opaque('own_update.private_key', MAX_PRIVATE_KEY_BYTES), publicKey: r2.opaque('own_update.public_key', MAX_PUBLIC_KEY_BYTES) }),
+    'own_updates',
+    MAX_PENDING_PROPOSALS,
+  );
   const privateTree = restorePrivateTree(tree, leafIndex, privateKeys);
   return {
     suite,
@@ -177,6 +184,7 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
     pastEpochs,
     resumptionPsks,
     ...(reinit === undefined ? {} : { reinit }),
+    ...(ownUpdates.length === 0 ? {} : { ownUpdates }),
   };
 }
 

@@ -10,6 +10,7 @@
  * Everything here is secret or private; GroupState never reaches logs or JSON. Saving it
  * is `serializeGroupState` (serialize.ts), whose output the caller must encrypt.
  */
+import type { KeyPair } from '@sealed/crypto/provider';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import type { SecretTree } from '../secret-tree/secret-tree.ts';
 import type { Sender } from '../structs/framing.ts';
@@ -80,6 +81,11 @@ export interface GroupState {
   readonly pastEpochs: readonly PastEpoch[];
   /** Newest first, at most MAX_RESUMPTION_PSKS; the current epoch's is in `keys`. */
   readonly resumptionPsks: readonly ResumptionPsk[];
+  /**
+   * Key pairs of the leaves our own Update proposals of this epoch carry (§12.1.2): when a
+   * commit applies one, its private key becomes our leaf key. Cleared with the epoch.
+   */
+  readonly ownUpdates?: readonly KeyPair[] | undefined;
   /** Set once a commit with a ReInit proposal was applied: the group may not send any more (§12.4.2). */
   readonly reinit?: ReInit | undefined;
 }

@@ -8,7 +8,7 @@ import { createCommit } from '../../src/group/commit.ts';
 import { createGroup } from '../../src/group/create.ts';
 import { epochAuthenticator, exportSecret } from '../../src/group/exporter.ts';
 import { processMessage } from '../../src/group/process.ts';
-import { encryptApplication, propose } from '../../src/group/send.ts';
+import { encryptApplication, propose, proposeUpdate } from '../../src/group/send.ts';
 import { deserializeGroupState, serializeGroupState } from '../../src/group/serialize.ts';
 import type { GroupState } from '../../src/group/state.ts';
 import type { CipherSuite } from '../../src/crypto/cipher-suite.ts';
@@ -75,14 +75,27 @@ for (const suite of [SUITE_1, PQ_SUITE]) {
     assertAgree(members);
     sendAndRead(members, carol, 'hi all');
 
-    // Bob proposes an update of his leaf; Carol commits it by reference.
+    // A hand-edited update leaf (wrong source, stale signature) is refused (§7.3, §12.1.2).
     const dummy = member(suite, 'bob');
-    const update = propose(bob.state, {
+    const forged = propose(bob.state, {
       type: 'update',
       leafNode: { ...bob.state.tree.leaf(bob.state.own.leafIndex)!, encryptionKey: dummy.keyPackage.leafNode.encryptionKey },
     });
-    // An update leaf must carry the update source and a fresh signature; a hand-edited one is refused.
-    for (const m of [alice, carol]) assertGroupError(() => processMessage(m.state, update.message, options), 'invalid-proposal');
+    for (const m of [alice, carol]) assertGroupError(() => processMessage(m.state, forged.message, options), 'invalid-proposal');
+
+    // Bob proposes an update of his leaf; Carol commits it by reference (no path needed from Bob).
+    const update = proposeUpdate(bob.state);
+    bob.state = update.state;
+    for (const m of [alice, carol]) {
+      const r = processMessage(m.state, update.message, options);
+      assert.equal(r.kind, 'proposal');
+      if (r.kind === 'proposal') m.state = r.state;
+    }
+    const cu = createCommit(carol.state, options);
+    deliver(members, carol, cu.commit, 'commit');
+    carol.state = cu.state;
+    assertAgree(members);
+    sendAndRead(members, bob, 'with my new leaf key');
 
     // Empty commit: a self-update with a path (§12.4).
     const c3 = createCommit(carol.state, options);
