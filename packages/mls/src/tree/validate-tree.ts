@@ -8,13 +8,14 @@ import { TreeError } from './errors.ts';
 import type { RatchetTree } from './ratchet-tree.ts';
 
 /**
- * A Map key for a byte string: its bytes as one latin-1 code unit each. Cheaper than hex
- * and collision-free (one code unit per byte).
+ * A Map key for a byte string: its bytes as one latin-1 code unit each. Collision-free (one
+ * code unit per byte) and, through `apply` on chunks, cheaper than hex or spreading.
  */
 export function bytesKey(bytes: Uint8Array): string {
+  const CHUNK = 8192; // well below every engine's argument-count limit
+  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let out = '';
-  const CHUNK = 4096;
-  for (let i = 0; i < bytes.length; i += CHUNK) out += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  for (let i = 0; i < bytes.length; i += CHUNK) out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
   return out;
 }
 

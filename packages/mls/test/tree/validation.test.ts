@@ -11,6 +11,9 @@ import { type ValidationErrorCode, ValidationError } from '../../src/validation/
 import { validateKeyPackage } from '../../src/validation/key-package.ts';
 import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS, type GroupParameters, type LeafNodeUse, type LeafValidationPolicy, validateLeafNode } from '../../src/validation/leaf-node.ts';
 import { MemberIndex } from '../../src/validation/member-index.ts';
+import { validateRatchetTree } from '../../src/validation/ratchet-tree.ts';
+import { TreeError } from '../../src/tree/errors.ts';
+import { treeHash } from '../../src/tree/tree-hash.ts';
 import { GROUP_ID, makeMember, type Member, NOW, SUITE, updateLeaf } from './helpers.ts';
 
 const acceptAll: LeafValidationPolicy = { validateCredential: () => true, now: NOW, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
@@ -226,5 +229,20 @@ describe('LeafNode validation (§7.3)', () => {
     expectCode(() => validateKeyPackage(c.keyPackage, group, tree, members, acceptAll), 'duplicate-encryption-key', { nodeIndex: 4 });
     members.removeLeaf(index, c.leafNode);
     validateKeyPackage(c.keyPackage, group, tree, members, acceptAll);
+  });
+});
+
+describe('ratchet tree validation on join (§12.4.3.1)', () => {
+  test('a valid tree passes; a wrong tree hash, a rejected credential or a bad leaf fail', () => {
+    const { tree, b } = twoMembers();
+    const hash = treeHash(SUITE, tree);
+    validateRatchetTree(tree, group, acceptAll, hash);
+    const wrong = hash.slice();
+    wrong[0]! ^= 1;
+    assert.throws(() => validateRatchetTree(tree, group, acceptAll, wrong), (e: unknown) => e instanceof TreeError && e.code === 'tree-hash-mismatch');
+    expectCode(() => validateRatchetTree(tree, group, { ...acceptAll, validateCredential: rejectAllCredentials }, hash), 'credential-rejected', { leafIndex: 0 });
+    const forged = tree.clone();
+    forged.setLeaf(1, { ...b.leafNode, signature: new Uint8Array(64) });
+    expectCode(() => validateRatchetTree(forged, group, acceptAll, treeHash(SUITE, forged)), 'invalid-signature', { leafIndex: 1 });
   });
 });
