@@ -1,41 +1,43 @@
 /**
- * `sealed_enqueue`: the whole send transaction of queue.ts as one server-side function, so a
- * send costs one round trip and holds its row locks for the shortest time (a commit's
- * fsync dominates either way). Called as a single statement in autocommit mode: the
- * function's work commits or rolls back as a whole.
+ * The send transaction of queue.ts as server-side functions, so that a send costs no round
+ * trips of its own and one durable commit can carry many sends (group commit: with a
+ * commit costing one WAL fsync, sends per second are bounded by sends per commit).
  *
- * Lock order (the same for every send, so sends never deadlock among themselves):
+ * `sealed_enqueue_one` does one send. Lock order (the same for every send):
  *   1. the idempotency row of (sender, client message id), inserted first as a placeholder:
  *      a concurrent retry of the same send waits on it, then sees a duplicate;
  *   2. for a commit, the group row (`FOR UPDATE`): a concurrent commit at the same epoch
  *      waits, re-reads the advanced epoch and is rejected;
  *   3. the recipients' device rows in id order (`FOR UPDATE`): `next_seq` is read and
  *      bumped under the lock, so per-device seqs are contiguous and become visible in order.
+ * Every check comes before the first queue write. A rejected send deletes the placeholder
+ * rows it created (its idempotency row, a group row it created at epoch 0), so it leaves
+ * nothing behind without needing a subtransaction; a duplicate writes nothing.
  *
- * A rejection raises an exception (SQLSTATE SL001 stale epoch, detail = current epoch;
- * SL002 unknown recipient and SL003 queue full, detail = device id): the statement rolls
- * back, so a rejected send writes nothing, placeholder included. A duplicate returns
- * normally having written nothing.
+ * `sealed_enqueue_batch` runs many sends in order inside the caller's one statement: later
+ * sends see earlier ones (a retry in the same batch is a duplicate, a second commit at the
+ * same epoch is stale, queue bounds count earlier entries). Results come back in input order.
  */
 export const ENQUEUE_FUNCTION = `
-CREATE FUNCTION sealed_enqueue(
+CREATE FUNCTION sealed_enqueue_one(
   p_sender text, p_message_id text, p_group text, p_epoch bigint, p_is_commit boolean,
   p_kind smallint, p_recipients text[], p_payload bytea, p_now bigint, p_max_queued integer,
   p_idempotency_expires bigint,
-  OUT status text, OUT new_epoch bigint, OUT seqs bigint[])
+  OUT status text, OUT new_epoch bigint, OUT seqs bigint[], OUT detail text)
 LANGUAGE plpgsql
 SET search_path FROM CURRENT
 AS $fn$
 DECLARE
-  v_inserted integer;
+  v_placeholder integer;
+  v_group_created integer := 0;
   v_seen record;
   v_current bigint;
   v_device record;
 BEGIN
   INSERT INTO idempotency (sender_device_id, client_message_id, epoch, expires_at)
     VALUES (p_sender, p_message_id, -1, p_idempotency_expires) ON CONFLICT DO NOTHING;
-  GET DIAGNOSTICS v_inserted = ROW_COUNT;
-  IF v_inserted = 0 THEN
+  GET DIAGNOSTICS v_placeholder = ROW_COUNT;
+  IF v_placeholder = 0 THEN
     SELECT i.epoch, i.expires_at INTO v_seen FROM idempotency i
       WHERE i.sender_device_id = p_sender AND i.client_message_id = p_message_id FOR UPDATE;
     IF FOUND AND v_seen.expires_at > p_now THEN
@@ -48,31 +50,49 @@ BEGIN
 
   IF p_is_commit THEN
     INSERT INTO groups (group_id, epoch) VALUES (p_group, 0) ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS v_group_created = ROW_COUNT;
     SELECT g.epoch INTO v_current FROM groups g WHERE g.group_id = p_group FOR UPDATE;
   ELSE
     SELECT g.epoch INTO v_current FROM groups g WHERE g.group_id = p_group;
   END IF;
   v_current := coalesce(v_current, 0);
+
   IF p_is_commit AND p_epoch <> v_current THEN
-    RAISE EXCEPTION USING ERRCODE = 'SL001', MESSAGE = 'stale-epoch', DETAIL = v_current::text;
+    status := 'stale-epoch';
+    detail := v_current::text;
+  ELSE
+    PERFORM 1 FROM devices d WHERE d.id = ANY (p_recipients) ORDER BY d.id FOR UPDATE;
+    seqs := '{}';
+    FOR v_device IN
+      SELECT r.id AS wanted, d.id, d.next_seq, d.queued
+        FROM unnest(p_recipients) WITH ORDINALITY AS r (id, n)
+        LEFT JOIN devices d ON d.id = r.id
+        ORDER BY r.n
+    LOOP
+      IF v_device.id IS NULL THEN
+        status := 'unknown-recipient';
+        detail := v_device.wanted;
+        EXIT;
+      END IF;
+      IF v_device.queued >= p_max_queued THEN
+        status := 'queue-full';
+        detail := v_device.wanted;
+        EXIT;
+      END IF;
+      seqs := seqs || v_device.next_seq;
+    END LOOP;
   END IF;
 
-  PERFORM 1 FROM devices d WHERE d.id = ANY (p_recipients) ORDER BY d.id FOR UPDATE;
-  seqs := '{}';
-  FOR v_device IN
-    SELECT r.id AS wanted, d.id, d.next_seq, d.queued
-      FROM unnest(p_recipients) WITH ORDINALITY AS r (id, n)
-      LEFT JOIN devices d ON d.id = r.id
-      ORDER BY r.n
-  LOOP
-    IF v_device.id IS NULL THEN
-      RAISE EXCEPTION USING ERRCODE = 'SL002', MESSAGE = 'unknown-recipient', DETAIL = v_device.wanted;
+  IF status IS NOT NULL THEN
+    IF v_placeholder = 1 THEN
+      DELETE FROM idempotency WHERE sender_device_id = p_sender AND client_message_id = p_message_id;
     END IF;
-    IF v_device.queued >= p_max_queued THEN
-      RAISE EXCEPTION USING ERRCODE = 'SL003', MESSAGE = 'queue-full', DETAIL = v_device.wanted;
+    IF v_group_created = 1 THEN
+      DELETE FROM groups WHERE group_id = p_group;
     END IF;
-    seqs := seqs || v_device.next_seq;
-  END LOOP;
+    seqs := NULL;
+    RETURN;
+  END IF;
 
   new_epoch := CASE WHEN p_is_commit THEN v_current + 1 ELSE v_current END;
   INSERT INTO queue (device_id, seq, kind, received_at, payload)
@@ -86,6 +106,34 @@ BEGIN
     UPDATE groups SET epoch = new_epoch WHERE group_id = p_group;
   END IF;
   status := 'accepted';
+END
+$fn$;
+
+CREATE FUNCTION sealed_enqueue_batch(
+  p_senders text[], p_message_ids text[], p_groups text[], p_epochs bigint[],
+  p_is_commit boolean[], p_kinds smallint[], p_recipients text[], p_recipient_counts integer[],
+  p_payloads bytea[], p_nows bigint[], p_max_queued integer[], p_idempotency_expires bigint[])
+RETURNS TABLE (n integer, status text, new_epoch bigint, seqs bigint[], detail text)
+LANGUAGE plpgsql
+SET search_path FROM CURRENT
+AS $fn$
+DECLARE
+  v_offset integer := 0;
+  v_result record;
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(p_senders, 1), 0) LOOP
+    SELECT * INTO v_result FROM sealed_enqueue_one(
+      p_senders[i], p_message_ids[i], p_groups[i], p_epochs[i], p_is_commit[i], p_kinds[i],
+      p_recipients[v_offset + 1 : v_offset + p_recipient_counts[i]], p_payloads[i], p_nows[i],
+      p_max_queued[i], p_idempotency_expires[i]);
+    v_offset := v_offset + p_recipient_counts[i];
+    n := i;
+    status := v_result.status;
+    new_epoch := v_result.new_epoch;
+    seqs := v_result.seqs;
+    detail := v_result.detail;
+    RETURN NEXT;
+  END LOOP;
 END
 $fn$;
 `;

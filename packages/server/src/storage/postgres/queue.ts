@@ -1,7 +1,14 @@
 /**
- * PostgreSQL implementation of QueueStore, with the semantics of sqlite/queue.ts. `enqueue`
- * is one call of the `sealed_enqueue` function (enqueue-function.ts: its lock order, why
- * sends never deadlock among themselves, why a rejected send writes nothing).
+ * PostgreSQL implementation of QueueStore, with the semantics of sqlite/queue.ts.
+ *
+ * Sends are group-committed: each node has at most one enqueue statement in flight; sends
+ * that arrive meanwhile wait and go together in the next one, a single call of
+ * `sealed_enqueue_batch` (enqueue-function.ts: lock order, why a rejected send leaves
+ * nothing). Every send of a batch is durable when its promise resolves, exactly as with one
+ * transaction per send, but a commit's fsync is paid once per batch instead of once per
+ * send. An idle node sends a lone send at once (no timer, no added latency). One statement
+ * in flight per node also means a node's batches never deadlock with each other; a deadlock
+ * with another node's batch rolls the statement back and it is retried.
  */
 import type pg from 'pg';
 import type { EnqueueInput, EnqueueResult, QueueStore } from '../queue.ts';
@@ -11,6 +18,10 @@ import { bytes } from './rows.ts';
 
 /** Rows deleted per expiry transaction, so expiry never holds locks on many queues for long. */
 const EXPIRE_BATCH = 1000;
+/** Sends per batch at most: bounds the statement's size and how long it holds row locks. */
+export const MAX_SENDS_PER_BATCH = 256;
+/** Payload bytes per batch at most (a larger single send still goes, alone). */
+export const MAX_BATCH_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
 interface EntryRow {
   seq: number;
@@ -26,57 +37,125 @@ function toEntry(row: EntryRow): QueueEntry {
   return { seq: row.seq, kind, receivedAt: row.received_at, payload: bytes(row.payload) };
 }
 
-const ENQUEUE = 'SELECT status, new_epoch, seqs FROM sealed_enqueue($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
+const ENQUEUE_BATCH =
+  'SELECT n, status, new_epoch, seqs, detail FROM sealed_enqueue_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ORDER BY n';
 
-/** The rejections sealed_enqueue raises, by SQLSTATE. */
-function rejection(error: unknown): EnqueueResult | undefined {
-  const e = error as { code?: unknown; detail?: unknown };
-  const detail = typeof e.detail === 'string' ? e.detail : '';
-  switch (e.code) {
-    case 'SL001':
-      return { status: 'stale-epoch', currentEpoch: Number(detail) };
-    case 'SL002':
-      return { status: 'unknown-recipient', deviceId: detail as DeviceId };
-    case 'SL003':
-      return { status: 'queue-full', deviceId: detail as DeviceId };
+interface BatchRow {
+  n: number;
+  status: string;
+  new_epoch: number | null;
+  seqs: string[] | null;
+  detail: string | null;
+}
+
+interface PendingSend {
+  readonly input: EnqueueInput;
+  readonly resolve: (result: EnqueueResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function toResult(input: EnqueueInput, row: BatchRow): EnqueueResult {
+  switch (row.status) {
+    case 'accepted': {
+      const seqs = row.seqs ?? [];
+      return { status: 'accepted', entries: input.recipients.map((deviceId, i) => ({ deviceId, seq: Number(seqs[i]) })), epoch: row.new_epoch ?? 0 };
+    }
+    case 'duplicate':
+      return { status: 'duplicate', epoch: row.new_epoch ?? 0 };
+    case 'stale-epoch':
+      return { status: 'stale-epoch', currentEpoch: Number(row.detail) };
+    case 'unknown-recipient':
+      return { status: 'unknown-recipient', deviceId: row.detail as DeviceId };
+    case 'queue-full':
+      return { status: 'queue-full', deviceId: row.detail as DeviceId };
     default:
-      return undefined;
+      throw new Error(`sealed_enqueue_batch returned an unknown status`);
   }
 }
 
 export class PgQueueStore implements QueueStore {
+  private readonly waiting: PendingSend[] = [];
+  private busy = false;
+
   constructor(private readonly pool: pg.Pool) {}
 
-  async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
-    const isCommit = input.kind === 'commit';
+  /** Queues the send for the next batch; resolves once that batch committed. */
+  enqueue(input: EnqueueInput): Promise<EnqueueResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /** Runs batches while sends are waiting; one at a time. */
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      // Bounded by the waiting sends: each round removes at least one.
+      while (this.waiting.length > 0) {
+        let bytes = 0;
+        let take = 0;
+        while (take < this.waiting.length && take < MAX_SENDS_PER_BATCH) {
+          bytes += this.waiting[take]!.input.payload.length * this.waiting[take]!.input.recipients.length;
+          if (take > 0 && bytes > MAX_BATCH_PAYLOAD_BYTES) break;
+          take++;
+        }
+        const batch = this.waiting.splice(0, take);
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async runBatch(batch: readonly PendingSend[]): Promise<void> {
+    try {
+      const rows = await this.execute(batch.map((p) => p.input));
+      batch.forEach((p, i) => {
+        const row = rows[i];
+        if (row === undefined) p.reject(new Error('sealed_enqueue_batch returned too few rows'));
+        else {
+          try {
+            p.resolve(toResult(p.input, row));
+          } catch (error) {
+            p.reject(error);
+          }
+        }
+      });
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One bad send must not fail the others: run them one by one.
+      for (const p of batch) await this.runBatch([p]);
+    }
+  }
+
+  /** One statement for the whole batch; retried when it loses a deadlock. */
+  private async execute(inputs: readonly EnqueueInput[]): Promise<BatchRow[]> {
     const params = [
-      input.senderDeviceId,
-      input.clientMessageId,
-      input.groupId,
-      input.epoch,
-      isCommit,
-      MESSAGE_KIND_CODE[input.kind],
-      input.recipients,
-      input.payload,
-      input.now,
-      input.maxQueuedPerDevice,
-      input.now + input.idempotencyTtlMs,
+      inputs.map((i) => i.senderDeviceId),
+      inputs.map((i) => i.clientMessageId),
+      inputs.map((i) => i.groupId),
+      inputs.map((i) => i.epoch),
+      inputs.map((i) => i.kind === 'commit'),
+      inputs.map((i) => MESSAGE_KIND_CODE[i.kind]),
+      inputs.flatMap((i) => i.recipients),
+      inputs.map((i) => i.recipients.length),
+      inputs.map((i) => i.payload),
+      inputs.map((i) => i.now),
+      inputs.map((i) => i.maxQueuedPerDevice),
+      inputs.map((i) => i.now + i.idempotencyTtlMs),
     ];
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await this.pool.query<{ status: string; new_epoch: number; seqs: number[] | null }>(ENQUEUE, params);
-        const row = rows[0]!;
-        if (row.status === 'duplicate') return { status: 'duplicate', epoch: row.new_epoch };
-        const seqs = row.seqs ?? [];
-        return {
-          status: 'accepted',
-          entries: input.recipients.map((deviceId, i) => ({ deviceId, seq: Number(seqs[i]) })),
-          epoch: row.new_epoch,
-        };
+        const { rows } = await this.pool.query<BatchRow>(ENQUEUE_BATCH, params);
+        return rows;
       } catch (error) {
-        const rejected = rejection(error);
-        if (rejected !== undefined) return rejected;
-        // A deadlock with expiry or a device-list change: the statement rolled back; retry.
+        // A deadlock with another node's batch, expiry or a device-list change: the
+        // statement rolled back as a whole; run it again.
         const retryable = hasSqlState(error, '40P01') || hasSqlState(error, '40001');
         if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
       }

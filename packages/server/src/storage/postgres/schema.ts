@@ -107,7 +107,7 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'enqueue in one round trip',
+    name: 'enqueue functions (one send, a batch of sends)',
     sql: ENQUEUE_FUNCTION,
   },
 ];

@@ -1,0 +1,90 @@
+/**
+ * Group commit of sends on PostgreSQL: sends issued together share one statement, and must
+ * still behave exactly as if each had its own transaction (the conformance suite checks
+ * sends one at a time; this file makes them land in the same batch).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPostgresStorage, type PgStorage } from '../../src/storage/postgres/open.ts';
+import type { GroupId } from '../../src/storage/types.ts';
+import { requirePostgres, testSchema, type TestSchema } from '../support/services.ts';
+import { createAccount, hexId, send } from './fixtures.ts';
+
+describe('PostgreSQL sends committed in batches', () => {
+  let ts: TestSchema;
+  let storage: PgStorage;
+  const rows = async (sql: string, params: unknown[]) => (await storage.handle.pool.query(sql, params)).rowCount;
+
+  before(async () => {
+    await requirePostgres();
+    ts = testSchema('batch');
+    storage = await openPostgresStorage({ url: ts.url, schema: ts.schema, poolSize: 2 });
+  });
+  after(async () => {
+    await storage?.close();
+    await ts?.drop();
+  });
+
+  it('gives each send of one batch the answer it would get alone', async () => {
+    const { deviceId: sender } = await createAccount(storage);
+    const { deviceId: small } = await createAccount(storage);
+    const { deviceId: other } = await createAccount(storage);
+    const groupId = hexId<GroupId>();
+    const retried = send(sender, [other]);
+    // Issued in one tick: the first goes alone, the rest wait for it and form one batch.
+    const results = await Promise.all([
+      storage.queue.enqueue(send(sender, [other])),
+      storage.queue.enqueue(retried),
+      storage.queue.enqueue(retried),
+      storage.queue.enqueue(send(sender, [other], { groupId, kind: 'commit', epoch: 0 })),
+      storage.queue.enqueue(send(sender, [other], { groupId, kind: 'commit', epoch: 0 })),
+      storage.queue.enqueue(send(sender, [other], { groupId, kind: 'commit', epoch: 1 })),
+      ...Array.from({ length: 5 }, () => storage.queue.enqueue(send(sender, [small], { maxQueuedPerDevice: 3 }))),
+      storage.queue.enqueue(send(sender, [other, hexId()])),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['accepted', 'accepted', 'duplicate', 'accepted', 'stale-epoch', 'accepted', 'accepted', 'accepted', 'accepted', 'queue-full', 'queue-full', 'unknown-recipient'],
+    );
+    assert.deepEqual(results[4], { status: 'stale-epoch', currentEpoch: 1 });
+    assert.equal(results[5]?.status === 'accepted' && results[5].epoch, 2);
+    const otherSeqs = results.flatMap((r) => (r.status === 'accepted' ? r.entries.filter((e) => e.deviceId === other).map((e) => e.seq) : []));
+    assert.deepEqual(otherSeqs, [1, 2, 3, 4]);
+    assert.equal(await storage.queue.count(other), 4);
+    assert.equal(await storage.queue.count(small), 3);
+    assert.equal(await storage.queue.getEpoch(groupId), 2);
+  });
+
+  it('a rejected send leaves nothing behind: no idempotency record, no group row', async () => {
+    const { deviceId: sender } = await createAccount(storage);
+    const { deviceId: recipient } = await createAccount(storage);
+    const groupId = hexId<GroupId>();
+    const stale = send(sender, [recipient], { groupId, kind: 'commit', epoch: 5 });
+    const [first, unknown] = await Promise.all([storage.queue.enqueue(stale), storage.queue.enqueue(send(sender, [hexId()], { groupId, kind: 'commit', epoch: 0 }))]);
+    assert.deepEqual(first, { status: 'stale-epoch', currentEpoch: 0 });
+    assert.equal(unknown.status, 'unknown-recipient');
+    assert.equal(await rows('SELECT 1 FROM groups WHERE group_id = $1', [groupId]), 0);
+    assert.equal(await rows('SELECT 1 FROM idempotency WHERE sender_device_id = $1', [sender]), 0);
+    // The same client message id, corrected, is a new send, not a duplicate.
+    const retry = await storage.queue.enqueue({ ...stale, epoch: 0 });
+    assert.equal(retry.status, 'accepted');
+    assert.equal(await storage.queue.getEpoch(groupId), 1);
+  });
+
+  it('one send that fails in the database fails alone; its batch-mates are stored', async () => {
+    const { deviceId: sender } = await createAccount(storage);
+    const { deviceId: recipient } = await createAccount(storage);
+    const results = await Promise.allSettled([
+      storage.queue.enqueue(send(sender, [recipient])),
+      storage.queue.enqueue(send(sender, [recipient])),
+      // The service rejects repeated recipients before storage; here it reaches the
+      // database and breaks the queue's primary key.
+      storage.queue.enqueue(send(sender, [recipient, recipient])),
+      storage.queue.enqueue(send(sender, [recipient])),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const fetched = await storage.queue.fetch(recipient, 0, 10);
+    assert.deepEqual(fetched.map((e) => e.seq), [1, 2, 3]);
+    assert.equal(await storage.queue.count(recipient), 3);
+  });
+});
