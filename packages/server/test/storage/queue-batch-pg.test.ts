@@ -71,6 +71,17 @@ describe('PostgreSQL sends committed in batches', () => {
     assert.equal(await storage.queue.getEpoch(groupId), 1);
   });
 
+  it('closing the storage first writes the sends still waiting for a batch', async () => {
+    const other = await openPostgresStorage({ url: ts.url, schema: ts.schema, poolSize: 1 });
+    const { deviceId: sender } = await createAccount(other);
+    const { deviceId: recipient } = await createAccount(other);
+    const sends = Array.from({ length: 20 }, () => other.queue.enqueue(send(sender, [recipient])));
+    await other.close();
+    const results = await Promise.all(sends);
+    assert.ok(results.every((r) => r.status === 'accepted'));
+    assert.equal(await storage.queue.count(recipient), 20);
+  });
+
   it('one send that fails in the database fails alone; its batch-mates are stored', async () => {
     const { deviceId: sender } = await createAccount(storage);
     const { deviceId: recipient } = await createAccount(storage);

@@ -30,6 +30,7 @@ export async function openPostgresStorage(config: PgConfig): Promise<PgStorage> 
     throw error;
   }
   const { pool } = handle;
+  const queue = new PgQueueStore(pool);
   return {
     backend: 'postgres',
     handle,
@@ -37,9 +38,13 @@ export async function openPostgresStorage(config: PgConfig): Promise<PgStorage> 
     sessions: new PgSessionStore(pool),
     challenges: new PgChallengeStore(pool),
     keyPackages: new PgKeyPackageStore(pool),
-    queue: new PgQueueStore(pool),
+    queue,
     attachments: new PgAttachmentStore(pool),
-    // pool.end() waits for checked-out clients (in-flight transactions) to be released.
-    close: () => handle.close(),
+    // Sends waiting for the next batch are written first; then pool.end() waits for
+    // checked-out clients (in-flight transactions) to be released.
+    close: async () => {
+      await queue.idle();
+      await handle.close();
+    },
   };
 }

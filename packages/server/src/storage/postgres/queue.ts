@@ -76,6 +76,7 @@ function toResult(input: EnqueueInput, row: BatchRow): EnqueueResult {
 export class PgQueueStore implements QueueStore {
   private readonly waiting: PendingSend[] = [];
   private busy = false;
+  private drained: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -83,13 +84,17 @@ export class PgQueueStore implements QueueStore {
   enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      void this.drain();
+      if (!this.busy) this.drained = this.drain();
     });
+  }
+
+  /** Resolves when no send is waiting or being written (graceful shutdown awaits it before closing the pool). */
+  async idle(): Promise<void> {
+    await this.drained;
   }
 
   /** Runs batches while sends are waiting; one at a time. */
   private async drain(): Promise<void> {
-    if (this.busy) return;
     this.busy = true;
     try {
       // Bounded by the waiting sends: each round removes at least one.
