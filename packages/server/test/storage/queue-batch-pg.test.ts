@@ -55,6 +55,21 @@ describe('PostgreSQL sends committed in batches', () => {
     assert.equal(await storage.queue.getEpoch(groupId), 2);
   });
 
+  it('applies pipelined sends in the order they were made (batches are FIFO)', async () => {
+    const { deviceId: sender } = await createAccount(storage);
+    const { deviceId: recipient } = await createAccount(storage);
+    const COUNT = 300; // more than one batch
+    const results = await Promise.all(
+      Array.from({ length: COUNT }, (_, i) => storage.queue.enqueue(send(sender, [recipient], { payload: Uint8Array.of(i >> 8, i & 0xff), maxQueuedPerDevice: 1000 }))),
+    );
+    assert.deepEqual(
+      results.map((r) => (r.status === 'accepted' ? r.entries[0]!.seq : -1)),
+      Array.from({ length: COUNT }, (_, i) => i + 1),
+    );
+    const fetched = await storage.queue.fetch(recipient, 0, COUNT);
+    assert.deepEqual(fetched.map((e) => (e.payload[0]! << 8) | e.payload[1]!), Array.from({ length: COUNT }, (_, i) => i));
+  });
+
   it('a rejected send leaves nothing behind: no idempotency record, no group row', async () => {
     const { deviceId: sender } = await createAccount(storage);
     const { deviceId: recipient } = await createAccount(storage);
