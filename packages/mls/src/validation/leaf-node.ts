@@ -30,6 +30,8 @@ export type LeafNodeUse =
   | { readonly kind: 'update'; readonly leafIndex: number }
   /** In the UpdatePath of a commit by leaf `leafIndex`. */
   | { readonly kind: 'commit'; readonly leafIndex: number }
+  /** In the UpdatePath of an external commit whose joiner takes the blank leaf `leafIndex` (§12.4.3.2). */
+  | { readonly kind: 'external_commit'; readonly leafIndex: number }
   /** Already at `leafIndex` of a tree being validated (joining, or after a commit). */
   | { readonly kind: 'tree'; readonly leafIndex: number };
 
@@ -135,13 +137,14 @@ export function checkGroupCompatibility(leaf: LeafNode, group: GroupParameters):
 export function validateLeafNode(leaf: LeafNode, use: LeafNodeUse, group: GroupParameters, tree: RatchetTree, members: MemberIndex, policy: LeafValidationPolicy): void {
   const leafIndex = use.kind === 'key_package' ? undefined : use.leafIndex;
   let current: LeafNode | undefined;
-  if (leafIndex !== undefined) {
+  if (leafIndex !== undefined && use.kind !== 'external_commit') {
     current = tree.leaf(leafIndex);
     if (current === undefined) throw new ValidationError('blank-leaf', { leafIndex });
   }
 
   const source = leaf.source;
-  if (use.kind !== 'tree' && source.type !== use.kind) throw new ValidationError('wrong-leaf-node-source', { expected: use.kind, actual: source.type });
+  const expectedSource = use.kind === 'external_commit' ? 'commit' : use.kind;
+  if (expectedSource !== 'tree' && source.type !== expectedSource) throw new ValidationError('wrong-leaf-node-source', { expected: expectedSource, actual: source.type });
 
   const credentialType = credentialTypeOf(leaf.credential);
   const caps = leaf.capabilities;
@@ -160,13 +163,13 @@ export function validateLeafNode(leaf: LeafNode, use: LeafNodeUse, group: GroupP
 
   if (source.type === 'key_package' && (use.kind === 'key_package' || policy.checkTreeLifetimes === true)) checkLifetime(source.lifetime, policy);
 
-  const ownNode = leafIndex === undefined ? undefined : 2 * leafIndex;
+  const ownNode = current === undefined ? undefined : 2 * leafIndex!;
   if ((use.kind === 'update' || use.kind === 'commit') && current !== undefined && group.suite.provider.constantTimeEqual(current.encryptionKey, leaf.encryptionKey)) {
     throw new ValidationError('encryption-key-unchanged', { leafIndex: leafIndex! });
   }
   const encryptionHolder = members.encryptionKeyHolder(leaf.encryptionKey, ownNode);
   if (encryptionHolder !== undefined) throw new ValidationError('duplicate-encryption-key', { nodeIndex: encryptionHolder });
-  const signatureHolder = members.signatureKeyHolder(leaf.signatureKey, leafIndex);
+  const signatureHolder = members.signatureKeyHolder(leaf.signatureKey, current === undefined ? undefined : leafIndex);
   if (signatureHolder !== undefined) throw new ValidationError('duplicate-signature-key', { leafIndex: signatureHolder });
 
   // A key_package use has a key_package source (checked above), so leafIndex is set whenever a context is needed.

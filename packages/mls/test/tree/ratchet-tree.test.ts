@@ -9,6 +9,7 @@ import type { LeafNode } from '../../src/structs/leaf-node.ts';
 import { type Node, type ParentNode, parseRatchetTree } from '../../src/structs/ratchet-tree.ts';
 import { MAX_TREE_LEAVES } from '../../src/structs/limits.ts';
 import { TreeError, type TreeErrorCode } from '../../src/tree/errors.ts';
+import { findRatchetTreeExtension, ratchetTreeExtensionOf, ratchetTreeFromExtensionData } from '../../src/tree/extension.ts';
 import { verifyParentHashes } from '../../src/tree/parent-hash.ts';
 import { RatchetTree } from '../../src/tree/ratchet-tree.ts';
 import { treeHash } from '../../src/tree/tree-hash.ts';
@@ -116,10 +117,13 @@ describe('ratchet_tree extension conversion (§12.4.3.3)', () => {
     assert.deepEqual(tree.toNodes(), nodes);
   });
 
-  test('every tree of tree-validation.json round-trips', () => {
+  test('every tree of tree-validation.json round-trips, as nodes and as extension bytes', () => {
     for (const v of loadVectors<{ tree: string }[]>('mls/tree-validation.json')) {
       const nodes = parseRatchetTree(hex(v.tree));
       assert.deepEqual(RatchetTree.fromNodes(nodes).toNodes(), nodes);
+      const extension = ratchetTreeExtensionOf(ratchetTreeFromExtensionData(hex(v.tree)));
+      assert.equal(toHex(extension.extensionData), v.tree);
+      assert.equal(findRatchetTreeExtension([{ extensionType: 1, extensionData: new Uint8Array() }, extension]), extension);
     }
   });
 });

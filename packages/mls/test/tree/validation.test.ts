@@ -218,6 +218,15 @@ describe('LeafNode validation (§7.3)', () => {
     expectCode(() => useLeaf(stolen, { kind: 'update', leafIndex: 1 }, tree), 'duplicate-encryption-key', { nodeIndex: 0 });
   });
 
+  test('an external commit leaf is validated for the blank leaf the joiner takes (§12.4.3.2)', () => {
+    const { tree } = twoMembers();
+    const joiner = makeMember();
+    const leaf = updateLeaf(SUITE, joiner, 2, { source: { type: 'commit', parentHash: new Uint8Array(32) } });
+    useLeaf(leaf, { kind: 'external_commit', leafIndex: 2 }, tree);
+    expectCode(() => useLeaf(leaf, { kind: 'external_commit', leafIndex: 3 }, tree), 'invalid-signature');
+    expectCode(() => useLeaf(updateLeaf(SUITE, joiner, 2), { kind: 'external_commit', leafIndex: 2 }, tree), 'wrong-leaf-node-source', { expected: 'commit', actual: 'update' });
+  });
+
   test('MemberIndex follows admitted and removed leaves', () => {
     const { tree } = twoMembers();
     const members = MemberIndex.build(tree);
