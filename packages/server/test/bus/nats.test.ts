@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
 import { NatsBus, NatsBusError, RESYNC_LAST_SEQ, openNatsBus, type NatsBusStatus } from '../../src/bus/nats.ts';
 import type { BusEvent } from '../../src/bus/bus.ts';
+import { decodeBusEvent } from '../../src/bus/nats-codec.ts';
 import type { DeviceId } from '../../src/storage/types.ts';
 import { NATS_TEST_URL, requireNats, testSubjectPrefix } from '../support/services.ts';
 
@@ -182,6 +183,48 @@ describe('NATS bus', () => {
     }
     assert.ok(nc.isClosed());
     await assert.rejects(bus.publish({ type: 'revoked', deviceId: devB }), (e: unknown) => e instanceof NatsBusError && e.code === 'bus-closed');
+  });
+
+  it('puts no payload, device id or subject in any output, and its errors carry no credentials or bytes', async () => {
+    const marker = 'SECRET-PAYLOAD-MARKER';
+    const written: string[] = [];
+    const originals = { out: process.stdout.write, err: process.stderr.write, log: console.log, error: console.error, warn: console.warn };
+    // The test runner talks to its parent over stdout too: record everything, pass it on.
+    const tee = (original: typeof process.stdout.write) =>
+      ((chunk: unknown, ...rest: unknown[]) => {
+        written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('latin1'));
+        return (original as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+      }) as typeof process.stdout.write;
+    process.stdout.write = tee(originals.out);
+    process.stderr.write = tee(originals.err);
+    console.log = console.error = console.warn = (...args: unknown[]) => void written.push(args.map(String).join(' '));
+    try {
+      const c = collector(1);
+      const sub = node2.subscribe(devA, c.listener);
+      await node2.flush();
+      await node1.publish({
+        type: 'entries',
+        deviceId: devA,
+        lastSeq: 1,
+        entries: [{ seq: 1, kind: 'application', receivedAt: 1, payload: new TextEncoder().encode(marker) }],
+      });
+      await c.done;
+      sub.unsubscribe();
+    } finally {
+      process.stdout.write = originals.out;
+      process.stderr.write = originals.err;
+      console.log = originals.log;
+      console.error = originals.error;
+      console.warn = originals.warn;
+    }
+    const leaked = written.filter((w) => w.includes(marker) || w.includes(devA) || w.includes(prefix));
+    assert.deepEqual(leaked, [], 'no payload, device id or subject in any output');
+    await assert.rejects(openNatsBus({ url: 'nats://sealeduser:hunter2@127.0.0.1:1' }), (e: unknown) => {
+      assert.ok(e instanceof NatsBusError);
+      assert.ok(!e.message.includes('hunter2') && !e.message.includes('sealeduser'));
+      return true;
+    });
+    assert.throws(() => decodeBusEvent(new TextEncoder().encode(marker)), (e: unknown) => e instanceof Error && !e.message.includes(marker) && !e.message.includes('SECRET'));
   });
 
   it('fails start-up with a typed error when NATS is unreachable or the prefix is unsafe', async () => {
