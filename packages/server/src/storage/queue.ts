@@ -46,7 +46,12 @@ export type EnqueueResult =
   | { readonly status: 'unknown-recipient'; readonly deviceId: DeviceId };
 
 export interface QueueStore {
-  /** One transaction: idempotency check, epoch check/advance, bounds, one entry per recipient. */
+  /**
+   * Atomic per send: idempotency check, epoch check/advance, bounds, one entry per recipient.
+   * Calls are applied in the order they are made, even when the caller does not wait for one
+   * before making the next (the edge pipelines a socket's sends and relies on this for
+   * per-sender order); a back end that group-commits must keep its batches FIFO.
+   */
   enqueue(input: EnqueueInput): Promise<EnqueueResult>;
   /**
    * Up to `limit` entries of the device with `seq > afterSeq`, in order. Callers stream a

@@ -2,8 +2,9 @@
  * One WebSocket: a small state machine (awaiting-auth -> ready -> closed).
  *
  * - The first frame must be AUTH (within the handshake timeout, enforced by the gateway).
- * - Frames are handled one at a time in arrival order, so one sender's messages are queued
- *   in the order it sent them; reading pauses while too many are waiting.
+ * - Frames are started in arrival order (storage applies sends in call order), so one
+ *   sender's messages are queued in the order it sent them; reading pauses while too many
+ *   are in flight.
  * - Delivery: `cursor` is the highest seq handed to the outbox on this socket. Pushed entries
  *   that continue the cursor go straight out; anything else (a gap, a backlog, a slow
  *   reader) switches to the pump, which streams the queue from storage in windows, waiting
@@ -54,6 +55,7 @@ export class Connection {
   private pumpAgain = false;
   private pending = 0;
   private chain: Promise<void> = Promise.resolve();
+  private readonly idleWaiters: (() => void)[] = [];
   private readonly outbox: Outbox;
   /** Set by any traffic; cleared by the gateway's idle check. */
   alive = true;
@@ -103,41 +105,72 @@ export class Connection {
     }
     this.pending++;
     if (this.pending >= MAX_PENDING_FRAMES) this.ws.pause();
-    this.chain = this.chain.then(() => this.handle(frame)).finally(() => {
-      this.pending--;
-      if (this.pending < MAX_PENDING_FRAMES / 2 && this.ws.isPaused && this.state !== 'closed') this.ws.resume();
-    });
+    // AUTH is awaited before the next frame is looked at; SEND and ACK are only *started* in
+    // order (storage applies them in call order), so a socket's sends pipeline into the same
+    // group commit instead of waiting for each other.
+    this.chain = this.chain.then(() => this.handle(frame));
+  }
+
+  private settled(): void {
+    this.pending--;
+    if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (this.pending < MAX_PENDING_FRAMES / 2 && this.ws.isPaused && this.state !== 'closed') this.ws.resume();
+  }
+
+  private fail(requestId: number, error: unknown): void {
+    const e = toServerError(error);
+    if (e.code === 'internal') this.deps.log.log('error', 'websocket frame failed', { event: 'ws-frame', reason: error instanceof Error ? error.name : 'unknown' });
+    this.deps.metrics.inc('sealed_errors_total', { code: e.code });
+    this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: e.code, value: e.value }));
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed') return this.settled();
     const requestId = frame.type === 'send' ? frame.requestId : 0;
-    try {
-      if (frame.type === 'auth') {
-        if (this.state !== 'awaiting-auth') throw new ServerError('out-of-order', 'already authenticated');
-        return await this.authenticate(frame.token);
+    if (frame.type === 'auth') {
+      if (this.state !== 'awaiting-auth') this.fail(0, new ServerError('out-of-order', 'already authenticated'));
+      else {
+        try {
+          await this.authenticate(frame.token);
+        } catch (error) {
+          this.fail(0, error);
+          this.close(CLOSE_CODES.goingAway, 'authentication failed');
+        }
       }
-      if (this.state !== 'ready' || this.caller === undefined) {
-        this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: 'out-of-order', value: 0 }));
-        return this.close(CLOSE_CODES.unauthorized, 'AUTH first');
-      }
-      if (frame.type === 'ack') {
-        await this.deps.track(this.deps.services.delivery.ack(this.caller, frame.seqs));
-        return;
-      }
-      const wait = this.deps.sendLimiter.take(this.caller.deviceId);
-      if (wait > 0) {
-        this.deps.metrics.inc('sealed_rate_limited_total', { limit: 'send' });
-        throw new ServerError('rate-limited', 'sends', wait);
-      }
-      const outcome = await this.deps.track(this.deps.services.delivery.send(this.caller, frame));
-      this.outbox.frame(encodeServerFrame({ type: 'sent', requestId, epoch: outcome.epoch, duplicate: outcome.duplicate }));
-    } catch (error) {
-      const e = toServerError(error);
-      if (e.code === 'internal') this.deps.log.log('error', 'websocket frame failed', { event: 'ws-frame', reason: error instanceof Error ? error.name : 'unknown' });
-      this.deps.metrics.inc('sealed_errors_total', { code: e.code });
-      this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: e.code, value: e.value }));
+      return this.settled();
     }
+    const caller = this.caller;
+    if (this.state !== 'ready' || caller === undefined) {
+      this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: 'out-of-order', value: 0 }));
+      this.close(CLOSE_CODES.unauthorized, 'AUTH first');
+      return this.settled();
+    }
+    if (frame.type === 'ack') {
+      this.deps.track(this.deps.services.delivery.ack(caller, frame.seqs)).then(
+        () => this.settled(),
+        (error: unknown) => {
+          this.fail(0, error);
+          this.settled();
+        },
+      );
+      return;
+    }
+    const wait = this.deps.sendLimiter.take(caller.deviceId);
+    if (wait > 0) {
+      this.deps.metrics.inc('sealed_rate_limited_total', { limit: 'send' });
+      this.fail(requestId, new ServerError('rate-limited', 'sends', wait));
+      return this.settled();
+    }
+    this.deps.track(this.deps.services.delivery.send(caller, frame)).then(
+      (outcome) => {
+        this.outbox.frame(encodeServerFrame({ type: 'sent', requestId, epoch: outcome.epoch, duplicate: outcome.duplicate }));
+        this.settled();
+      },
+      (error: unknown) => {
+        this.fail(requestId, error);
+        this.settled();
+      },
+    );
   }
 
   private async authenticate(token: Uint8Array): Promise<void> {
@@ -229,6 +262,7 @@ export class Connection {
   /** Flushes output and waits for frames already received to be handled (graceful shutdown). */
   async drain(): Promise<void> {
     await this.chain;
+    if (this.pending > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.outbox.flush();
   }
 }

@@ -52,9 +52,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     seq INTEGER NOT NULL,
     kind INTEGER NOT NULL,
     received_at INTEGER NOT NULL,
-    payload BLOB NOT NULL
-  );
-  CREATE UNIQUE INDEX queue_by_device ON queue (device_id, seq);
+    payload BLOB NOT NULL,
+    PRIMARY KEY (device_id, seq)
+  ) WITHOUT ROWID;
   CREATE INDEX queue_by_received ON queue (received_at);
   CREATE TABLE groups (
     group_id TEXT PRIMARY KEY,

@@ -21,17 +21,19 @@ export function openSqliteStorage(options: SqliteOptions): Promise<Storage> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(options.dataDir, SQLITE_FILE_NAME), options.synchronous ?? 'normal');
   let closed = false;
+  const queue = new SqliteQueueStore(db);
   const storage: Storage = {
     backend: 'sqlite',
     accounts: new SqliteAccountStore(db),
     sessions: new SqliteSessionStore(db),
     challenges: new SqliteChallengeStore(db),
     keyPackages: new SqliteKeyPackageStore(db),
-    queue: new SqliteQueueStore(db),
+    queue,
     attachments: new SqliteAttachmentStore(db),
     close: () => {
       if (!closed) {
         closed = true;
+        queue.commitPending();
         db.close();
       }
       return Promise.resolve();
