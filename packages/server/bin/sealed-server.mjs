@@ -3,9 +3,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// `sealed-server disclose <username>` prints what the server holds about an account (src/disclosure).
+const disclose = process.argv[2] === 'disclose';
+const entry = fileURLToPath(new URL(disclose ? '../src/disclosure/main.ts' : '../src/main.ts', import.meta.url));
 // Resolved from this file, so the command works from any working directory.
 const tsx = import.meta.resolve('tsx');
-const child = spawn(process.execPath, ['--import', tsx, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', tsx, entry, ...process.argv.slice(disclose ? 3 : 2)], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
