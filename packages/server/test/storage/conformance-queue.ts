@@ -23,6 +23,19 @@ export function queueConformance(open: OpenStorage): void {
     assert.deepEqual(await s.queue.fetch(b, 5, 10), []);
   }));
 
+  it('concurrent enqueues are applied in call order; a rejected one does not disturb the others', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const ghost = hexId<DeviceId>();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => s.queue.enqueue(send(a, i === 7 ? [b, ghost] : [b], { payload: bytesOf(i) }))),
+    );
+    assert.deepEqual(results[7], { status: 'unknown-recipient', deviceId: ghost });
+    const entries = await s.queue.fetch(b, 0, 100);
+    assert.deepEqual(entries.map((e) => e.payload[0]), Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 7));
+    assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: 19 }, (_, i) => i + 1));
+  }));
+
   it('ack deletes only the acking device\'s entries', withStorage(open, async (s) => {
     const { deviceId: a } = await createAccount(s);
     const { deviceId: b } = await createAccount(s);
