@@ -13,7 +13,8 @@
 // Variables (default): SERVER_BENCH_PAIRS (50), SERVER_BENCH_MESSAGES (2000),
 // SERVER_BENCH_INFLIGHT (100), SERVER_BENCH_PAYLOAD (200), SERVER_BENCH_RATE (2000 msgs/s),
 // SERVER_BENCH_RATE_SECONDS (5), SERVER_BENCH_DRAIN (10000), SERVER_BENCH_IDLE (10000),
-// SERVER_BENCH_IDLE_DEVICES (500), SERVER_BENCH_RUNS (3),
+// SERVER_BENCH_IDLE_DEVICES (500), SERVER_BENCH_RUNS (3), SERVER_BENCH_PG_MESSAGES (300 per pair),
+// SERVER_BENCH_PG_RUNS (1),
 // SERVER_BENCH_SYSTEMS (sqlite,postgres+nats,jetstream,core),
 // SERVER_BENCH_PROFILE (a directory: the SQLite server of the first round runs with --cpu-prof there).
 import { cpuMicrosOf, loadAverage, pidsNamed } from './server/proc.ts';
@@ -35,6 +36,9 @@ const DRAIN_WARMUP = 1000;
 const IDLE = envInt('SERVER_BENCH_IDLE', 10_000);
 const IDLE_DEVICES = Math.max(1, Math.min(IDLE, envInt('SERVER_BENCH_IDLE_DEVICES', 500)));
 const RUNS = Math.max(1, envInt('SERVER_BENCH_RUNS', 3));
+/** Scale-out mode is an order of magnitude slower here: fewer messages per pair and fewer rounds by default. */
+const PG_MESSAGES = envInt('SERVER_BENCH_PG_MESSAGES', Math.min(MESSAGES, 300));
+const PG_RUNS = envInt('SERVER_BENCH_PG_RUNS', 1);
 const SYSTEMS = (process.env['SERVER_BENCH_SYSTEMS'] ?? 'sqlite,postgres+nats,jetstream,core').split(',').map((s) => s.trim());
 const PROFILE_DIR = process.env['SERVER_BENCH_PROFILE'];
 /** A whole closed-loop phase must finish within this. */
@@ -68,7 +72,8 @@ async function sealedRound(mode: Mode, round: number): Promise<Row> {
     const pairs = await connectPairs(server, PAIRS, PAYLOAD);
     // Scale-out mode: count PostgreSQL backends and the shared NATS server too.
     const others = mode === 'postgres+nats' ? () => cpuMicrosOf([...pidsNamed('postgres'), ...pidsNamed('nats-server')]) : undefined;
-    const sat = await withCpu(server, () => saturation(pairs, MESSAGES, INFLIGHT), PHASE_TIMEOUT_MS, others);
+    const messages = mode === 'postgres+nats' ? PG_MESSAGES : MESSAGES;
+    const sat = await withCpu(server, () => saturation(pairs, messages, INFLIGHT), PHASE_TIMEOUT_MS, others);
     const rate = await offered(pairs, RATE, RATE_SECONDS, INFLIGHT);
     pairs.close();
     const d = await drain(server, DRAIN, DRAIN_WARMUP);
@@ -132,12 +137,14 @@ const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? '-' : n.toLocaleString
 
 async function main(): Promise<void> {
   console.log(`K=${PAIRS} pairs x ${MESSAGES} msgs of ${PAYLOAD} B, <= ${INFLIGHT} in flight per pair; offered ${RATE}/s for ${RATE_SECONDS} s; drain ${DRAIN}; idle ${IDLE} sockets over ${IDLE_DEVICES} devices; ${RUNS} round(s); systems ${SYSTEMS.join(', ')}`);
+  console.log(`scale-out mode (postgres+nats): ${PG_MESSAGES} msgs per pair, ${Math.min(PG_RUNS, RUNS)} round(s)`);
   console.log(`load average at start: ${loadAverage()}`);
   const started = performance.now();
   for (let round = 0; round < RUNS; round++) {
     for (const system of SYSTEMS) {
       const t = performance.now();
       let row: Row;
+      if (system === 'postgres+nats' && round >= PG_RUNS) continue;
       try {
         if (system === 'sqlite' || system === 'postgres+nats') row = await sealedRound(system, round);
         else if (system === 'jetstream' || system === 'core') row = await natsRound(system);
