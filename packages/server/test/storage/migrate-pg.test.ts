@@ -78,7 +78,7 @@ describe('PostgreSQL pool and migrations', () => {
     );
   });
 
-  it('takes the schema from the URL\'s `schema` parameter when none is given', async () => {
+  it('takes the schema and pool size from the URL\'s own `schema` and `pool` parameters', async () => {
     const url = new URL(ts.url);
     url.searchParams.set('schema', ts.schema);
     const viaUrl = await openPgPool({ url: url.toString(), poolSize: 1 });
@@ -88,6 +88,19 @@ describe('PostgreSQL pool and migrations', () => {
       assert.equal(row.rows[0].s, ts.schema);
     } finally {
       await viaUrl.close();
+    }
+    url.searchParams.set('pool', '3');
+    const withPool = await openPgPool({ url: url.toString() });
+    try {
+      assert.equal(withPool.pool.options.max, 3);
+      assert.equal(withPool.schema, ts.schema);
+    } finally {
+      await withPool.close();
+    }
+    for (const [key, value] of [['pool', '0'], ['pool', 'ten'], ['pool', '1001']] as const) {
+      const bad = new URL(url);
+      bad.searchParams.set(key, value);
+      await assert.rejects(openPgPool({ url: bad.toString() }), (e: unknown) => e instanceof PgStorageError && e.code === 'pg_bad_config');
     }
     url.searchParams.set('schema', 'Bad-Name');
     await assert.rejects(openPgPool({ url: url.toString() }), (e: unknown) => e instanceof PgStorageError && e.code === 'pg_bad_config');

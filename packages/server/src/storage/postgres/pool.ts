@@ -38,7 +38,7 @@ export interface PgConfig {
    * else `public`.
    */
   readonly schema?: string;
-  /** Maximum connections of this process's pool (default {@link DEFAULT_PG_POOL_SIZE}). */
+  /** Maximum connections of this process's pool (default: the URL's `pool` parameter, else {@link DEFAULT_PG_POOL_SIZE}). */
   readonly poolSize?: number;
   /** Shown in `pg_stat_activity` (default `sealed-server`); lets an operator (or a test) tell nodes apart. */
   readonly applicationName?: string;
@@ -93,21 +93,40 @@ function typeParser(oid: number, format?: string): unknown {
   return format === 'binary' ? pg.types.getTypeParser(oid, 'binary') : pg.types.getTypeParser(oid);
 }
 
+/** Sealed's own query parameters of a PostgreSQL URL (libpq would not know them). */
+export interface SealedUrlParams {
+  /** The URL without them, as handed to the driver. */
+  readonly url: string;
+  /** `schema=<name>`: the schema of this deployment. */
+  readonly schema: string | undefined;
+  /** `pool=<n>`: connections of this node's pool, as text (checked by openPgPool). */
+  readonly pool: string | undefined;
+}
+
 /**
- * Splits Sealed's own `schema` query parameter off a connection URL (libpq would not know
- * it). A URL that does not parse is returned unchanged for `pg` to reject.
+ * Splits Sealed's own `schema` and `pool` query parameters off a connection URL, so one
+ * `--postgres-url` flag carries them. A URL that does not parse is returned unchanged
+ * for `pg` to reject.
  */
-export function splitSchemaParam(url: string): { url: string; schema: string | undefined } {
+export function splitSealedParams(url: string): SealedUrlParams {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { url, schema: undefined };
+    return { url, schema: undefined, pool: undefined };
   }
   const schema = parsed.searchParams.get('schema') ?? undefined;
-  if (schema === undefined) return { url, schema };
+  const pool = parsed.searchParams.get('pool') ?? undefined;
+  if (schema === undefined && pool === undefined) return { url, schema, pool };
   parsed.searchParams.delete('schema');
-  return { url: parsed.toString(), schema };
+  parsed.searchParams.delete('pool');
+  return { url: parsed.toString(), schema, pool };
+}
+
+/** {@link splitSealedParams} for callers that only need the schema (both parameters are removed). */
+export function splitSchemaParam(url: string): { url: string; schema: string | undefined } {
+  const { url: clean, schema } = splitSealedParams(url);
+  return { url: clean, schema };
 }
 
 /**
@@ -116,9 +135,9 @@ export function splitSchemaParam(url: string): { url: string; schema: string | u
  *   `pg_unreachable` when no connection can be made.
  */
 export async function openPgPool(config: PgConfig): Promise<PgHandle> {
-  const fromUrl = splitSchemaParam(config.url);
+  const fromUrl = splitSealedParams(config.url);
   const schema = assertSchemaName(config.schema ?? fromUrl.schema ?? 'public');
-  const max = config.poolSize ?? DEFAULT_PG_POOL_SIZE;
+  const max = config.poolSize ?? (fromUrl.pool === undefined ? DEFAULT_PG_POOL_SIZE : Number(fromUrl.pool));
   if (!Number.isInteger(max) || max < 1 || max > 1000) {
     throw new PgStorageError('pg_bad_config', 'PostgreSQL pool size must be an integer in 1..1000');
   }
