@@ -85,11 +85,14 @@ describe('the report covers every table keyed to a person', () => {
 describe('sealed-server disclose on a real SQLite data directory', () => {
   let dir: string;
   let scenario: ScenarioResult;
+  let live: { status: number; stdout: string; stderr: string };
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sealed-disclose-'));
     const h = await startHarness(SCENARIO_FLAGS, { dir });
     try {
       scenario = await runScenario(h.server.url, 'rep');
+      // While the server still runs (WAL: a reader beside the writer).
+      live = await inProcess(['--json', '--data-dir', dir, scenario.bob.username]);
     } finally {
       await h.cleanup();
     }
@@ -102,6 +105,11 @@ describe('sealed-server disclose on a real SQLite data directory', () => {
     const r = cli(['--json', '--data-dir', dir, scenario.bob.username]);
     assert.equal(r.status, 0, r.stderr);
     assertBobReport(JSON.parse(r.stdout) as DisclosureReport, scenario, 'sqlite');
+  });
+
+  it('works beside a running server: the same report as after shutdown', () => {
+    assert.equal(live.status, 0, live.stderr);
+    assertBobReport(JSON.parse(live.stdout) as DisclosureReport, scenario, 'sqlite');
   });
 
   it('text: the requested data first, then everything else held, then findings', () => {
