@@ -16,13 +16,15 @@
 // SERVER_BENCH_IDLE_DEVICES (500), SERVER_BENCH_RUNS (3), SERVER_BENCH_PG_MESSAGES (300 per pair),
 // SERVER_BENCH_PG_RUNS (1),
 // SERVER_BENCH_SYSTEMS (sqlite,postgres+nats,jetstream,core),
-// SERVER_BENCH_PROFILE (a directory: the SQLite server of the first round runs with --cpu-prof there).
+// SERVER_BENCH_PROFILE (a directory: each Sealed server of the first round runs with --cpu-prof there;
+// summarise with `node --import tsx bench/server/profile-summary.ts <file>`).
 import { cpuMicrosOf, loadAverage, pidsNamed } from './server/proc.ts';
 import { startBenchServer, type BenchServer, type Mode } from './server/sealed-server.ts';
 import { connectPairs, drain, idle, offered, saturation, withCpu } from './server/sealed-load.ts';
 import { corePairs, jetStreamDrain, jetStreamPairs, natsIdle, startNats } from './server/nats-anchor.ts';
 import { closedLoop, openLoop } from './server/workload.ts';
 import { cpuMicros } from './server/proc.ts';
+import { execFileSync } from 'node:child_process';
 import { envInt, median } from './server/stats.ts';
 
 const PAIRS = envInt('SERVER_BENCH_PAIRS', 50);
@@ -65,7 +67,7 @@ const push = (system: string, row: Row) => rows.set(system, [...(rows.get(system
 const MB = 1024 * 1024;
 
 async function sealedRound(mode: Mode, round: number): Promise<Row> {
-  const profile = PROFILE_DIR !== undefined && mode === 'sqlite' && round === 0;
+  const profile = PROFILE_DIR !== undefined && round === 0;
   let server: BenchServer = await startBenchServer(mode, profile ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {});
   try {
     const load = loadAverage();
@@ -135,10 +137,22 @@ async function natsRound(kind: 'jetstream' | 'core'): Promise<Row> {
 
 const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
+/** The commit measured, and whether the server's or protocol's files differ from it (others edit them as we run). */
+function serverRevision(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--', 'packages/server/src', 'packages/protocol/src');
+    return `${git('rev-parse', '--short', 'HEAD')} (${git('log', '-1', '--format=%cI')})${dirty === '' ? '' : `, uncommitted changes in: ${dirty.split('\n').map((l) => l.slice(3)).join(' ')}`}`;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`K=${PAIRS} pairs x ${MESSAGES} msgs of ${PAYLOAD} B, <= ${INFLIGHT} in flight per pair; offered ${RATE}/s for ${RATE_SECONDS} s; drain ${DRAIN}; idle ${IDLE} sockets over ${IDLE_DEVICES} devices; ${RUNS} round(s); systems ${SYSTEMS.join(', ')}`);
   console.log(`scale-out mode (postgres+nats): ${PG_MESSAGES} msgs per pair, ${Math.min(PG_RUNS, RUNS)} round(s)`);
   console.log(`load average at start: ${loadAverage()}`);
+  console.log(`server code: ${serverRevision()}`);
   const started = performance.now();
   for (let round = 0; round < RUNS; round++) {
     for (const system of SYSTEMS) {
