@@ -82,4 +82,36 @@ describe('operations', () => {
     assert.equal(await h.server.storage.queue.count(bob), 0);
     assert.equal(h.server.metrics.get('sealed_entries_expired_total'), 1);
   });
+
+  it('connections above --max-connections are refused; the others keep working', async () => {
+    const limited = await startHarness(['--max-connections', '5']);
+    try {
+      const u = await register(limited.server.url, 'u.limits');
+      // The HTTP keep-alive connection of `register` may hold a slot too: open until refused.
+      const sockets: TestSocket[] = [];
+      let refused = false;
+      for (let i = 0; i < 10 && !refused; i++) {
+        const s = await TestSocket.connect(limited.server.url, tokenOf(u)).catch(() => undefined);
+        if (s === undefined) refused = true;
+        else sockets.push(s);
+      }
+      assert.ok(refused, 'a connection beyond the limit is refused');
+      assert.ok(sockets.length >= 3 && sockets.length <= 5, `${sockets.length} accepted`);
+      sockets[0]!.send({ type: 'ack', seqs: [1] });
+      await sockets[0]!.close();
+      // Bounded wait for the server to notice the close, then a new connection is accepted.
+      let opened: TestSocket | undefined;
+      for (let i = 0; i < 50 && opened === undefined; i++) {
+        opened = await TestSocket.open(limited.server.url).catch(async () => {
+          await new Promise((r) => setTimeout(r, 50));
+          return undefined;
+        });
+      }
+      assert.ok(opened);
+      await opened.close();
+      await Promise.all(sockets.slice(1).map((s) => s.close()));
+    } finally {
+      await limited.cleanup();
+    }
+  });
 });
