@@ -1,0 +1,103 @@
+/**
+ * RecordBackend on one SQLite file (better-sqlite3, WAL). One file rather than a file per
+ * record: transactions and the insertion-order index come for free, there is one thing to
+ * fsync and delete, and file names and sizes do not reveal how many records of each
+ * conversation exist. Rows hold only HMAC tags and AEAD envelopes.
+ *
+ * `secure_delete` makes SQLite overwrite deleted content with zeros in the main file, so a
+ * deleted (already encrypted) record does not linger in free pages; the WAL may still hold
+ * old frames until a checkpoint (see docs/vault.md).
+ */
+import Database from 'better-sqlite3';
+import { VaultError } from '../../vault/errors.ts';
+import type { BackendRow, RecordBackend, RecordKind } from '../backend.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS records (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind INTEGER NOT NULL,
+  collection BLOB NOT NULL,
+  key BLOB NOT NULL,
+  value BLOB NOT NULL,
+  UNIQUE (kind, collection, key)
+);
+CREATE INDEX IF NOT EXISTS records_by_collection ON records (kind, collection, seq);
+`;
+
+/** The record schema this code writes; a newer file is refused rather than misread. */
+const SCHEMA_VERSION = 1;
+
+interface SeqRow {
+  seq: number;
+  key: Uint8Array;
+  value: Uint8Array;
+}
+
+function bytes(value: Uint8Array): Uint8Array {
+  // better-sqlite3 returns Buffers; hand out plain Uint8Arrays (STYLE: Uint8Array only).
+  return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+}
+
+/**
+ * Opens (creating if missing) the record file at `path`.
+ * @throws VaultError('invalid-argument') when the file's schema is newer than this code.
+ */
+export function openSqliteBackend(path: string): RecordBackend {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL'); // G7: an acknowledged write survives power loss
+  db.pragma('secure_delete = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new VaultError('invalid-argument', `record file schema ${version} is newer than this code (${SCHEMA_VERSION})`);
+  }
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+
+  const getStmt = db.prepare<[number, Uint8Array, Uint8Array], { value: Uint8Array }>(
+    'SELECT value FROM records WHERE kind = ? AND collection = ? AND key = ?',
+  );
+  const putStmt = db.prepare(
+    'INSERT INTO records (kind, collection, key, value) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (kind, collection, key) DO UPDATE SET value = excluded.value',
+  );
+  const deleteStmt = db.prepare('DELETE FROM records WHERE kind = ? AND collection = ? AND key = ?');
+  const deleteCollectionStmt = db.prepare('DELETE FROM records WHERE kind = ? AND collection = ?');
+  const listStmt = db.prepare<[number, Uint8Array, number, number], SeqRow>(
+    'SELECT seq, key, value FROM records WHERE kind = ? AND collection = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  let closed = false;
+  const open = (): void => {
+    if (closed) throw new VaultError('locked', 'record back end is closed');
+  };
+
+  return {
+    async get(kind: RecordKind, collection, key) {
+      open();
+      const row = getStmt.get(kind, collection, key);
+      return row === undefined ? undefined : bytes(row.value);
+    },
+    async put(kind: RecordKind, collection, key, value) {
+      open();
+      putStmt.run(kind, collection, key, value);
+    },
+    async delete(kind: RecordKind, collection, key) {
+      open();
+      return deleteStmt.run(kind, collection, key).changes > 0;
+    },
+    async deleteCollection(kind: RecordKind, collection) {
+      open();
+      return deleteCollectionStmt.run(kind, collection).changes;
+    },
+    async list(kind: RecordKind, collection, afterSeq, limit): Promise<BackendRow[]> {
+      open();
+      return listStmt.all(kind, collection, afterSeq, limit).map((row) => ({ seq: row.seq, key: bytes(row.key), value: bytes(row.value) }));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
