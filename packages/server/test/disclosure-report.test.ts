@@ -112,6 +112,15 @@ describe('sealed-server disclose on a real SQLite data directory', () => {
     assertBobReport(JSON.parse(live.stdout) as DisclosureReport, scenario, 'sqlite');
   });
 
+  it('every exact (millisecond) column of a table keyed to a person is named in the findings', () => {
+    const report = JSON.parse(live.stdout) as DisclosureReport;
+    const exact = loadManifest()
+      .tables.filter((t) => t.subject !== 'none')
+      .flatMap((t) => t.columns.filter((c) => c.precision === 'millisecond').map((c) => `${t.name}.${c.name}`));
+    assert.ok(exact.length >= 3);
+    for (const column of exact) assert.ok(report.findings.some((f) => f.startsWith(column)), `${column} is held exactly but not reported`);
+  });
+
   it('text: the requested data first, then everything else held, then findings', () => {
     const r = cli([`--data-dir=${dir}`, scenario.bob.username.toUpperCase()]);
     assert.equal(r.status, 0, r.stderr);
