@@ -59,6 +59,7 @@ interface Row {
   drainSeconds: number;
   drainAckedSeconds: number;
   drainGrowthMB: number;
+  drainCpuSeconds: number;
   load: string;
 }
 
@@ -93,6 +94,7 @@ async function sealedRound(mode: Mode, round: number): Promise<Row> {
       drainSeconds: d.result.deliveredSeconds,
       drainAckedSeconds: d.result.ackedSeconds,
       drainGrowthMB: d.result.rssGrowthBytes / MB,
+      drainCpuSeconds: d.result.serverCpuSeconds,
       load,
     };
   } finally {
@@ -128,6 +130,7 @@ async function natsRound(kind: 'jetstream' | 'core'): Promise<Row> {
       drainSeconds: d?.deliveredSeconds ?? Number.NaN,
       drainAckedSeconds: d?.deliveredSeconds ?? Number.NaN,
       drainGrowthMB: d === undefined ? Number.NaN : d.rssGrowthBytes / MB,
+      drainCpuSeconds: Number.NaN,
       load,
     };
   } finally {
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
         `round ${round + 1} ${system}: ${fmt(row.msgsPerSecond)} msgs/s, p50/p99 sat ${fmt(row.p50SatMs, 1)}/${fmt(row.p99SatMs, 1)} ms, ` +
           `at ${RATE}/s ${fmt(row.p50RateMs, 2)}/${fmt(row.p99RateMs, 2)} ms (achieved ${fmt(row.rateAchieved)}/s), ` +
           `CPU ${fmt(row.cpuUsPerMsg, 1)} us/msg (+${fmt(row.otherCpuUsPerMsg, 1)} db/bus, client ${fmt(row.clientCpuUsPerMsg, 1)}), ` +
-          `drain ${fmt(row.drainSeconds, 3)} s (acked ${fmt(row.drainAckedSeconds, 3)} s, +${fmt(row.drainGrowthMB, 1)} MB), load ${row.load}, ${fmt((performance.now() - t) / 1000, 1)} s`,
+          `drain ${fmt(row.drainSeconds, 3)} s (acked ${fmt(row.drainAckedSeconds, 3)} s, +${fmt(row.drainGrowthMB, 1)} MB, server CPU ${fmt(row.drainCpuSeconds, 2)} s), load ${row.load}, ${fmt((performance.now() - t) / 1000, 1)} s`,
       );
     }
   }
@@ -200,13 +203,13 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nMedians of ${RUNS} round(s); load average at end: ${loadAverage()}; bench time ${fmt((performance.now() - started) / 1000)} s\n`);
-  console.log('| system | msgs/s | p50 / p99 at saturation | p50 / p99 at ' + RATE + '/s offered | server CPU us/msg | db+bus CPU us/msg | drain ' + DRAIN + ' (delivered / acked) | drain RSS growth |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| system | msgs/s | p50 / p99 at saturation | p50 / p99 at ' + RATE + '/s offered | server CPU us/msg | db+bus CPU us/msg | drain ' + DRAIN + ' (delivered / acked) | drain RSS growth | drain server CPU |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const [system, list] of rows) {
     const m = (f: (r: Row) => number) => median(list.map(f));
     console.log(
       `| ${system} | ${fmt(m((r) => r.msgsPerSecond))} | ${fmt(m((r) => r.p50SatMs), 1)} / ${fmt(m((r) => r.p99SatMs), 1)} ms | ${fmt(m((r) => r.p50RateMs), 2)} / ${fmt(m((r) => r.p99RateMs), 2)} ms | ` +
-        `${fmt(m((r) => r.cpuUsPerMsg), 1)} | ${fmt(m((r) => r.otherCpuUsPerMsg), 1)} | ${fmt(m((r) => r.drainSeconds), 3)} / ${fmt(m((r) => r.drainAckedSeconds), 3)} s | ${fmt(m((r) => r.drainGrowthMB), 1)} MB |`,
+        `${fmt(m((r) => r.cpuUsPerMsg), 1)} | ${fmt(m((r) => r.otherCpuUsPerMsg), 1)} | ${fmt(m((r) => r.drainSeconds), 3)} / ${fmt(m((r) => r.drainAckedSeconds), 3)} s | ${fmt(m((r) => r.drainGrowthMB), 1)} MB | ${fmt(m((r) => r.drainCpuSeconds), 2)} s |`,
     );
   }
   for (const line of idleRows) console.log(`\nidle: ${line}`);

@@ -103,6 +103,8 @@ export interface DrainResult {
   /** Peak RSS during the drain minus RSS just before it. */
   readonly rssGrowthBytes: number;
   readonly rssBeforeBytes: number;
+  /** Server CPU from opening the socket to the last acknowledgement, in seconds. */
+  readonly serverCpuSeconds: number;
 }
 
 /** Sends `count` messages to `to` from `from`, at most `inflight` unanswered; resolves when all were acknowledged. */
@@ -161,17 +163,19 @@ export async function drain(server: BenchServer, count: number, warmup: number):
   await sleep(300);
   const rssBefore = rssBytes(fresh.pid);
   const sampler = rssSampler(fresh.pid, 2);
+  const cpuBefore = cpuMicros(fresh.pid);
   const start = performance.now();
   const t = await receiveAll(fresh, target!, count);
   await t.done;
   const delivered = performance.now() - start;
   await until(async () => (await metric(fresh.baseUrl, 'sealed_entries_acked_total')) >= warmup + count, 'drain acks', 60_000, 5);
   const ackedMs = performance.now() - start;
+  const cpuSeconds = (cpuMicros(fresh.pid) - cpuBefore) / 1e6;
   const peak = sampler.stop();
   t.socket.terminate();
   return {
     server: fresh,
-    result: { entries: count, deliveredSeconds: delivered / 1000, ackedSeconds: ackedMs / 1000, rssGrowthBytes: peak - rssBefore, rssBeforeBytes: rssBefore },
+    result: { entries: count, deliveredSeconds: delivered / 1000, ackedSeconds: ackedMs / 1000, rssGrowthBytes: peak - rssBefore, rssBeforeBytes: rssBefore, serverCpuSeconds: cpuSeconds },
   };
 }
 
