@@ -72,6 +72,13 @@ export class MemoryBackend implements RecordBackend {
     this.#closed = true;
   }
 
+  /** How many rows are stored (tests check the wipe empties it). */
+  get rowCount(): number {
+    let count = 0;
+    for (const rows of this.#collections.values()) count += rows.size;
+    return count;
+  }
+
   /** Drops every row (the wipe). */
   clear(): void {
     this.#collections.clear();
