@@ -59,6 +59,8 @@ export class Connection {
   private readonly outbox: Outbox;
   /** Set by any traffic; cleared by the gateway's idle check. */
   alive = true;
+  /** The gateway's AUTH deadline; cleared once authenticated or closed (no timer per idle socket). */
+  handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -86,6 +88,7 @@ export class Connection {
   private onClose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.handshakeTimer);
     this.subscription?.unsubscribe();
     this.subscription = undefined;
   }
@@ -186,6 +189,8 @@ export class Connection {
     if (this.isClosed()) return;
     this.caller = caller;
     this.state = 'ready';
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
     this.subscription = this.deps.bus.subscribe(caller.deviceId, (event) => this.onBusEvent(event));
     const queued = await this.deps.services.delivery.count(caller);
     this.outbox.frame(encodeServerFrame({ type: 'ready', deviceId: fromHex(caller.deviceId)!, queued: Math.min(queued, 0xffff_ffff) }));

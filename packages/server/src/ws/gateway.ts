@@ -19,7 +19,15 @@ export interface GatewayOptions {
 const CLOSE_GRACE_MS = 2_000;
 
 export class Gateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_CLIENT_FRAME_BYTES,
+    // Ciphertext does not compress, and deflate state costs memory per socket.
+    perMessageDeflate: false,
+    clientTracking: false,
+    // Text frames are refused unread (protocol error), so their UTF-8 need not be checked.
+    skipUTF8Validation: true,
+  });
   readonly connections = new Set<Connection>();
   private readonly idleTimer: NodeJS.Timeout;
   private accepting = true;
@@ -43,11 +51,10 @@ export class Gateway {
       const connection = new Connection(ws, this.deps);
       this.connections.add(connection);
       this.deps.metrics.set('sealed_ws_connections', this.connections.size);
-      const handshake = setTimeout(() => {
+      connection.handshakeTimer = setTimeout(() => {
         if (!connection.authenticated) connection.close(CLOSE_CODES.authTimeout, 'no AUTH in time');
       }, this.options.handshakeTimeoutMs);
       ws.on('close', () => {
-        clearTimeout(handshake);
         this.connections.delete(connection);
         this.deps.metrics.set('sealed_ws_connections', this.connections.size);
       });
