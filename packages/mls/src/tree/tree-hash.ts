@@ -70,7 +70,8 @@ export function treeHashWithoutLeaves(suite: CipherSuite, tree: RatchetTree, nod
   const rightHash = treeHashWithoutLeaves(suite, tree, nodeIndex ^ (3 << (k - 1)), inside);
   let node = tree.parent(nodeIndex);
   if (node !== undefined) {
-    const kept = node.unmergedLeaves.filter((leafIndex) => !inside.includes(leafIndex));
+    const removed = new Set(inside);
+    const kept = node.unmergedLeaves.filter((leafIndex) => !removed.has(leafIndex));
     if (kept.length !== node.unmergedLeaves.length) node = { ...node, unmergedLeaves: kept };
   }
   return parentTreeHash(suite, node, leftHash, rightHash);

@@ -13,8 +13,10 @@ import { PrivateTree } from '../../src/treekem/private-tree.ts';
 import { processUpdatePath } from '../../src/treekem/process-update-path.ts';
 import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS, validateLeafNode } from '../../src/validation/leaf-node.ts';
 import { MemberIndex } from '../../src/validation/member-index.ts';
+import { validateRatchetTree } from '../../src/validation/ratchet-tree.ts';
 import { GROUP_ID, makeMember, NOW } from './helpers.ts';
 
+const policy0 = { validateCredential: () => true, now: NOW, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
 const n = Number(process.argv[2] ?? 1024);
 const suite = cipherSuite(Number(process.argv[3] ?? 1), nodeProvider);
 const context: Omit<GroupContext, 'treeHash'> = { version: 1, cipherSuite: suite.id, groupId: GROUP_ID, epoch: 1n, confirmedTranscriptHash: new Uint8Array(32), extensions: [] };
@@ -33,7 +35,10 @@ const tree = time(`add ${n - 1} leaves`, () => {
   for (const leaf of leaves.slice(1)) t.addLeaf(leaf);
   return t;
 });
-time('tree hash (cold)', () => treeHash(suite, tree));
+const rootHash = time('tree hash (cold)', () => treeHash(suite, tree));
+time('validateRatchetTree of the joined tree (as a Welcome joiner)', () =>
+  validateRatchetTree(RatchetTree.fromNodes(tree.toNodes()), { suite, version: 1, groupId: GROUP_ID, extensions: [] }, policy0, rootHash),
+);
 time('tree hash (cold, again)', () => treeHash(suite, RatchetTree.fromNodes(tree.toNodes())));
 const members1 = time('MemberIndex.build', () => MemberIndex.build(tree));
 const policy = { validateCredential: () => true, now: NOW, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
