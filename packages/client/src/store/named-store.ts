@@ -27,8 +27,8 @@ export function namedRecordStore(
   kind: typeof RecordKind.keyMaterial | typeof RecordKind.setting,
 ): NamedRecordStore {
   return {
-    get: (name) => records.get(kind, undefined, nameBytes(name)),
-    put: (name, record) => records.put(kind, undefined, nameBytes(name), record),
-    delete: (name) => records.delete(kind, undefined, nameBytes(name)),
+    get: async (name) => records.get(kind, undefined, nameBytes(name)),
+    put: async (name, record) => records.put(kind, undefined, nameBytes(name), record),
+    delete: async (name) => records.delete(kind, undefined, nameBytes(name)),
   };
 }
