@@ -96,6 +96,23 @@ describe('TreeKEM between members', () => {
     joinerView.verifyAgainst(SUITE, tree);
   });
 
+  test('private view: a wrong Welcome path secret is refused and stores nothing; prune drops keys of blanked nodes', () => {
+    const group = groupOf(4);
+    commitRound(group, 0);
+    const view = group.privates.get(1)!.clone();
+    const before = view.nodes();
+    assert.ok(before.length > 1, 'leaf 1 learnt path keys');
+    expectTreeKemError(() => view.setPathSecret(SUITE, group.tree, before[1]!, new Uint8Array(32).fill(1)), 'public-key-mismatch');
+    assert.deepEqual(view.nodes(), before);
+    const tree = group.tree.clone();
+    tree.updateLeaf(1, makeMember().leafNode);
+    view.prune(SUITE, tree);
+    assert.deepEqual(view.nodes(), [], 'the replaced leaf key and the blanked path keys are gone');
+    const other = group.privates.get(2)!.clone();
+    other.prune(SUITE, group.tree);
+    assert.deepEqual(other.nodes(), group.privates.get(2)!.nodes(), 'nothing outdated, nothing dropped');
+  });
+
   test('a commit in a one-member group has an empty path', () => {
     const group = groupOf(1);
     const created = createUpdatePath({ suite: SUITE, tree: group.tree.clone(), leafIndex: 0, signaturePrivateKey: group.members[0]!.signaturePrivateKey, context });
