@@ -212,3 +212,20 @@ test('creating obeys the same rules', () => {
   const m = parseMLSMessage(removal.commit);
   assert.ok(m.wireFormat === 'mls_public_message' && m.publicMessage.content.content.type === 'commit' && m.publicMessage.content.content.commit.path !== undefined);
 });
+
+test('§4.1.2/§7.6: a new member counts for the filtered direct path but gets no ciphertext', () => {
+  const alice = createGroup(suite, member(suite, 'alice'));
+  const bob = member(suite, 'bob');
+  const c = createCommit(alice, { ...options, proposals: [{ type: 'add', keyPackage: bob.keyPackage }], forcePath: true, wireFormat: 'mls_public_message' });
+  const m = parseMLSMessage(c.commit);
+  assert.ok(m.wireFormat === 'mls_public_message' && m.publicMessage.content.content.type === 'commit');
+  const path = m.publicMessage.content.content.commit.path!;
+  // Alice's direct path is the root, whose copath child is Bob's new leaf: one node, no ciphertext.
+  assert.equal(path.nodes.length, 1);
+  assert.equal(path.nodes[0]!.encryptedPathSecret.length, 0);
+  const w = parseMLSMessage(c.welcome!);
+  if (w.wireFormat !== 'mls_welcome') throw new Error('welcome expected');
+  const joined = joinFromWelcome({ suite, welcome: w.welcome, keyPackage: bob, policy: acceptAll });
+  assert.deepEqual(joined.keys.epochAuthenticator, c.state.keys.epochAuthenticator);
+  assert.ok(joined.own.privateTree.privateKey(1) !== undefined, 'Bob learnt the root key from his path secret');
+});
