@@ -219,8 +219,9 @@ export class RatchetTree {
 
   /**
    * Filtered direct path of leaf `leafIndex` (§4.1.2): the direct path without the nodes
-   * whose child on the copath has an empty resolution (minus `excluded`). Each entry is
-   * the path node and its copath child.
+   * whose child on the copath has an empty resolution. Each entry is the path node and its
+   * copath child. §4.1.2 counts every leaf, members added by the current commit included,
+   * so UpdatePaths pass no `excluded` set; it exists for callers that need the other view.
    */
   filteredDirectPath(leafIndex: number, excluded?: ReadonlySet<number>): { node: number; copathChild: number }[] {
     const out: { node: number; copathChild: number }[] = [];

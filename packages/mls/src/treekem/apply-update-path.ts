@@ -23,7 +23,8 @@ export type FilteredPath = readonly { readonly node: number; readonly copathChil
  */
 export function applyUpdatePath(suite: CipherSuite, tree: RatchetTree, sender: number, updatePath: UpdatePath, addedLeaves?: ReadonlySet<number>): FilteredPath {
   if (tree.leaf(sender) === undefined) throw new TreeKemError('blank-sender', `leaf ${sender}`);
-  const path = tree.filteredDirectPath(sender, addedLeaves);
+  // §4.1.2: the filtered direct path counts new members; §7.6: the ciphertexts leave them out.
+  const path = tree.filteredDirectPath(sender);
   if (updatePath.nodes.length !== path.length) throw new TreeKemError('path-length-mismatch', `${updatePath.nodes.length} nodes for a filtered direct path of ${path.length}`);
   for (const [i, { node, copathChild }] of path.entries()) {
     const expected = tree.resolution(copathChild, addedLeaves).length;

@@ -30,7 +30,10 @@ export interface CreateUpdatePathInput {
   readonly signaturePrivateKey: Uint8Array;
   /** The provisional GroupContext without its tree hash, which is computed here (§12.4.1). */
   readonly context: Omit<GroupContext, 'treeHash'>;
-  /** Leaves added by this commit: left out of the copath resolutions (§7.6). */
+  /**
+   * Leaves added by this commit. They count for the filtered direct path (§4.1.2) but get
+   * no ciphertext (§7.6: the resolution a path secret is encrypted to excludes them).
+   */
   readonly addedLeaves?: ReadonlySet<number>;
   /** Changes to the committer's leaf (new credential, capabilities, extensions, signature key); encryption key and source are set here. */
   readonly leafChanges?: Partial<Omit<LeafNodeContent, 'encryptionKey' | 'source'>>;
@@ -52,7 +55,8 @@ export interface CreatedUpdatePath {
  * blank the direct path; path_secret[0] random, each next one DeriveSecret(.., "path");
  * node keys by DeriveKeyPair; parent hashes root-down; a new commit leaf signed for the
  * group and leaf index; every path secret encrypted to each node of its copath child's
- * resolution (minus added leaves) with EncryptWithLabel(.., "UpdatePathNode", context).
+ * resolution minus the added leaves (§7.6; a node whose copath child holds only new members
+ * stays in the path with no ciphertext) with EncryptWithLabel(.., "UpdatePathNode", context).
  * @throws TreeKemError('blank-sender') when the committer's leaf is blank
  * @throws MlsCryptoError('invalid-key') when a resolution node's key is not a valid KEM key
  */
@@ -62,7 +66,8 @@ export function createUpdatePath(input: CreateUpdatePathInput): CreatedUpdatePat
   const oldLeaf = tree.leaf(leafIndex);
   if (oldLeaf === undefined) throw new TreeKemError('blank-sender', `leaf ${leafIndex}`);
   const added = input.addedLeaves;
-  const path = tree.filteredDirectPath(leafIndex, added);
+  // §4.1.2: filtering uses the full resolution, new members included; §7.6 drops them only from the encryptions below.
+  const path = tree.filteredDirectPath(leafIndex);
   tree.blankDirectPath(leafIndex);
 
   const privateTree = PrivateTree.forLeaf(leafIndex, hpkeSuiteOf(suite).kem.generateKeyPair(provider));
@@ -100,8 +105,8 @@ export function createUpdatePath(input: CreateUpdatePathInput): CreatedUpdatePat
 
 /**
  * The path secret a member newly added at `newLeaf` receives in its Welcome (§12.4.3.1):
- * that of the lowest node of the committer's filtered direct path above it, or undefined
- * when the path does not reach it (no path).
+ * that of the lowest node of the committer's filtered direct path above it (their lowest
+ * common ancestor, §12.4.3.1), or undefined when the path does not reach it (no path).
  */
 export function pathSecretForNewMember(tree: RatchetTree, created: CreatedUpdatePath, newLeaf: number): Uint8Array | undefined {
   for (const { node, pathSecret } of created.pathSecrets) if (tree.inSubtree(2 * newLeaf, node)) return pathSecret;

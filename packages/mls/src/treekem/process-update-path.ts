@@ -27,7 +27,7 @@ export interface ProcessUpdatePathInput {
   readonly context: Omit<GroupContext, 'treeHash'>;
   /** Our private view before the commit; not changed (a new one is returned). */
   readonly privateTree: PrivateTree;
-  /** Leaves added by this commit: left out of the copath resolutions (§7.6). */
+  /** Leaves added by this commit: in the filtered direct path (§4.1.2) but not among the ciphertexts (§7.6). */
   readonly addedLeaves?: ReadonlySet<number>;
 }
 

@@ -113,6 +113,31 @@ describe('TreeKEM between members', () => {
     assert.deepEqual(other.nodes(), group.privates.get(2)!.nodes(), 'nothing outdated, nothing dropped');
   });
 
+  test('a copath subtree holding only new members stays in the path with no ciphertext (§4.1.2, §7.6)', () => {
+    const group = groupOf(2);
+    const newcomer = makeMember();
+    const tree = group.tree.clone();
+    const added = tree.addLeaf(newcomer.leafNode);
+    assert.equal(added, 2);
+    const addedLeaves = new Set([added]);
+    const beforePath = tree.clone();
+    const created = createUpdatePath({ suite: SUITE, tree, leafIndex: 0, signaturePrivateKey: group.members[0]!.signaturePrivateKey, context, addedLeaves });
+    assert.deepEqual(created.pathSecrets.map((p) => p.node), [1, 3]);
+    assert.deepEqual(created.updatePath.nodes.map((n) => n.encryptedPathSecret.length), [1, 0]);
+    const result = processUpdatePath({ suite: SUITE, tree: beforePath.clone(), sender: 0, updatePath: created.updatePath, context, privateTree: group.privates.get(1)!, addedLeaves });
+    assert.equal(toHex(result.commitSecret), toHex(created.commitSecret));
+    // The joiner gets the path secret of the lowest common ancestor (node 3) in its Welcome.
+    assert.equal(pathSecretForNewMember(tree, created, added), created.pathSecrets[1]!.pathSecret);
+    const joinerView = PrivateTree.forLeaf(added, { privateKey: newcomer.encryptionPrivateKey, publicKey: newcomer.leafNode.encryptionKey });
+    const rootSecret = joinerView.setPathSecret(SUITE, tree, 3, created.pathSecrets[1]!.pathSecret);
+    assert.equal(toHex(commitSecretFrom(SUITE, rootSecret)), toHex(created.commitSecret));
+    // Without the added set the receiver expects a ciphertext for the new leaf and rejects the path.
+    expectTreeKemError(
+      () => processUpdatePath({ suite: SUITE, tree: beforePath.clone(), sender: 0, updatePath: created.updatePath, context, privateTree: group.privates.get(1)! }),
+      'ciphertext-count-mismatch',
+    );
+  });
+
   test('a commit in a one-member group has an empty path', () => {
     const group = groupOf(1);
     const created = createUpdatePath({ suite: SUITE, tree: group.tree.clone(), leafIndex: 0, signaturePrivateKey: group.members[0]!.signaturePrivateKey, context });
