@@ -12,7 +12,7 @@
 //   SERVER_BENCH_RUNS=1 SERVER_BENCH_MESSAGES=200 SERVER_BENCH_IDLE=1000 npm run bench server-load
 // Variables (default): SERVER_BENCH_PAIRS (50), SERVER_BENCH_MESSAGES (2000),
 // SERVER_BENCH_INFLIGHT (100), SERVER_BENCH_PAYLOAD (200), SERVER_BENCH_RATE (2000 msgs/s),
-// SERVER_BENCH_RATE_SECONDS (5), SERVER_BENCH_DRAIN (10000), SERVER_BENCH_IDLE (10000),
+// SERVER_BENCH_RATE_SECONDS (5), SERVER_BENCH_LOW_RATE (200 msgs/s, for 5 s, 0: skip), SERVER_BENCH_DRAIN (10000), SERVER_BENCH_IDLE (10000),
 // SERVER_BENCH_IDLE_DEVICES (500), SERVER_BENCH_RUNS (3), SERVER_BENCH_PG_MESSAGES (300 per pair),
 // SERVER_BENCH_PG_RUNS (1),
 // SERVER_BENCH_SYSTEMS (sqlite,postgres+nats,jetstream,core),
@@ -33,6 +33,8 @@ const INFLIGHT = envInt('SERVER_BENCH_INFLIGHT', 100);
 const PAYLOAD = envInt('SERVER_BENCH_PAYLOAD', 200);
 const RATE = envInt('SERVER_BENCH_RATE', 2000);
 const RATE_SECONDS = envInt('SERVER_BENCH_RATE_SECONDS', 5);
+/** A rate far below capacity on a loaded machine: latency without queueing (0 skips it). */
+const LOW_RATE = envInt('SERVER_BENCH_LOW_RATE', 200);
 const DRAIN = envInt('SERVER_BENCH_DRAIN', 10_000);
 const DRAIN_WARMUP = 1000;
 const IDLE = envInt('SERVER_BENCH_IDLE', 10_000);
@@ -53,6 +55,8 @@ interface Row {
   p50RateMs: number;
   p99RateMs: number;
   rateAchieved: number;
+  p50LowMs: number;
+  p99LowMs: number;
   cpuUsPerMsg: number;
   otherCpuUsPerMsg: number;
   clientCpuUsPerMsg: number;
@@ -78,6 +82,7 @@ async function sealedRound(mode: Mode, round: number): Promise<Row> {
     const messages = mode === 'postgres+nats' ? PG_MESSAGES : MESSAGES;
     const sat = await withCpu(server, () => saturation(pairs, messages, INFLIGHT), PHASE_TIMEOUT_MS, others);
     const rate = await offered(pairs, RATE, RATE_SECONDS, INFLIGHT);
+    const low = LOW_RATE > 0 ? await offered(pairs, LOW_RATE, 5, INFLIGHT) : undefined;
     pairs.close();
     const d = await drain(server, DRAIN, DRAIN_WARMUP);
     server = d.server;
@@ -88,6 +93,8 @@ async function sealedRound(mode: Mode, round: number): Promise<Row> {
       p50RateMs: rate.p50Ms,
       p99RateMs: rate.p99Ms,
       rateAchieved: rate.perSecond,
+      p50LowMs: low?.p50Ms ?? Number.NaN,
+      p99LowMs: low?.p99Ms ?? Number.NaN,
       cpuUsPerMsg: sat.serverCpuUsPerMessage,
       otherCpuUsPerMsg: sat.otherCpuUsPerMessage ?? 0,
       clientCpuUsPerMsg: sat.clientCpuUsPerMessage,
@@ -115,6 +122,7 @@ async function natsRound(kind: 'jetstream' | 'core'): Promise<Row> {
     const cpu = (cpuMicros(nats.pid) - cpuBefore) / sat.messages;
     const client = process.cpuUsage(clientBefore);
     const rate = await openLoop(pairs.pairs, RATE, RATE_SECONDS, INFLIGHT, 60_000);
+    const low = LOW_RATE > 0 ? await openLoop(pairs.pairs, LOW_RATE, 5, INFLIGHT, 60_000) : undefined;
     await pairs.close();
     const d = kind === 'jetstream' ? await jetStreamDrain(nats, DRAIN, PAYLOAD) : undefined;
     return {
@@ -124,6 +132,8 @@ async function natsRound(kind: 'jetstream' | 'core'): Promise<Row> {
       p50RateMs: rate.p50Ms,
       p99RateMs: rate.p99Ms,
       rateAchieved: rate.perSecond,
+      p50LowMs: low?.p50Ms ?? Number.NaN,
+      p99LowMs: low?.p99Ms ?? Number.NaN,
       cpuUsPerMsg: cpu,
       otherCpuUsPerMsg: 0,
       clientCpuUsPerMsg: (client.user + client.system) / sat.messages,
@@ -173,7 +183,7 @@ async function main(): Promise<void> {
       push(system, row);
       console.log(
         `round ${round + 1} ${system}: ${fmt(row.msgsPerSecond)} msgs/s, p50/p99 sat ${fmt(row.p50SatMs, 1)}/${fmt(row.p99SatMs, 1)} ms, ` +
-          `at ${RATE}/s ${fmt(row.p50RateMs, 2)}/${fmt(row.p99RateMs, 2)} ms (achieved ${fmt(row.rateAchieved)}/s), ` +
+          `at ${RATE}/s ${fmt(row.p50RateMs, 2)}/${fmt(row.p99RateMs, 2)} ms (achieved ${fmt(row.rateAchieved)}/s), at ${LOW_RATE}/s ${fmt(row.p50LowMs, 2)}/${fmt(row.p99LowMs, 2)} ms, ` +
           `CPU ${fmt(row.cpuUsPerMsg, 1)} us/msg (+${fmt(row.otherCpuUsPerMsg, 1)} db/bus, client ${fmt(row.clientCpuUsPerMsg, 1)}), ` +
           `drain ${fmt(row.drainSeconds, 3)} s (acked ${fmt(row.drainAckedSeconds, 3)} s, +${fmt(row.drainGrowthMB, 1)} MB, server CPU ${fmt(row.drainCpuSeconds, 2)} s), load ${row.load}, ${fmt((performance.now() - t) / 1000, 1)} s`,
       );
@@ -203,12 +213,12 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nMedians of ${RUNS} round(s); load average at end: ${loadAverage()}; bench time ${fmt((performance.now() - started) / 1000)} s\n`);
-  console.log('| system | msgs/s | p50 / p99 at saturation | p50 / p99 at ' + RATE + '/s offered | server CPU us/msg | db+bus CPU us/msg | drain ' + DRAIN + ' (delivered / acked) | drain RSS growth | drain server CPU |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| system | msgs/s | p50 / p99 at saturation | p50 / p99 at ' + RATE + '/s offered | p50 / p99 at ' + LOW_RATE + '/s | server CPU us/msg | db+bus CPU us/msg | drain ' + DRAIN + ' (delivered / acked) | drain RSS growth | drain server CPU |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [system, list] of rows) {
     const m = (f: (r: Row) => number) => median(list.map(f));
     console.log(
-      `| ${system} | ${fmt(m((r) => r.msgsPerSecond))} | ${fmt(m((r) => r.p50SatMs), 1)} / ${fmt(m((r) => r.p99SatMs), 1)} ms | ${fmt(m((r) => r.p50RateMs), 2)} / ${fmt(m((r) => r.p99RateMs), 2)} ms | ` +
+      `| ${system} | ${fmt(m((r) => r.msgsPerSecond))} | ${fmt(m((r) => r.p50SatMs), 1)} / ${fmt(m((r) => r.p99SatMs), 1)} ms | ${fmt(m((r) => r.p50RateMs), 2)} / ${fmt(m((r) => r.p99RateMs), 2)} ms | ${fmt(m((r) => r.p50LowMs), 2)} / ${fmt(m((r) => r.p99LowMs), 2)} ms | ` +
         `${fmt(m((r) => r.cpuUsPerMsg), 1)} | ${fmt(m((r) => r.otherCpuUsPerMsg), 1)} | ${fmt(m((r) => r.drainSeconds), 3)} / ${fmt(m((r) => r.drainAckedSeconds), 3)} s | ${fmt(m((r) => r.drainGrowthMB), 1)} MB | ${fmt(m((r) => r.drainCpuSeconds), 2)} s |`,
     );
   }
