@@ -153,9 +153,10 @@ const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? '-' : n.toLocaleString
 /** The commit measured, and whether the server's or protocol's files differ from it (others edit them as we run). */
 function serverRevision(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git('status', '--porcelain', '--', 'packages/server/src', 'packages/protocol/src');
-    return `${git('rev-parse', '--short', 'HEAD')} (${git('log', '-1', '--format=%cI')})${dirty === '' ? '' : `, uncommitted changes in: ${dirty.split('\n').map((l) => l.slice(3)).join(' ')}`}`;
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // Porcelain lines are "XY path"; X may be a space, so the output is not trimmed.
+    const dirty = git('status', '--porcelain', '--', 'packages/server/src', 'packages/protocol/src').split('\n').filter((l) => l.length > 3).map((l) => l.slice(3));
+    return `${git('rev-parse', '--short', 'HEAD').trim()} (${git('log', '-1', '--format=%cI').trim()})${dirty.length === 0 ? '' : `, uncommitted changes in: ${dirty.join(' ')}`}`;
   } catch {
     return 'unknown (no git)';
   }
