@@ -27,8 +27,16 @@ import type { Caller } from '../services/deps.ts';
 import type { Services } from '../services/services.ts';
 import { Outbox } from './outbox.ts';
 
-/** Entries read from storage per window while draining a queue. */
-export const DELIVERY_WINDOW = 256;
+/**
+ * Entries read from storage per window while draining a queue: the window starts small
+ * and doubles while a window's payloads stay under WINDOW_BYTE_BUDGET, halving when above,
+ * so small messages stream in large windows and 1 MiB messages never make a reconnecting
+ * device cost more than a few MiB of server memory.
+ */
+export const MIN_DELIVERY_WINDOW = 4;
+export const MAX_DELIVERY_WINDOW = 1024;
+/** Payload bytes one window aims to stay under. */
+export const WINDOW_BYTE_BUDGET = 2 * 1024 * 1024;
 /** Frames waiting to be handled before reading from the socket pauses (memory bound per socket). */
 const MAX_PENDING_FRAMES = 256;
 /** Bytes buffered for a socket above which pushes stop and the pump (which waits) takes over. */
@@ -240,20 +248,25 @@ export class Connection {
       return;
     }
     this.pumping = true;
+    let window = MIN_DELIVERY_WINDOW;
     try {
       do {
         this.pumpAgain = false;
         // Bounded by the queue: each round advances the cursor or ends the loop.
         for (;;) {
           if (this.state !== 'ready' || this.caller === undefined) return;
-          const window = await this.deps.services.delivery.fetch(this.caller, this.cursor, DELIVERY_WINDOW);
-          const fresh = window.filter((entry) => entry.seq > this.cursor);
+          const entries = await this.deps.services.delivery.fetch(this.caller, this.cursor, window);
+          const fresh = entries.filter((entry) => entry.seq > this.cursor);
+          let bytes = 0;
+          for (const entry of fresh) bytes += entry.payload.length;
           if (fresh.length > 0) {
             this.outbox.entries(fresh);
             this.cursor = fresh[fresh.length - 1]!.seq;
             await this.outbox.flushed();
           }
-          if (window.length < DELIVERY_WINDOW) break;
+          if (entries.length < window) break;
+          if (bytes > WINDOW_BYTE_BUDGET) window = Math.max(MIN_DELIVERY_WINDOW, window >> 1);
+          else if (bytes < WINDOW_BYTE_BUDGET / 2) window = Math.min(MAX_DELIVERY_WINDOW, window << 1);
         }
       } while (this.pumpAgain);
     } catch (error) {

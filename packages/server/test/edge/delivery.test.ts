@@ -28,7 +28,7 @@ describe('delivery', () => {
   let n = 0;
   const user = () => register(base, `user${n++}.delivery`);
   before(async () => {
-    h = await startHarness(['--max-queued-per-device', '300']);
+    h = await startHarness(['--max-queued-per-device', '2000']);
     base = h.server.url;
   });
   after(() => h.cleanup());
@@ -54,7 +54,7 @@ describe('delivery', () => {
   it('offline devices get their queue in order on reconnect, across windows; unacked entries come again', async () => {
     const [alice, bob] = [await user(), await user()];
     const a = await TestSocket.connect(base, tokenOf(alice));
-    const total = 280; // more than one DELIVERY_WINDOW (256)
+    const total = 1100; // more than MAX_DELIVERY_WINDOW (1024), through every window size
     for (let i = 0; i < total; i++) a.send(sendFrame([bob], { requestId: i + 1, payload: new Uint8Array([i & 0xff, i >> 8]) }));
     for (let i = 0; i < total; i++) await a.next('sent');
     const b = await TestSocket.connect(base, tokenOf(bob));
@@ -110,6 +110,10 @@ describe('delivery', () => {
   });
 
   it('typed errors for queue-full, unknown recipients and duplicate recipients; nothing partially queued', async () => {
+    const small = await startHarness(['--max-queued-per-device', '300']);
+    const base = small.server.url;
+    const queued = (u: TestUser) => small.server.storage.queue.count(toHex(u.devices[0]!.id) as DeviceId);
+    const user = () => register(base, `user${n++}.delivery`);
     const [alice, bob, carol] = [await user(), await user(), await user()];
     const a = await TestSocket.connect(base, tokenOf(alice));
     for (let i = 0; i < 300; i++) a.send(sendFrame([bob], { requestId: i }));
@@ -122,6 +126,7 @@ describe('delivery', () => {
     assert.equal((await a.next('error')).code, 'bad-request');
     assert.equal(await queued(carol), 0);
     await a.close();
+    await small.cleanup();
   });
 
   it('a device reads only its own queue: acks for seqs of others delete nothing', async () => {
