@@ -15,6 +15,7 @@ export type VaultErrorCode =
   | 'wrong-passcode' // authenticated unwrap failed; the failure was counted
   | 'wiped' // the attempt limit was reached: keys and records are destroyed
   | 'locked' // an operation that needs the vault key while the vault is locked
+  | 'busy' // another process holds the vault's attempt lock for longer than the wait bound
   | 'weak-parameters' // Argon2id parameters below the production floor without the test opt-in
   | 'invalid-argument' // a caller-supplied value outside its documented range
   | 'record-malformed' // a stored record envelope that cannot be parsed

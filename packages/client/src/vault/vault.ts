@@ -74,17 +74,19 @@ export class Vault {
     const passcode = passcodeBytes(options.passcode);
     try {
       if (options.argon2 !== undefined) checkArgon2Params(options.argon2, vault.#floor);
-      const existing = await vault.#storage.readHeader();
-      if (existing !== undefined) {
-        const header = decodeHeader(vault.#provider, existing, vault.#floor);
-        if (header.state !== 'wiped') throw new VaultError('already-exists', 'a vault already exists here');
-      }
       const params = options.argon2 ?? (await calibrateArgon2(options.calibration));
       const vaultKey = vault.#provider.randomBytes(VAULT_KEY_LENGTH);
       try {
         const header = await vault.#wrap(vaultKey, passcode, params, maxAttempts);
-        await vault.#storage.destroyRecords();
-        await vault.#storage.writeHeader(encodeHeader(vault.#provider, header));
+        await vault.#storage.exclusive(async () => {
+          const existing = await vault.#storage.readHeader();
+          if (existing !== undefined) {
+            const current = decodeHeader(vault.#provider, existing, vault.#floor);
+            if (current.state !== 'wiped') throw new VaultError('already-exists', 'a vault already exists here');
+          }
+          await vault.#storage.destroyRecords();
+          await vault.#storage.writeHeader(encodeHeader(vault.#provider, header));
+        });
         await vault.#openWith(vaultKey);
       } finally {
         vaultKey.fill(0);
@@ -153,7 +155,12 @@ export class Vault {
         try {
           const old = await this.#readActiveHeader();
           const header = await this.#wrap(vaultKey, nextBytes, argon2 ?? old.params, old.maxAttempts);
-          await this.#storage.writeHeader(encodeHeader(this.#provider, header));
+          await this.#storage.exclusive(async () => {
+            // Another process may have counted attempts meanwhile; they belong to the old
+            // passcode, and the right current passcode was just given, so they reset.
+            await this.#readActiveHeader();
+            await this.#storage.writeHeader(encodeHeader(this.#provider, header));
+          });
         } finally {
           vaultKey.fill(0);
         }
@@ -194,15 +201,19 @@ export class Vault {
   async #checkPasscode(passcode: string): Promise<Uint8Array> {
     const secret = passcodeBytes(passcode);
     try {
-      const header = await this.#readActiveHeader();
-      if (header.failures >= header.maxAttempts) {
-        // The limit was reached by an attempt whose process died before it could wipe.
-        await this.#wipe();
-        throw new VaultError('wiped', 'the vault was wiped after too many wrong passcodes');
-      }
-      const counted: ActiveHeader = { ...header, failures: header.failures + 1 };
-      // Durable BEFORE the check: killing the process during Argon2id cannot undo the attempt.
-      await this.#storage.writeHeader(encodeHeader(this.#provider, counted));
+      // Read, count and write under the cross-process lock, durably, BEFORE the check:
+      // killing the process during Argon2id cannot undo the attempt, and parallel
+      // processes cannot each count from the same old value.
+      const header = await this.#storage.exclusive(async () => {
+        const current = await this.#readActiveHeader();
+        if (current.failures >= current.maxAttempts) {
+          // The limit was reached by an attempt whose process died before it could wipe.
+          await this.#wipe();
+          throw new VaultError('wiped', 'the vault was wiped after too many wrong passcodes');
+        }
+        await this.#storage.writeHeader(encodeHeader(this.#provider, { ...current, failures: current.failures + 1 }));
+        return current;
+      });
       const wrappingKey = await deriveWrappingKey(secret, header.salt, header.params);
       let vaultKey: Uint8Array;
       try {
@@ -210,16 +221,22 @@ export class Vault {
         vaultKey = this.#provider.aeadOpen(WRAP_AEAD, wrappingKey, header.nonce, header.wrappedKey, wrapAad(header));
       } catch (error) {
         if (!(error instanceof CryptoError && error.code === 'aead-auth')) throw error;
-        if (counted.failures >= counted.maxAttempts) {
-          await this.#wipe();
-          throw new VaultError('wiped', 'too many wrong passcodes: the vault was wiped');
-        }
-        throw new VaultError('wrong-passcode', 'wrong passcode', counted.maxAttempts - counted.failures);
+        throw await this.#storage.exclusive(async () => {
+          const current = await this.#readActiveHeader();
+          if (current.failures >= current.maxAttempts) {
+            await this.#wipe();
+            return new VaultError('wiped', 'too many wrong passcodes: the vault was wiped');
+          }
+          return new VaultError('wrong-passcode', 'wrong passcode', current.maxAttempts - current.failures);
+        });
       } finally {
         wrappingKey.fill(0);
       }
       try {
-        await this.#storage.writeHeader(encodeHeader(this.#provider, { ...header, failures: 0 }));
+        await this.#storage.exclusive(async () => {
+          const current = await this.#readActiveHeader();
+          await this.#storage.writeHeader(encodeHeader(this.#provider, { ...current, failures: 0 }));
+        });
       } catch (error) {
         vaultKey.fill(0);
         throw error;

@@ -5,14 +5,14 @@
  * Argon2id check cannot take its attempt back.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { DirectoryVaultStorage, HEADER_FILE, RECORDS_FILE } from '../../src/store/node/directory-vault-storage.ts';
+import { DirectoryVaultStorage, HEADER_FILE, LOCK_FILE, RECORDS_FILE } from '../../src/store/node/directory-vault-storage.ts';
 import { decodeHeader, type ActiveHeader } from '../../src/vault/header.ts';
 import { Vault } from '../../src/vault/vault.ts';
 import { createWeakVault, openWeakVault, provider, rejectCode } from './helpers.ts';
@@ -178,6 +178,42 @@ test('directory: a process killed during the Argon2id check keeps its attempt co
     await vault.unlock('right');
     assert.equal(headerOf(directory).failures, 0);
     await vault.lock();
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('directory: parallel unlocks from separate vault objects (as separate processes) each count', async () => {
+  const directory = tempDir();
+  try {
+    await (await createWeakVault(new DirectoryVaultStorage(directory), 'right', 20)).lock();
+    const vaults = await Promise.all(Array.from({ length: 6 }, () => openWeakVault(new DirectoryVaultStorage(directory))));
+    const results = await Promise.allSettled(vaults.map((vault) => vault.unlock('wrong')));
+    assert.ok(results.every((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'wrong-passcode'));
+    assert.equal(headerOf(directory).failures, 6);
+    assert.ok(!existsSync(join(directory, LOCK_FILE)), 'the lock is released');
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('directory: a lock left by a dead process is taken over; a live one makes unlock wait, then fail "busy" without counting', async () => {
+  const directory = tempDir();
+  try {
+    await (await createWeakVault(new DirectoryVaultStorage(directory), 'right', 5)).lock();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(directory, LOCK_FILE), dead.stdout);
+    const vault = await openWeakVault(new DirectoryVaultStorage(directory));
+    await assert.rejects(vault.unlock('wrong'), { code: 'wrong-passcode', attemptsRemaining: 4 });
+    // A live owner (this very process) holding the lock: bounded wait, typed error, nothing counted.
+    writeFileSync(join(directory, LOCK_FILE), String(process.pid));
+    const before = snapshot(directory);
+    const impatient = await openWeakVault(new DirectoryVaultStorage(directory, { lockTimeoutMs: 100 }));
+    assert.equal(await rejectCode(impatient.unlock('right')), 'busy');
+    assert.deepEqual(snapshot(directory), before);
+    rmSync(join(directory, LOCK_FILE));
+    await impatient.unlock('right');
+    await impatient.lock();
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

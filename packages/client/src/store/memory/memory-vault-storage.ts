@@ -14,6 +14,14 @@ export class MemoryVaultStorage implements VaultStorage {
   /** The rows; they survive lock/unlock as a file would. Exposed so tests can tamper. */
   readonly records = new MemoryBackend();
 
+  #queue: Promise<unknown> = Promise.resolve();
+
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
   readHeader(): Promise<Uint8Array | undefined> {
     return Promise.resolve(this.headerBytes?.slice());
   }

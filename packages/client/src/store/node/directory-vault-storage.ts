@@ -1,7 +1,7 @@
 /**
  * VaultStorage in a directory (Node): `vault.header` (the header, replaced atomically) and
- * `records.sqlite` with its `-wal` and `-shm` files (the encrypted records). The directory
- * is created with mode 0700.
+ * `records.sqlite` with its `-wal` and `-shm` files (the encrypted records), and
+ * `vault.lock` while a process counts an attempt. The directory is created with mode 0700.
  */
 import { mkdirSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -9,19 +9,43 @@ import { join } from 'node:path';
 import type { VaultStorage } from '../../vault/vault-storage.ts';
 import type { RecordBackend } from '../backend.ts';
 import { writeFileAtomic } from './atomic-file.ts';
+import { acquireLock } from './lock-file.ts';
 import { openSqliteBackend } from './sqlite-backend.ts';
 
 export const HEADER_FILE = 'vault.header';
 export const RECORDS_FILE = 'records.sqlite';
+export const LOCK_FILE = 'vault.lock';
+/** Default wait for the attempt lock: 5 s, far longer than its critical section (a few fsyncs). */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+export interface DirectoryVaultStorageOptions {
+  /** How long exclusive() waits for another live process (default DEFAULT_LOCK_TIMEOUT_MS). */
+  readonly lockTimeoutMs?: number;
+}
 /** Every file SQLite may create beside the records file. */
 const RECORD_FILES = [RECORDS_FILE, `${RECORDS_FILE}-wal`, `${RECORDS_FILE}-shm`, `${RECORDS_FILE}-journal`];
 
 export class DirectoryVaultStorage implements VaultStorage {
   #open: RecordBackend[] = [];
 
+  readonly #lockTimeoutMs: number;
+
   /** @throws the fs error when the directory cannot be created. */
-  constructor(readonly directory: string) {
+  constructor(
+    readonly directory: string,
+    options: DirectoryVaultStorageOptions = {},
+  ) {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  }
+
+  async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const release = await acquireLock(join(this.directory, LOCK_FILE), this.#lockTimeoutMs);
+    try {
+      return await task();
+    } finally {
+      await release();
+    }
   }
 
   async readHeader(): Promise<Uint8Array | undefined> {
