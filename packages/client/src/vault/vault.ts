@@ -74,6 +74,11 @@ export class Vault {
     const passcode = passcodeBytes(options.passcode);
     try {
       if (options.argon2 !== undefined) checkArgon2Params(options.argon2, vault.#floor);
+      // Checked here to fail fast (before seconds of calibration) and again under the lock.
+      const existing = await vault.#storage.readHeader();
+      if (existing !== undefined && decodeHeader(vault.#provider, existing, vault.#floor).state !== 'wiped') {
+        throw new VaultError('already-exists', 'a vault already exists here');
+      }
       const params = options.argon2 ?? (await calibrateArgon2(options.calibration));
       const vaultKey = vault.#provider.randomBytes(VAULT_KEY_LENGTH);
       try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { nobleProvider } from '@sealed/crypto/noble/provider';
 import { MemoryVaultStorage } from '../../src/store/memory/memory-vault-storage.ts';
 import { decodeHeader, encodeHeader, type ActiveHeader } from '../../src/vault/header.ts';
 import { MIN_ARGON2_ITERATIONS, MIN_ARGON2_MEMORY_KIB } from '../../src/vault/limits.ts';
@@ -190,4 +191,15 @@ test('vault: secrets never reach errors or JSON', async () => {
     }
   }
   assert.equal(JSON.stringify(vault), '"[Vault locked]"');
+});
+
+test('vault: a vault written with the node provider opens with the noble (browser) provider', async () => {
+  const storage = new MemoryVaultStorage();
+  const vault = await createWeakVault(storage, 'cross-provider');
+  await vault.stores().messages.put(new Uint8Array([1]), new Uint8Array([2]), record('hello browser'));
+  await vault.lock();
+  const noble = await Vault.open({ provider: nobleProvider, storage, allowWeakParametersForTests: true });
+  await noble.unlock('cross-provider');
+  assert.deepEqual(await noble.stores().messages.get(new Uint8Array([1]), new Uint8Array([2])), record('hello browser'));
+  await noble.lock();
 });
