@@ -1,0 +1,204 @@
+/**
+ * Membership changes of a conversation, one commit in flight at a time (RFC 9420 §12.4;
+ * DESIGN.md "A message's path" step 2): build the commit on our current state, send it
+ * with its epoch, adopt the new state only when the relay accepted it (SENT), then send
+ * the Welcome. When another member's commit won the epoch (ERROR stale-epoch), our commit
+ * is dropped, the winner arrives through our queue and is processed, and the intent is
+ * built again on the new epoch, at most MAX_COMMIT_RETRIES times.
+ */
+import { addMembers, removeMembers, selfUpdate } from '@sealed/mls/group/api';
+import type { CreatedCommit } from '@sealed/mls/group/commit';
+import { GroupError } from '@sealed/mls/group/errors';
+import { serializeGroupState } from '@sealed/mls/group/serialize';
+import { encryptApplication } from '@sealed/mls/group/send';
+import type { KeyPackage } from '@sealed/mls/structs/key-package';
+import { parseMLSMessage } from '@sealed/mls/structs/mls-message';
+import { fromHex, toHex } from '@sealed/protocol/encoding';
+import { parseAccountResponse, parseClaimResponse } from '@sealed/protocol/http';
+import type { Action } from './actions.ts';
+import { type CommitIntent, type Conversation, membersOf, recipientsOf } from './conversation.ts';
+import type { EngineCore } from './core.ts';
+import { EngineError } from './errors.ts';
+import { parseCredential } from './identity.ts';
+import { MAX_COMMIT_RETRIES } from './limits.ts';
+
+export function saveGroup(conversation: Conversation): Action {
+  return { type: 'save', record: 'group', key: conversation.id, bytes: serializeGroupState(conversation.state) };
+}
+
+export function conversationAction(conversation: Conversation): Action {
+  const members = membersOf(conversation.state).map(({ username, deviceId }) => ({ username, deviceId }));
+  return { type: 'conversation', conversationId: conversation.id, members, epoch: conversation.state.groupContext.epoch };
+}
+
+function failed(core: EngineCore, conversation: Conversation, intent: CommitIntent, error: unknown): Action[] {
+  conversation.preparing = false;
+  const engineError = error instanceof EngineError ? error : new EngineError('relay-error', error instanceof GroupError ? `mls ${error.code}` : String(error));
+  return [{ type: 'intent-failed', intent: intent.intent, error: engineError }, ...pump(core, conversation)];
+}
+
+/**
+ * Moves a conversation forward: starts the next intent when no commit is in flight, or
+ * sends the texts waiting in its outbox.
+ */
+export function pump(core: EngineCore, conversation: Conversation): Action[] {
+  if (conversation.inFlight !== undefined || conversation.preparing) return [];
+  if (conversation.waitEpoch !== undefined && conversation.state.groupContext.epoch < conversation.waitEpoch) return [];
+  conversation.waitEpoch = undefined;
+  const intent = conversation.intents.shift();
+  if (intent !== undefined) return startIntent(core, conversation, intent);
+  return flushOutbox(core, conversation);
+}
+
+function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
+  const actions: Action[] = [];
+  const recipients = recipientsOf(conversation.state);
+  while (conversation.outbox.length > 0) {
+    const content = conversation.outbox.shift()!;
+    const payload = encryptApplication(conversation.state, content);
+    conversation.sentSinceUpdate++;
+    if (recipients.length === 0) continue;
+    actions.push(
+      core.send({ kind: 'application', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload }, (reply) =>
+        reply.type === 'sent' ? [] : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
+      ),
+    );
+  }
+  // The secret tree advanced (keys used once): persist it with the sends.
+  if (actions.length > 0) actions.unshift(saveGroup(conversation));
+  return actions;
+}
+
+function startIntent(core: EngineCore, conversation: Conversation, intent: CommitIntent): Action[] {
+  if (intent.kind === 'add' && intent.keyPackages === undefined) {
+    conversation.preparing = true;
+    return gatherKeyPackages(core, conversation, intent, 0, []);
+  }
+  let created: CreatedCommit;
+  let newDevices: string[] = [];
+  try {
+    const options = { policy: core.policy() };
+    if (intent.kind === 'add') {
+      created = addMembers(conversation.state, intent.keyPackages ?? [], options);
+      newDevices = created.added.map((leaf) => parseCredential(created.state.tree.requireLeaf(leaf).credential)!.deviceId);
+    } else if (intent.kind === 'remove') {
+      const leaves = membersOf(conversation.state).filter((m) => m.username === intent.username && m.leafIndex !== conversation.state.own.leafIndex);
+      if (leaves.length === 0) return failed(core, conversation, intent, new EngineError('not-a-participant', intent.username));
+      created = removeMembers(conversation.state, leaves.map((m) => m.leafIndex), options);
+    } else {
+      created = selfUpdate(conversation.state, options);
+    }
+  } catch (error) {
+    return failed(core, conversation, intent, error);
+  }
+  // Every current member but us hears of the commit, the removed included (so they learn
+  // it); a group of one sends it to ourselves so the relay still orders its epoch.
+  const others = recipientsOf(conversation.state);
+  const recipients = others.length > 0 ? others : [core.account!.device.id];
+  const inFlight = { requestId: 0, intent, next: created.state, welcome: created.welcome, newDevices, phase: 'commit' as 'commit' | 'welcome' };
+  const send = core.send({ kind: 'commit', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: created.commit }, (reply) =>
+    onCommitReply(core, conversation, reply),
+  );
+  conversation.inFlight = inFlight;
+  return [send];
+}
+
+function onCommitReply(core: EngineCore, conversation: Conversation, reply: Parameters<Parameters<EngineCore['send']>[1]>[0]): Action[] {
+  const inFlight = conversation.inFlight;
+  if (inFlight === undefined) return [];
+  if (reply.type === 'error') {
+    conversation.inFlight = undefined;
+    const intent = inFlight.intent;
+    if (reply.code === 'stale-epoch') {
+      core.stats.commitRacesLost++;
+      if (intent.retries + 1 > MAX_COMMIT_RETRIES) return failed(core, conversation, intent, new EngineError('commit-retries-exhausted', `${MAX_COMMIT_RETRIES} commit races lost`));
+      conversation.intents.unshift({ ...intent, retries: intent.retries + 1 });
+      conversation.waitEpoch = BigInt(reply.value);
+      return pump(core, conversation);
+    }
+    return failed(core, conversation, intent, new EngineError('relay-error', `commit: ${reply.code}`));
+  }
+  conversation.state = inFlight.next;
+  conversation.lastCommitAt = core.now;
+  conversation.sentSinceUpdate = 0;
+  const actions: Action[] = [saveGroup(conversation), conversationAction(conversation)];
+  if (inFlight.welcome === undefined || inFlight.newDevices.length === 0) {
+    conversation.inFlight = undefined;
+    return [...actions, ...pump(core, conversation)];
+  }
+  inFlight.phase = 'welcome';
+  const recipients = inFlight.newDevices.map((d) => fromHex(d)!);
+  actions.push(
+    core.send({ kind: 'welcome', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: inFlight.welcome }, (welcomeReply) => {
+      conversation.inFlight = undefined;
+      const after = welcomeReply.type === 'sent' ? [] : [{ type: 'intent-failed', intent: inFlight.intent.intent, error: new EngineError('relay-error', `welcome: ${welcomeReply.code}`) } as const];
+      return [...after, ...pump(core, conversation)];
+    }),
+  );
+  return actions;
+}
+
+/**
+ * Fetches each user's device list, then claims one key package per device, checking each
+ * against the verified list (credential names the claimed device; leaf key is the listed
+ * key). Our own device is skipped.
+ */
+function gatherKeyPackages(core: EngineCore, conversation: Conversation, intent: CommitIntent & { kind: 'add' }, index: number, collected: KeyPackage[]): Action[] {
+  const username = intent.usernames[index];
+  if (username === undefined) {
+    conversation.preparing = false;
+    const present = new Set(membersOf(conversation.state).map((m) => m.deviceId));
+    const fresh = collected.filter((kp) => !present.has(parseCredential(kp.leafNode.credential)!.deviceId));
+    if (fresh.length === 0) return failed(core, conversation, intent, new EngineError('no-key-packages', 'no device to add'));
+    return startIntent(core, conversation, { ...intent, keyPackages: fresh });
+  }
+  return [
+    core.http({ kind: 'get-account', username }, (outcome) => {
+      if (!outcome.ok) return failed(core, conversation, intent, new EngineError('relay-error', `account ${username}: ${outcome.code}`));
+      try {
+        const account = parseAccountResponse(outcome.body);
+        core.directory.learn(username, account.deviceList);
+      } catch (error) {
+        return failed(core, conversation, intent, error instanceof EngineError ? error : new EngineError('invalid-device-list', username));
+      }
+      const own = core.account!;
+      const onlyUs = username === own.username && (core.directory.deviceList(username)?.devices.length ?? 1) <= 1;
+      if (onlyUs) return gatherKeyPackages(core, conversation, intent, index + 1, collected);
+      return [
+        core.http({ kind: 'claim-key-packages', username }, (claim) => {
+          if (!claim.ok) return failed(core, conversation, intent, new EngineError('relay-error', `claim ${username}: ${claim.code}`));
+          const found: KeyPackage[] = [];
+          try {
+            for (const claimed of parseClaimResponse(claim.body).keyPackages) {
+              const deviceId = toHex(claimed.deviceId);
+              if (username === own.username && deviceId === own.deviceIdHex) continue;
+              found.push(checkClaimed(core, username, deviceId, claimed.keyPackage));
+            }
+          } catch (error) {
+            return failed(core, conversation, intent, error instanceof EngineError ? error : new EngineError('invalid-key-package', username));
+          }
+          return gatherKeyPackages(core, conversation, intent, index + 1, [...collected, ...found]);
+        }),
+      ];
+    }),
+  ];
+}
+
+/** @throws EngineError('invalid-key-package') when the key package does not belong to `username`'s `deviceId`. */
+function checkClaimed(core: EngineCore, username: string, deviceId: string, bytes: Uint8Array): KeyPackage {
+  let keyPackage: KeyPackage;
+  try {
+    const message = parseMLSMessage(bytes);
+    if (message.wireFormat !== 'mls_key_package') throw new EngineError('invalid-key-package', `${username}: not a key package`);
+    keyPackage = message.keyPackage;
+  } catch (error) {
+    if (error instanceof EngineError) throw error;
+    throw new EngineError('invalid-key-package', `${username}: does not decode`);
+  }
+  const named = parseCredential(keyPackage.leafNode.credential);
+  if (named === undefined || named.username !== username || named.deviceId !== deviceId) throw new EngineError('invalid-key-package', `${username}: credential names another device`);
+  const listed = core.directory.deviceKey(username, deviceId);
+  if (listed === undefined || !core.provider.constantTimeEqual(listed, keyPackage.leafNode.signatureKey)) throw new EngineError('invalid-key-package', `${username}: device not in the signed list`);
+  if (keyPackage.cipherSuite !== core.suite.id) throw new EngineError('invalid-key-package', `${username}: suite ${keyPackage.cipherSuite}`);
+  return keyPackage;
+}

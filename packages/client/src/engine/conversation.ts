@@ -1,0 +1,84 @@
+/**
+ * One conversation = one MLS group of every device of every participant (DESIGN.md). This
+ * file holds its local bookkeeping and reads membership out of the group's tree.
+ */
+import type { KeyPackage } from '@sealed/mls/structs/key-package';
+import type { GroupState } from '@sealed/mls/group/state';
+import { fromHex, toHex } from '@sealed/protocol/encoding';
+import type { SenderRef } from './actions.ts';
+import { parseCredential } from './identity.ts';
+import { MAX_SEEN_MESSAGE_IDS } from './limits.ts';
+
+/** A change of membership this device wants to commit (RFC 9420 §12.4). */
+export type CommitIntent =
+  | { readonly kind: 'add'; readonly intent: number; readonly usernames: readonly string[]; keyPackages?: readonly KeyPackage[]; readonly retries: number }
+  | { readonly kind: 'remove'; readonly intent: number; readonly username: string; readonly retries: number }
+  | { readonly kind: 'self-update'; readonly intent: number; readonly retries: number };
+
+/** A commit sent and not yet answered by the relay. */
+export interface InFlightCommit {
+  readonly requestId: number;
+  readonly intent: CommitIntent;
+  /** Our state in the new epoch, adopted on SENT. */
+  readonly next: GroupState;
+  readonly welcome: Uint8Array | undefined;
+  /** Devices the Welcome goes to (hex ids). */
+  readonly newDevices: readonly string[];
+  /** 'commit' until the relay accepted the commit, then 'welcome' until it accepted the Welcome. */
+  phase: 'commit' | 'welcome';
+}
+
+export interface Conversation {
+  readonly id: string;
+  readonly groupId: Uint8Array;
+  state: GroupState;
+  inFlight: InFlightCommit | undefined;
+  /** Intents waiting for their turn (one commit in flight per conversation). */
+  readonly intents: CommitIntent[];
+  /** Texts waiting for the conversation's commit to settle: encrypted only then, in order. */
+  readonly outbox: Uint8Array[];
+  /** Recent message ids (hex), oldest first, for showing duplicates once. */
+  readonly seen: Set<string>;
+  sentSinceUpdate: number;
+  lastCommitAt: number;
+  /** True while key packages are being fetched for the first intent (no second one starts). */
+  preparing: boolean;
+  /** After losing a commit race: the epoch the relay is at; intents wait until we reach it. */
+  waitEpoch: bigint | undefined;
+}
+
+export function newConversation(state: GroupState, now: number): Conversation {
+  const groupId = state.groupContext.groupId;
+  return { id: toHex(groupId), groupId, state, inFlight: undefined, intents: [], outbox: [], seen: new Set(), sentSinceUpdate: 0, lastCommitAt: now, preparing: false, waitEpoch: undefined };
+}
+
+/** Every member device of `state` with its account (leaves with Sealed credentials). */
+export function membersOf(state: GroupState): (SenderRef & { readonly leafIndex: number })[] {
+  const out: (SenderRef & { readonly leafIndex: number })[] = [];
+  for (let i = 0; i < state.tree.leafCount; i++) {
+    const leaf = state.tree.leaf(i);
+    if (leaf === undefined) continue;
+    const named = parseCredential(leaf.credential);
+    if (named !== undefined) out.push({ ...named, leafIndex: i });
+  }
+  return out;
+}
+
+/** Device ids (bytes) of every member but us: the recipients of what we send to the group. */
+export function recipientsOf(state: GroupState): Uint8Array[] {
+  const me = state.own.leafIndex;
+  return membersOf(state)
+    .filter((m) => m.leafIndex !== me)
+    .map((m) => fromHex(m.deviceId)!);
+}
+
+/** Remembers `messageId`; false when it was seen before (a duplicate). Bounded by MAX_SEEN_MESSAGE_IDS. */
+export function rememberMessage(conversation: Conversation, messageId: string): boolean {
+  if (conversation.seen.has(messageId)) return false;
+  conversation.seen.add(messageId);
+  if (conversation.seen.size > MAX_SEEN_MESSAGE_IDS) {
+    const oldest = conversation.seen.values().next().value;
+    if (oldest !== undefined) conversation.seen.delete(oldest);
+  }
+  return true;
+}

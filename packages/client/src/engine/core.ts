@@ -1,0 +1,104 @@
+/**
+ * The engine's shared state and the bookkeeping of requests in flight: every HTTP request
+ * and every SEND gets an id, and the continuation to run when its answer comes. Pending
+ * continuations live in memory only: after a restart the host reconnects and intents that
+ * were in flight are started again by the user (documented limit of this first version).
+ */
+import type { CryptoProvider } from '@sealed/crypto/provider';
+import type { CipherSuite } from '@sealed/mls/crypto/cipher-suite';
+import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS, type LeafValidationPolicy } from '@sealed/mls/validation/leaf-node';
+import type { SendFrame } from '@sealed/protocol/frames/client';
+import type { ErrorFrame, SentFrame } from '@sealed/protocol/frames/server';
+import type { Action, HttpRequest } from './actions.ts';
+import type { Account } from './account.ts';
+import type { Conversation } from './conversation.ts';
+import { Directory } from './directory.ts';
+import type { HttpOutcome } from './events.ts';
+
+export type HttpContinuation = (outcome: HttpOutcome) => Action[];
+export type SendContinuation = (reply: SentFrame | ErrorFrame) => Action[];
+
+/** Counters a host can show; `undecryptable` is the one whose goal is zero. */
+export interface EngineStats {
+  undecryptable: number;
+  duplicatesDropped: number;
+  commitRacesLost: number;
+  keyPackagesUploaded: number;
+}
+
+const MAX_REQUEST_ID = 0xffff_ffff;
+
+export class EngineCore {
+  account: Account | undefined;
+  token: Uint8Array | undefined;
+  readonly directory: Directory;
+  readonly conversations = new Map<string, Conversation>();
+  readonly stats: EngineStats = { undecryptable: 0, duplicatesDropped: 0, commitRacesLost: 0, keyPackagesUploaded: 0 };
+  /** Highest relay seq processed; a redelivered entry at or below it is acknowledged and skipped. */
+  lastSeq = 0;
+  replenishing = false;
+  private nextRequestId = 1;
+  private readonly httpWaiting = new Map<number, HttpContinuation>();
+  private readonly sendWaiting = new Map<number, { readonly frame: SendFrame; readonly then: SendContinuation }>();
+
+  constructor(
+    readonly provider: CryptoProvider,
+    readonly suite: CipherSuite,
+    /** Milliseconds since the Unix epoch, from the last tick. */
+    public now: number,
+  ) {
+    this.directory = new Directory(provider);
+  }
+
+  nowSeconds(): bigint {
+    return BigInt(Math.floor(this.now / 1000));
+  }
+
+  /** The MLS policy of every group operation: our directory's credential check and the current time. */
+  policy(): LeafValidationPolicy {
+    return { validateCredential: this.directory.validateCredential, now: this.nowSeconds(), maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
+  }
+
+  id(): number {
+    const id = this.nextRequestId;
+    this.nextRequestId = id >= MAX_REQUEST_ID ? 1 : id + 1;
+    return id;
+  }
+
+  http(request: HttpRequest, then: HttpContinuation): Action {
+    const id = this.id();
+    this.httpWaiting.set(id, then);
+    return { type: 'http', id, request, token: this.token };
+  }
+
+  /** A SEND frame with a fresh request id (and client message id) whose answer runs `then`. */
+  send(frame: Omit<SendFrame, 'type' | 'requestId' | 'clientMessageId'>, then: SendContinuation): Action {
+    const requestId = this.id();
+    const full: SendFrame = { type: 'send', requestId, clientMessageId: this.provider.randomBytes(16), ...frame };
+    this.sendWaiting.set(requestId, { frame: full, then });
+    return { type: 'send-frame', frame: full };
+  }
+
+  resolveHttp(id: number, outcome: HttpOutcome): Action[] {
+    const then = this.httpWaiting.get(id);
+    if (then === undefined) return [];
+    this.httpWaiting.delete(id);
+    return then(outcome);
+  }
+
+  resolveSend(reply: SentFrame | ErrorFrame): Action[] {
+    const waiting = this.sendWaiting.get(reply.requestId);
+    if (waiting === undefined) return [];
+    this.sendWaiting.delete(reply.requestId);
+    return waiting.then(reply);
+  }
+
+  /**
+   * SENDs not answered before the socket closed, sent again in their order on the new
+   * socket with the same client message id: the relay queues each at most once and answers
+   * a retry with SENT(duplicate), so a commit the relay accepted is never lost to us.
+   */
+  resendPending(): Action[] {
+    return [...this.sendWaiting.values()].map(({ frame }): Action => ({ type: 'send-frame', frame }));
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What this device knows of other accounts: their identity keys (trust on first use until
+ * key transparency and safety numbers land) and their latest verified device lists. The
+ * MLS credential validator of every group consults it.
+ */
+import type { CryptoProvider } from '@sealed/crypto/provider';
+import type { CredentialCheck } from '@sealed/mls/validation/credential';
+import { decodeSignedDeviceList, type DeviceList } from '@sealed/protocol/device-list';
+import { toHex } from '@sealed/protocol/encoding';
+import { DecodeError } from '@sealed/protocol/binary/decode-error';
+import { EngineError } from './errors.ts';
+import { parseCredential } from './identity.ts';
+
+export class Directory {
+  private readonly lists = new Map<string, DeviceList>();
+
+  constructor(private readonly provider: CryptoProvider) {}
+
+  /**
+   * Verifies and records `encoded` as `username`'s device list.
+   * @throws EngineError('invalid-device-list') when it does not decode or verify, names
+   *   another account, or is older than the one we hold
+   * @throws EngineError('identity-changed') when the identity key differs from the one seen before
+   */
+  learn(username: string, encoded: Uint8Array): DeviceList {
+    let signed;
+    try {
+      signed = decodeSignedDeviceList(encoded);
+    } catch (error) {
+      if (error instanceof DecodeError) throw new EngineError('invalid-device-list', `${username}: ${error.code}`);
+      throw error;
+    }
+    const { list } = signed;
+    if (list.username !== username) throw new EngineError('invalid-device-list', `list names ${list.username}, expected ${username}`);
+    if (!this.provider.verify('Ed25519', list.identityKey, signed.signingInput, signed.signature)) throw new EngineError('invalid-device-list', `${username}: bad signature`);
+    const known = this.lists.get(username);
+    if (known !== undefined) {
+      if (!this.provider.constantTimeEqual(known.identityKey, list.identityKey)) throw new EngineError('identity-changed', username);
+      if (list.version < known.version) throw new EngineError('invalid-device-list', `${username}: version ${list.version} below ${known.version}`);
+    }
+    this.lists.set(username, list);
+    return list;
+  }
+
+  deviceList(username: string): DeviceList | undefined {
+    return this.lists.get(username);
+  }
+
+  /** The signature key the verified list gives `deviceIdHex` of `username`, if known. */
+  deviceKey(username: string, deviceIdHex: string): Uint8Array | undefined {
+    return this.lists.get(username)?.devices.find((d) => toHex(d.deviceId) === deviceIdHex)?.signatureKey;
+  }
+
+  /**
+   * MLS credential validator (RFC 9420 §5.3.1): a Sealed credential whose signature key is
+   * the one its account's verified device list names. For an account whose list we have not
+   * fetched yet the credential's form is checked but not its key: a known gap until the
+   * engine fetches every member's list before accepting a Welcome (key transparency issue).
+   */
+  readonly validateCredential = (check: CredentialCheck): boolean => {
+    const named = parseCredential(check.credential);
+    if (named === undefined) return false;
+    const list = this.lists.get(named.username);
+    if (list === undefined) return true;
+    const key = this.deviceKey(named.username, named.deviceId);
+    return key !== undefined && this.provider.constantTimeEqual(key, check.signatureKey);
+  };
+}

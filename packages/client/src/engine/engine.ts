@@ -1,0 +1,312 @@
+/**
+ * The Sealed client engine: a state machine without I/O over mls and protocol (STYLE.md
+ * habit 2, like matrix-rust-sdk's OlmMachine). Intents (createAccount, createConversation,
+ * send, addMember, removeMember) and events (HTTP answers, relay frames, socket closed,
+ * clock ticks) go in; typed actions (actions.ts) come out, for a transport to perform
+ * (transport/) and a UI to show. Nothing here reads a clock, the network or a disk.
+ *
+ * Scope of this first version and its known gaps are listed in packages/client/README-engine.md
+ * (not yet written: see the session report): device linking, account persistence and
+ * restart, verification and safety numbers, receipts, attachments.
+ */
+import type { CryptoProvider } from '@sealed/crypto/provider';
+import { cipherSuite, type CipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
+import { createGroup } from '@sealed/mls/group/create';
+import { normaliseUsername } from '@sealed/protocol/username';
+import { parseChallengeResponse, parseSessionResponse } from '@sealed/protocol/http';
+import { mlsMessageBytes } from '@sealed/mls/structs/mls-message';
+import { encodeMessageContent, messageIdOf, type MessageBody } from '../content/message.ts';
+import type { Action } from './actions.ts';
+import { addKeyPackages, type Account, newAccount, ownKeyPackage, registerRequest, sessionRequest } from './account.ts';
+import { conversationAction, pump } from './commits.ts';
+import { type Conversation, newConversation, rememberMessage } from './conversation.ts';
+import { EngineCore, type EngineStats } from './core.ts';
+import { EngineError } from './errors.ts';
+import type { EngineEvent } from './events.ts';
+import { credentialFor } from './identity.ts';
+import { processEntry } from './incoming.ts';
+import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_HELD_ENTRIES, MAX_OUTBOX, SELF_UPDATE_AFTER_MESSAGES, SELF_UPDATE_AFTER_MS } from './limits.ts';
+import type { DeliveredEntry } from '@sealed/protocol/frames/server';
+import { toHex } from '@sealed/protocol/encoding';
+
+export interface EngineOptions {
+  readonly provider: CryptoProvider;
+  /** Milliseconds since the Unix epoch at start; later times come with `tick` events. */
+  readonly now: number;
+  /** MLS cipher suite of new groups and key packages; default 0xF0A1 (X-Wing hybrid). */
+  readonly suite?: number;
+  /** Key packages kept on the relay (default KEY_PACKAGE_TARGET). */
+  readonly keyPackageTarget?: number;
+}
+
+/** What an intent returns: its id (for `intent-failed`) and the actions to perform now. */
+export interface Started<T = undefined> {
+  readonly intent: number;
+  readonly value: T;
+  readonly actions: Action[];
+}
+
+export class Engine {
+  private readonly core: EngineCore;
+  private readonly keyPackageTarget: number;
+  /** Entries received while a commit of ours awaits the relay's answer, kept in order. */
+  private held: DeliveredEntry[] = [];
+
+  constructor(options: EngineOptions) {
+    const suite: CipherSuite = cipherSuite(options.suite ?? DEFAULT_CIPHER_SUITE, options.provider);
+    this.core = new EngineCore(options.provider, suite, options.now);
+    this.keyPackageTarget = options.keyPackageTarget ?? KEY_PACKAGE_TARGET;
+  }
+
+  get stats(): Readonly<EngineStats> {
+    return this.core.stats;
+  }
+
+  get username(): string | undefined {
+    return this.core.account?.username;
+  }
+
+  get deviceId(): string | undefined {
+    return this.core.account?.deviceIdHex;
+  }
+
+  /** Conversation ids this device is in. */
+  conversationIds(): string[] {
+    return [...this.core.conversations.keys()];
+  }
+
+  /** The MLS epoch of a conversation (for tests and status displays). */
+  epochOf(conversationId: string): bigint | undefined {
+    return this.core.conversations.get(conversationId)?.state.groupContext.epoch;
+  }
+
+  /**
+   * Creates the account: identity and device keys, registration with a signed device list,
+   * key packages upload, then `connect` and `account-ready`.
+   * @throws EngineError('account-exists'); RangeError-free: a bad username is reported by the relay
+   */
+  createAccount(username: string): Started {
+    if (this.core.account !== undefined) throw new EngineError('account-exists', this.core.account.username);
+    const normalised = normaliseUsername(username);
+    if (!normalised.ok) throw new EngineError('relay-error', 'invalid-username');
+    const core = this.core;
+    const account = newAccount(core.provider, normalised.username);
+    const intent = core.id();
+    const fail = (what: string, code: string): Action[] => [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `${what}: ${code}`) }];
+    const actions = [
+      core.http({ kind: 'challenge' }, (challenge) => {
+        if (!challenge.ok) return fail('challenge', challenge.code);
+        const body = registerRequest(core.provider, account, parseChallengeResponse(challenge.body).challenge);
+        return [
+          core.http({ kind: 'register', body }, (registered) => {
+            if (!registered.ok) return fail('register', registered.code);
+            core.token = parseSessionResponse(registered.body).token;
+            core.account = account;
+            core.directory.learn(account.username, body.deviceList);
+            const upload = this.uploadKeyPackages(account, this.keyPackageTarget, true, () => [
+              { type: 'connect', token: core.token! },
+              { type: 'account-ready', username: account.username, deviceId: account.deviceIdHex },
+            ]);
+            return upload;
+          }),
+        ];
+      }),
+    ];
+    return { intent, value: undefined, actions };
+  }
+
+  private uploadKeyPackages(account: Account, count: number, withLastResort: boolean, then: () => Action[]): Action[] {
+    const core = this.core;
+    const keyPackages = addKeyPackages(core.suite, account, count, core.nowSeconds());
+    let lastResort: Uint8Array | undefined;
+    if (withLastResort) {
+      account.lastResort = ownKeyPackage(core.suite, account, core.nowSeconds());
+      lastResort = mlsMessageBytes({ wireFormat: 'mls_key_package', keyPackage: account.lastResort.keyPackage });
+    }
+    if (keyPackages.length === 0 && lastResort === undefined) return then();
+    core.replenishing = true;
+    const body = lastResort === undefined ? { keyPackages } : { keyPackages, lastResort };
+    return [
+      core.http({ kind: 'upload-key-packages', body }, (outcome) => {
+        core.replenishing = false;
+        if (outcome.ok) core.stats.keyPackagesUploaded += keyPackages.length;
+        return then();
+      }),
+    ];
+  }
+
+  /**
+   * A new conversation with `usernames` (a 1:1 conversation is one name): an MLS group of
+   * our device, our other devices and every device of every user. Returns its id at once;
+   * texts sent before the members joined wait in the outbox.
+   * @throws EngineError('no-account' | 'too-many-users')
+   */
+  createConversation(usernames: readonly string[]): Started<string> {
+    const account = this.requireAccount();
+    if (usernames.length > MAX_CONVERSATION_USERS) throw new EngineError('too-many-users', `${usernames.length} > ${MAX_CONVERSATION_USERS}`);
+    const core = this.core;
+    const state = createGroup(core.suite, ownKeyPackage(core.suite, account, core.nowSeconds()));
+    const conversation = newConversation(state, core.now);
+    core.conversations.set(conversation.id, conversation);
+    const others = [...new Set(usernames.map((u) => normaliseUsername(u)).flatMap((n) => (n.ok ? [n.username] : [])))].filter((u) => u !== account.username);
+    const intent = core.id();
+    conversation.intents.push({ kind: 'add', intent, usernames: [account.username, ...others], retries: 0 });
+    return { intent, value: conversation.id, actions: [conversationAction(conversation), ...pump(core, conversation)] };
+  }
+
+  /** Adds every device of `username` to a conversation. @throws EngineError('no-account' | 'unknown-conversation') */
+  addMember(conversationId: string, username: string): Started {
+    const conversation = this.requireConversation(conversationId);
+    const intent = this.core.id();
+    conversation.intents.push({ kind: 'add', intent, usernames: [username], retries: 0 });
+    return { intent, value: undefined, actions: pump(this.core, conversation) };
+  }
+
+  /** Removes every device of `username`. @throws EngineError('no-account' | 'unknown-conversation') */
+  removeMember(conversationId: string, username: string): Started {
+    const conversation = this.requireConversation(conversationId);
+    const intent = this.core.id();
+    conversation.intents.push({ kind: 'remove', intent, username, retries: 0 });
+    return { intent, value: undefined, actions: pump(this.core, conversation) };
+  }
+
+  /**
+   * Sends a text (or a reply, edit or delete) as MIMI content; shows it at once as outgoing.
+   * Returns the message id (hex).
+   * @throws EngineError('no-account' | 'unknown-conversation' | 'outbox-full'), ContentError('too-large')
+   */
+  send(conversationId: string, body: MessageBody | string): Started<string> {
+    const account = this.requireAccount();
+    const conversation = this.requireConversation(conversationId);
+    if (conversation.outbox.length >= MAX_OUTBOX) throw new EngineError('outbox-full', `${MAX_OUTBOX} queued`);
+    const core = this.core;
+    const typed: MessageBody = typeof body === 'string' ? { kind: 'text', text: body, inReplyTo: null } : body;
+    const content = { body: typed, sentAt: core.now, expires: null };
+    const bytes = encodeMessageContent(content, (n) => core.provider.randomBytes(n));
+    const identity = credentialFor(account.username, account.device.id);
+    const messageId = toHex(messageIdOf(core.provider, conversation.groupId, identity.type === 'basic' ? identity.identity : new Uint8Array(0), bytes));
+    rememberMessage(conversation, messageId);
+    conversation.outbox.push(bytes);
+    const shown: Action = { type: 'show', message: { conversationId, messageId, sender: { username: account.username, deviceId: account.deviceIdHex }, outgoing: true, content } };
+    return { intent: core.id(), value: messageId, actions: [shown, ...pump(core, conversation)] };
+  }
+
+  /** Feeds one event; returns the actions it causes, in the order they must be performed. */
+  handle(event: EngineEvent): Action[] {
+    const core = this.core;
+    switch (event.type) {
+      case 'http-response':
+        return core.resolveHttp(event.id, event.outcome);
+      case 'tick':
+        core.now = event.now;
+        return this.scheduleSelfUpdates();
+      case 'socket-closed':
+        return this.signIn();
+      case 'frame': {
+        const frame = event.frame;
+        switch (frame.type) {
+          case 'ready':
+            return core.resendPending();
+          case 'sent':
+          case 'error': {
+            const actions = core.resolveSend(frame);
+            return this.anyInFlight() ? actions : [...actions, ...this.release()];
+          }
+          case 'deliver':
+            return this.deliver(frame.entries);
+          case 'notice': {
+            const account = core.account;
+            if (account === undefined || core.replenishing) return [];
+            return this.uploadKeyPackages(account, Math.max(0, this.keyPackageTarget - frame.value), false, () => []);
+          }
+        }
+      }
+    }
+  }
+
+  /** A new session (challenge signed by the device key), then `connect`: the relay redelivers unacknowledged entries. */
+  private signIn(): Action[] {
+    const core = this.core;
+    const account = core.account;
+    if (account === undefined) return [];
+    return [
+      core.http({ kind: 'challenge' }, (challenge) => {
+        if (!challenge.ok) return [];
+        return [
+          core.http({ kind: 'session', body: sessionRequest(core.provider, account, parseChallengeResponse(challenge.body).challenge) }, (session) => {
+            if (!session.ok) return [];
+            core.token = parseSessionResponse(session.body).token;
+            return [{ type: 'connect', token: core.token }];
+          }),
+        ];
+      }),
+    ];
+  }
+
+  private anyInFlight(): boolean {
+    for (const c of this.core.conversations.values()) if (c.inFlight !== undefined) return true;
+    return false;
+  }
+
+  private deliver(entries: readonly DeliveredEntry[]): Action[] {
+    if (this.anyInFlight()) {
+      if (this.held.length + entries.length > MAX_HELD_ENTRIES) return []; // not acked: the relay sends them again
+      this.held.push(...entries.map((e) => ({ ...e, payload: e.payload.slice() })));
+      return [];
+    }
+    return this.processInOrder(entries);
+  }
+
+  private release(): Action[] {
+    const held = this.held;
+    this.held = [];
+    return held.length === 0 ? [] : this.processInOrder(held);
+  }
+
+  /** Processes entries in relay order; stops holding the rest as soon as one of them starts a commit of ours. */
+  private processInOrder(entries: readonly DeliveredEntry[]): Action[] {
+    const core = this.core;
+    const actions: Action[] = [];
+    const acked: number[] = [];
+    let index = 0;
+    for (; index < entries.length; index++) {
+      if (this.anyInFlight()) break;
+      const entry = entries[index]!;
+      acked.push(entry.seq);
+      if (entry.seq <= core.lastSeq) {
+        core.stats.duplicatesDropped++;
+        continue;
+      }
+      core.lastSeq = entry.seq;
+      actions.push(...processEntry(core, entry));
+    }
+    if (acked.length > 0) actions.push({ type: 'send-frame', frame: { type: 'ack', seqs: acked } });
+    if (index < entries.length) this.held.unshift(...entries.slice(index));
+    return actions;
+  }
+
+  private scheduleSelfUpdates(): Action[] {
+    const core = this.core;
+    const actions: Action[] = [];
+    for (const conversation of core.conversations.values()) {
+      const due = conversation.sentSinceUpdate >= SELF_UPDATE_AFTER_MESSAGES || core.now - conversation.lastCommitAt >= SELF_UPDATE_AFTER_MS;
+      if (!due || conversation.intents.some((i) => i.kind === 'self-update') || conversation.inFlight?.intent.kind === 'self-update') continue;
+      conversation.intents.push({ kind: 'self-update', intent: core.id(), retries: 0 });
+      actions.push(...pump(core, conversation));
+    }
+    return actions;
+  }
+
+  private requireAccount(): Account {
+    const account = this.core.account;
+    if (account === undefined) throw new EngineError('no-account', 'create an account first');
+    return account;
+  }
+
+  private requireConversation(conversationId: string): Conversation {
+    this.requireAccount();
+    const conversation = this.core.conversations.get(conversationId);
+    if (conversation === undefined) throw new EngineError('unknown-conversation', conversationId.slice(0, 16));
+    return conversation;
+  }
+}

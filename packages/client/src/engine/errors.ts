@@ -1,0 +1,41 @@
+/**
+ * Errors of engine intents and incoming data. Details name public values (usernames,
+ * counts, codes), never keys or plaintext.
+ */
+export type EngineErrorCode =
+  | 'no-account' // an intent that needs an account before one exists
+  | 'account-exists' // createAccount twice
+  | 'unknown-conversation'
+  | 'not-a-participant' // removeMember of someone not in the conversation
+  | 'too-many-users' // above MAX_CONVERSATION_USERS
+  | 'outbox-full' // above MAX_OUTBOX
+  | 'invalid-device-list' // a device list that does not decode, verify or match its account
+  | 'identity-changed' // an account's identity key differs from the one we saw before
+  | 'invalid-key-package' // a claimed key package that does not match its account's device list
+  | 'no-key-packages' // a user with no device to add
+  | 'relay-error' // the relay answered an intent with an error (code in detail)
+  | 'commit-retries-exhausted'; // lost the commit race MAX_COMMIT_RETRIES times
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: EngineErrorCode,
+    readonly detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+/**
+ * Why an incoming entry could not be shown. Each is counted (the goal is zero) and
+ * reported with the seq it came in; none changes any state.
+ */
+export type DecryptFailureReason =
+  | 'malformed' // not an MLSMessage, or content that does not decode (MIMI/CBOR)
+  | 'unknown-group' // a group message for a group we are not in
+  | 'wrong-epoch' // an epoch we no longer (or do not yet) hold keys for
+  | 'authentication-failed' // decryption, signature or membership check failed
+  | 'invalid-commit' // a commit that MLS refuses
+  | 'welcome-not-for-us' // no key package of ours matches
+  | 'invalid-welcome'
+  | 'unsupported-content'; // content of a kind this version does not show

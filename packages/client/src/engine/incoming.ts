@@ -1,0 +1,164 @@
+/**
+ * Entries from the relay's queue, in order (RFC 9420 §12.4.2; protocol DELIVER): Welcomes
+ * join conversations, commits move them to the next epoch, application messages are
+ * decrypted, decoded (MIMI content) and shown once per message id. A failure is reported
+ * with a typed reason and counted, and changes nothing. Entries are acknowledged only
+ * after the actions that persist their effect.
+ */
+import { processIncoming, processWelcome } from '@sealed/mls/group/api';
+import { GroupError, type GroupErrorCode } from '@sealed/mls/group/errors';
+import { decodeMessage } from '@sealed/mls/group/process';
+import type { MLSMessage } from '@sealed/mls/structs/mls-message';
+import { fromHex, toHex } from '@sealed/protocol/encoding';
+import type { DeliveredEntry } from '@sealed/protocol/frames/server';
+import { ContentError } from '../content/cbor-errors.ts';
+import { decodeMessageContent, messageIdOf } from '../content/message.ts';
+import type { Action } from './actions.ts';
+import { findKeyPackage } from './account.ts';
+import { conversationAction, pump, saveGroup } from './commits.ts';
+import { type Conversation, membersOf, newConversation, rememberMessage } from './conversation.ts';
+import type { EngineCore } from './core.ts';
+import type { DecryptFailureReason } from './errors.ts';
+import { credentialFor } from './identity.ts';
+
+function reasonOf(code: GroupErrorCode): DecryptFailureReason {
+  switch (code) {
+    case 'message-too-large':
+    case 'malformed-message':
+      return 'malformed';
+    case 'wrong-epoch':
+      return 'wrong-epoch';
+    case 'wrong-group':
+      return 'unknown-group';
+    case 'invalid-signature':
+    case 'invalid-membership-tag':
+    case 'authentication-failed':
+    case 'replayed-message':
+    case 'unknown-sender':
+      return 'authentication-failed';
+    case 'welcome-not-for-us':
+      return 'welcome-not-for-us';
+    case 'invalid-welcome':
+    case 'invalid-group-info':
+    case 'missing-ratchet-tree':
+    case 'invalid-tree':
+      return 'invalid-welcome';
+    default:
+      return 'invalid-commit';
+  }
+}
+
+function failure(core: EngineCore, seq: number, reason: DecryptFailureReason, conversationId?: string): Action[] {
+  core.stats.undecryptable++;
+  return [{ type: 'decrypt-failure', seq, reason, conversationId }];
+}
+
+function groupIdOf(message: MLSMessage): Uint8Array | undefined {
+  if (message.wireFormat === 'mls_private_message') return message.privateMessage.groupId;
+  if (message.wireFormat === 'mls_public_message') return message.publicMessage.content.groupId;
+  return undefined;
+}
+
+function epochOf(message: MLSMessage): bigint | undefined {
+  if (message.wireFormat === 'mls_private_message') return message.privateMessage.epoch;
+  if (message.wireFormat === 'mls_public_message') return message.publicMessage.content.epoch;
+  return undefined;
+}
+
+function onWelcome(core: EngineCore, entry: DeliveredEntry, message: MLSMessage): Action[] {
+  if (message.wireFormat !== 'mls_welcome') return failure(core, entry.seq, 'malformed');
+  const account = core.account!;
+  for (const secrets of message.welcome.secrets) {
+    const refHex = toHex(secrets.newMember);
+    const bundle = findKeyPackage(core.suite, account, refHex);
+    if (bundle === undefined) continue;
+    let joined;
+    try {
+      joined = processWelcome(entry.payload, bundle, { suite: core.suite, policy: core.policy() });
+    } catch (error) {
+      if (error instanceof GroupError) return failure(core, entry.seq, reasonOf(error.code));
+      throw error;
+    }
+    // Private keys of a used key package are deleted (§16.8); the last resort stays.
+    if (bundle !== account.lastResort) account.keyPackages.delete(refHex);
+    const conversation = newConversation(joined.state, core.now);
+    if (core.conversations.has(conversation.id)) return [];
+    core.conversations.set(conversation.id, conversation);
+    return [saveGroup(conversation), conversationAction(conversation)];
+  }
+  return failure(core, entry.seq, 'welcome-not-for-us');
+}
+
+function onApplication(core: EngineCore, conversation: Conversation, entry: DeliveredEntry, data: Uint8Array, senderLeaf: number): Action[] {
+  const sender = membersOf(conversation.state).find((m) => m.leafIndex === senderLeaf);
+  if (sender === undefined) return failure(core, entry.seq, 'authentication-failed', conversation.id);
+  let content;
+  try {
+    content = decodeMessageContent(data);
+  } catch (error) {
+    if (error instanceof ContentError) return failure(core, entry.seq, error.code === 'unsupported' ? 'unsupported-content' : 'malformed', conversation.id);
+    throw error;
+  }
+  const credential = credentialFor(sender.username, fromHex(sender.deviceId)!);
+  const identity = credential.type === 'basic' ? credential.identity : new Uint8Array(0);
+  const messageId = toHex(messageIdOf(core.provider, conversation.groupId, identity, data));
+  if (!rememberMessage(conversation, messageId)) {
+    core.stats.duplicatesDropped++;
+    return [];
+  }
+  return [{ type: 'show', message: { conversationId: conversation.id, messageId, sender: { username: sender.username, deviceId: sender.deviceId }, outgoing: false, content } }];
+}
+
+function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMessage): Action[] {
+  const groupId = groupIdOf(message);
+  if (groupId === undefined) return failure(core, entry.seq, 'malformed');
+  const conversation = core.conversations.get(toHex(groupId));
+  if (conversation === undefined) return failure(core, entry.seq, 'unknown-group');
+  const epoch = epochOf(message)!;
+  // A commit of an epoch we already left is one we made (a group of one sends its commit
+  // to itself) or a redelivery: nothing to do, and not a failure.
+  if (entry.kind === 'commit' && epoch < conversation.state.groupContext.epoch) return [];
+  let result;
+  try {
+    result = processIncoming(conversation.state, entry.payload, { policy: core.policy() });
+  } catch (error) {
+    if (error instanceof GroupError) {
+      // The same ciphertext delivered twice: its key was deleted on first use (§9.2).
+      if (error.code === 'replayed-message') {
+        core.stats.duplicatesDropped++;
+        return [];
+      }
+      return failure(core, entry.seq, reasonOf(error.code), conversation.id);
+    }
+    throw error;
+  }
+  switch (result.kind) {
+    case 'application':
+      return [saveGroup(conversation), ...onApplication(core, conversation, entry, result.data, result.sender)];
+    case 'proposal':
+      conversation.state = result.state;
+      return [saveGroup(conversation)];
+    case 'commit':
+      conversation.state = result.state;
+      conversation.lastCommitAt = core.now;
+      return [saveGroup(conversation), conversationAction(conversation), ...pump(core, conversation)];
+    case 'removed':
+      core.conversations.delete(conversation.id);
+      return [{ type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];
+    case 'welcome-joined':
+      return failure(core, entry.seq, 'malformed', conversation.id);
+  }
+}
+
+/** Processes one entry (already known not to be a redelivery). */
+export function processEntry(core: EngineCore, entry: DeliveredEntry): Action[] {
+  let message: MLSMessage;
+  try {
+    message = decodeMessage(entry.payload);
+  } catch (error) {
+    if (error instanceof GroupError) return failure(core, entry.seq, 'malformed');
+    throw error;
+  }
+  if (entry.kind === 'welcome') return onWelcome(core, entry, message);
+  return onGroupMessage(core, entry, message);
+}
