@@ -218,3 +218,26 @@ test('directory: a lock left by a dead process is taken over; a live one makes u
     rmSync(directory, { recursive: true, force: true });
   }
 });
+
+test('directory: a damaged or newer record file is a typed error at unlock, and the passcode still counts as right', async () => {
+  const directory = tempDir();
+  try {
+    const vault = await createWeakVault(new DirectoryVaultStorage(directory), 'right', 5);
+    await vault.lock();
+    writeFileSync(join(directory, RECORDS_FILE), 'this is not an SQLite database, only text '.repeat(100));
+    rmSync(join(directory, `${RECORDS_FILE}-wal`), { force: true });
+    rmSync(join(directory, `${RECORDS_FILE}-shm`), { force: true });
+    const reopened = await openWeakVault(new DirectoryVaultStorage(directory));
+    assert.equal(await rejectCode(reopened.unlock('right')), 'record-malformed');
+    assert.equal(reopened.state, 'locked');
+    assert.equal(headerOf(directory).failures, 0);
+    rmSync(join(directory, RECORDS_FILE));
+    const db = new Database(join(directory, RECORDS_FILE));
+    db.pragma('user_version = 99');
+    db.close();
+    assert.equal(await rejectCode(reopened.unlock('right')), 'record-version-unknown');
+    assert.equal(reopened.state, 'locked');
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});

@@ -40,17 +40,24 @@ function bytes(value: Uint8Array): Uint8Array {
 
 /**
  * Opens (creating if missing) the record file at `path`.
- * @throws VaultError('invalid-argument') when the file's schema is newer than this code.
+ * @throws VaultError('record-version-unknown') when the file's schema is newer than this code,
+ *   VaultError('record-malformed') when it is not a readable SQLite database.
  */
 export function openSqliteBackend(path: string): RecordBackend {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+  } catch (error) {
+    // A damaged or foreign file: typed, and the message names no record content.
+    throw new VaultError('record-malformed', `record file cannot be opened as SQLite (${(error as { code?: string }).code ?? 'error'})`);
+  }
   db.pragma('synchronous = FULL'); // G7: an acknowledged write survives power loss
   db.pragma('secure_delete = ON');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     db.close();
-    throw new VaultError('invalid-argument', `record file schema ${version} is newer than this code (${SCHEMA_VERSION})`);
+    throw new VaultError('record-version-unknown', `record file schema ${version} is newer than this code (${SCHEMA_VERSION})`);
   }
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
