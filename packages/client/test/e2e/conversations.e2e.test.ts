@@ -1,0 +1,79 @@
+// The SDK (engine + Node transport) against a real server process on 127.0.0.1.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startServer, type ServerProcess } from '../../../server/test/support/server-process.ts';
+import { SdkClient } from './sdk-client.ts';
+
+describe('SDK end to end against a real server', () => {
+  let server: ServerProcess;
+  let dir: string;
+  const clients: SdkClient[] = [];
+  const client = async (name: string) => {
+    const c = await SdkClient.create(server.baseUrl, name);
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sealed-client-e2e-'));
+    server = await startServer({
+      label: 'server',
+      port: await freePort(),
+      args: ['--storage', 'sqlite', '--data-dir', dir, '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
+    });
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two users: account, 1:1 conversation, messages both ways, offline catch-up in order', async () => {
+    const alice = await client('alice');
+    const bob = await client('bob');
+    const started = alice.engine.createConversation(['bob']);
+    const id = started.value;
+    await alice.transport.run(started.actions);
+    await alice.send(id, 'hello bob');
+    await bob.until(() => bob.texts(id).length === 1, 'bob receives');
+    assert.deepEqual(bob.texts(id), ['hello bob']);
+    await bob.send(id, 'hi alice');
+    await alice.until(() => alice.texts(id).length === 2, 'alice receives');
+    assert.deepEqual(alice.texts(id), ['hello bob', 'hi alice']);
+
+    bob.transport.goOffline();
+    const sent = Array.from({ length: 15 }, (_, i) => `while offline ${i}`);
+    for (const text of sent) await alice.send(id, text);
+    await alice.transport.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // bob shows his own message too (outgoing).
+    assert.deepEqual(bob.texts(id), ['hello bob', 'hi alice'], 'nothing reaches an offline device');
+    await bob.transport.goOnline();
+    await bob.until(() => bob.texts(id).length === 2 + sent.length, 'bob catches up');
+    assert.deepEqual(bob.texts(id), ['hello bob', 'hi alice', ...sent]);
+    assert.deepEqual([...alice.failures(), ...bob.failures()], []);
+  });
+
+  it('a group of three: everyone reads everyone', async () => {
+    const [ann, ben, cat] = [await client('ann'), await client('ben'), await client('cat')];
+    const started = ann.engine.createConversation(['ben', 'cat']);
+    const id = started.value;
+    await ann.transport.run(started.actions);
+    await ann.send(id, 'from ann');
+    await ben.until(() => ben.texts(id).length === 1, 'ben receives');
+    await cat.until(() => cat.texts(id).length === 1, 'cat receives');
+    await ben.send(id, 'from ben');
+    await cat.send(id, 'from cat');
+    await ann.until(() => ann.texts(id).length === 3, 'ann receives both');
+    await ben.until(() => ben.texts(id).length === 3, 'ben receives cat');
+    await cat.until(() => cat.texts(id).length === 3, 'cat receives ben');
+    for (const c of [ann, ben, cat]) {
+      assert.deepEqual(new Set(c.texts(id)), new Set(['from ann', 'from ben', 'from cat']));
+      assert.equal(c.engine.epochOf(id), 1n);
+      assert.deepEqual(c.failures(), []);
+    }
+  });
+});
