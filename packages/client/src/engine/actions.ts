@@ -38,6 +38,8 @@ export type Action =
   | { readonly type: 'http'; readonly id: number; readonly request: HttpRequest; readonly token?: Uint8Array | undefined }
   /** Open (or reopen) the WebSocket and send AUTH with `token`; report `socket-open` after READY. */
   | { readonly type: 'connect'; readonly token: Uint8Array }
+  /** Signing in failed (relay unreachable or refusing): feed `socket-closed` again after a back-off. */
+  | { readonly type: 'sign-in-failed'; readonly code: string }
   /** Send this frame on the socket (SEND answers come back as `frame` events). */
   | { readonly type: 'send-frame'; readonly frame: ClientFrame }
   /** Persist an opaque record (to be encrypted by the vault's stores) before later actions run. */

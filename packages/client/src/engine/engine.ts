@@ -5,9 +5,7 @@
  * clock ticks) go in; typed actions (actions.ts) come out, for a transport to perform
  * (transport/) and a UI to show. Nothing here reads a clock, the network or a disk.
  *
- * Scope of this first version and its known gaps are listed in packages/client/README-engine.md
- * (not yet written: see the session report): device linking, account persistence and
- * restart, verification and safety numbers, receipts, attachments.
+ * What this first version covers and its known gaps: ./README.md.
  */
 import type { CryptoProvider } from '@sealed/crypto/provider';
 import { cipherSuite, type CipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
@@ -231,10 +229,10 @@ export class Engine {
     if (account === undefined) return [];
     return [
       core.http({ kind: 'challenge' }, (challenge) => {
-        if (!challenge.ok) return [];
+        if (!challenge.ok) return [{ type: 'sign-in-failed', code: challenge.code }];
         return [
           core.http({ kind: 'session', body: sessionRequest(core.provider, account, parseChallengeResponse(challenge.body).challenge) }, (session) => {
-            if (!session.ok) return [];
+            if (!session.ok) return [{ type: 'sign-in-failed', code: session.code }];
             core.token = parseSessionResponse(session.body).token;
             return [{ type: 'connect', token: core.token }];
           }),

@@ -130,6 +130,10 @@ export class NodeTransport {
         case 'delete':
           await this.store.delete(action.record, action.key);
           break;
+        case 'sign-in-failed':
+          this.scheduleReconnect();
+          this.options.onAction?.(action);
+          break;
         default:
           this.options.onAction?.(action);
       }
@@ -192,11 +196,17 @@ export class NodeTransport {
     ws.on('close', () => {
       if (this.socket !== ws) return;
       this.authenticated = false;
-      if (this.closing || this.offline) return;
       this.socket = undefined;
-      const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnects, RECONNECT_DELAYS_MS.length - 1)]!;
-      this.reconnects++;
-      this.timer = setTimeout(() => void this.dispatch({ type: 'socket-closed' }), delay);
+      this.scheduleReconnect();
     });
+  }
+
+  /** Tells the engine the socket is gone after the next back-off delay (unless closing or offline). */
+  private scheduleReconnect(): void {
+    if (this.closing || this.offline) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnects, RECONNECT_DELAYS_MS.length - 1)]!;
+    this.reconnects++;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.dispatch({ type: 'socket-closed' }), delay);
   }
 }

@@ -10,6 +10,8 @@ import { SdkClient } from './sdk-client.ts';
 describe('SDK end to end against a real server', () => {
   let server: ServerProcess;
   let dir: string;
+  let port: number;
+  const args = () => ['--storage', 'sqlite', '--data-dir', dir, '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'];
   const clients: SdkClient[] = [];
   const client = async (name: string) => {
     const c = await SdkClient.create(server.baseUrl, name);
@@ -19,11 +21,8 @@ describe('SDK end to end against a real server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sealed-client-e2e-'));
-    server = await startServer({
-      label: 'server',
-      port: await freePort(),
-      args: ['--storage', 'sqlite', '--data-dir', dir, '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
-    });
+    port = await freePort();
+    server = await startServer({ label: 'server', port, args: args() });
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -75,5 +74,24 @@ describe('SDK end to end against a real server', () => {
       assert.equal(c.engine.epochOf(id), 1n);
       assert.deepEqual(c.failures(), []);
     }
+  });
+
+  it('the server crashes and restarts: both sides reconnect on their own, sends made meanwhile are delivered once, in order', async () => {
+    const eve = await client('eve');
+    const fay = await client('fay');
+    const started = eve.engine.createConversation(['fay']);
+    const id = started.value;
+    await eve.transport.run(started.actions);
+    await eve.send(id, 'before');
+    await fay.until(() => fay.texts(id).length === 1, 'fay receives before the crash');
+    await server.kill9();
+    const during = ['during 1', 'during 2', 'during 3'];
+    for (const text of during) await eve.send(id, text);
+    server = await startServer({ label: 'server (restarted)', port, args: args() });
+    await fay.until(() => fay.texts(id).length === 1 + during.length, 'fay receives what eve sent while the server was down');
+    await eve.send(id, 'after');
+    await fay.until(() => fay.texts(id).length === 2 + during.length, 'fay receives after the restart');
+    assert.deepEqual(fay.texts(id), ['before', ...during, 'after']);
+    assert.deepEqual([...eve.failures(), ...fay.failures()], []);
   });
 });
