@@ -1,5 +1,6 @@
 // Interoperability with an independent implementation (the npm package ts-mls 1.6.4) on
-// suite 1: a group created by ts-mls is joined by Sealed via Welcome, and a Sealed member
+// suite 1 and on Sealed's default post-quantum suite (ts-mls configured with an X-Wing
+// suite assembled from its own HPKE and @noble primitives, see ts-mls-xwing.ts): a group created by ts-mls is joined by Sealed via Welcome, and a Sealed member
 // adds a ts-mls member; both kinds add, remove, update and exchange application messages
 // in both directions, and every member's epoch authenticator agrees at every epoch.
 import { test } from 'node:test';
@@ -12,9 +13,10 @@ import type { GroupState } from '../../src/group/state.ts';
 import type { KeyPackage } from '../../src/structs/key-package.ts';
 import { mlsMessageBytes, parseMLSMessage } from '../../src/structs/mls-message.ts';
 import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS, type LeafValidationPolicy } from '../../src/validation/leaf-node.ts';
-import { hexOf, SUITE_1 } from './helpers.ts';
+import type { CipherSuite } from '../../src/crypto/cipher-suite.ts';
+import { hexOf, PQ_SUITE, SUITE_1 } from './helpers.ts';
+import { tsMlsXwingSuite } from './ts-mls-xwing.ts';
 
-const suite = SUITE_1;
 // ts-mls checks lifetimes against the real clock, so this test does too.
 const now = BigInt(Math.floor(Date.now() / 1000));
 const policy: LeafValidationPolicy = { validateCredential: () => true, now, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
@@ -27,18 +29,19 @@ function decodeTs(bytes: Uint8Array): tsmls.MLSMessage {
   return decoded[0];
 }
 
-function sealedKeyPackage(name: string): ReturnType<typeof createKeyPackage> {
+function sealedKeyPackage(suite: CipherSuite, name: string): ReturnType<typeof createKeyPackage> {
   return createKeyPackage(suite, { credential: { type: 'basic', identity: text(name) }, lifetime });
 }
 
-test('interop with ts-mls 1.6.4 (suite 1): Welcome both ways, commits, application messages, agreement', async () => {
-  const cs = await tsmls.getCiphersuiteImpl(tsmls.getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'));
+async function interop(suite: CipherSuite, cs: tsmls.CiphersuiteImpl): Promise<void> {
   const tsLifetime = { notBefore: lifetime.notBefore, notAfter: lifetime.notAfter };
-  const aliceKp = await tsmls.generateKeyPackage({ credentialType: 'basic', identity: text('alice') }, tsmls.defaultCapabilities(), tsLifetime, [], cs);
+  const defaults = tsmls.defaultCapabilities();
+  const capabilities = { ...defaults, ciphersuites: [...new Set([...defaults.ciphersuites, cs.name])] };
+  const aliceKp = await tsmls.generateKeyPackage({ credentialType: 'basic', identity: text('alice') }, capabilities, tsLifetime, [], cs);
   let alice = await tsmls.createGroup(text('interop-group'), aliceKp.publicPackage, aliceKp.privatePackage, [], cs);
 
   // 1. ts-mls adds Sealed's Bob; Bob joins from the Welcome.
-  const bobKp = sealedKeyPackage('bob');
+  const bobKp = sealedKeyPackage(suite, 'bob');
   const bobKpMessage = decodeTs(mlsMessageBytes({ wireFormat: 'mls_key_package', keyPackage: bobKp.keyPackage }));
   assert.equal(bobKpMessage.wireformat, 'mls_key_package');
   if (bobKpMessage.wireformat !== 'mls_key_package') return;
@@ -69,7 +72,7 @@ test('interop with ts-mls 1.6.4 (suite 1): Welcome both ways, commits, applicati
   if (r2.kind === 'application') assert.equal(new TextDecoder().decode(r2.data), 'hello from ts-mls');
 
   // 3. Sealed's Bob adds ts-mls's Carol; Alice processes the commit, Carol the Welcome.
-  const carolKp = await tsmls.generateKeyPackage({ credentialType: 'basic', identity: text('carol') }, tsmls.defaultCapabilities(), tsLifetime, [], cs);
+  const carolKp = await tsmls.generateKeyPackage({ credentialType: 'basic', identity: text('carol') }, capabilities, tsLifetime, [], cs);
   const carolBytes = tsmls.encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: carolKp.publicPackage });
   const carolParsed = processIncomingKeyPackage(carolBytes);
   const c2 = addMembers(bob, [carolParsed], { policy, forcePath: true });
@@ -121,6 +124,14 @@ test('interop with ts-mls 1.6.4 (suite 1): Welcome both ways, commits, applicati
   const c6 = await tsmls.createCommit({ state: alice, cipherSuite: cs }, { extraProposals: [{ proposalType: 'remove', remove: { removed: bob.own.leafIndex } }] });
   const r6 = processIncoming(bob, tsmls.encodeMlsMessage(c6.commit), { policy });
   assert.equal(r6.kind, 'removed');
+}
+
+test('interop with ts-mls 1.6.4, suite 1: Welcome both ways, commits, application messages, agreement', async () => {
+  await interop(SUITE_1, await tsmls.getCiphersuiteImpl(tsmls.getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519')));
+});
+
+test('interop with ts-mls 1.6.4, MLS_128_MLKEM768X25519_AES128GCM_SHA256_Ed25519 (X-Wing): the same scenario', async () => {
+  await interop(PQ_SUITE, await tsMlsXwingSuite());
 });
 
 /** Sealed's parser reading a KeyPackage MLSMessage written by ts-mls. */
