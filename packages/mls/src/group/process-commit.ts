@@ -26,6 +26,7 @@ import { resolveProposals } from '../proposals/resolve.ts';
 import { pathRequired, validateExternalCommitList, validateMemberCommitList } from '../proposals/validate.ts';
 import { epochKeysOf, forgetTransientSecrets, pastEpochsAfter, resumptionPsksAfter, secretTreeOf } from './epoch.ts';
 import { GroupError } from './errors.ts';
+import { MAX_MEMBERS } from './limits.ts';
 import { noPsks, type PskResolver, resolvePskSecret } from './psks.ts';
 import type { GroupState } from './state.ts';
 
@@ -104,6 +105,7 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
   } else {
     // §12.4.3.2: the joiner takes the leftmost blank leaf (extending the tree when full).
     if (commit.path === undefined) throw new GroupError('path-required', 'external commit without an UpdatePath');
+    if (tree.memberCount() + 1 > MAX_MEMBERS) throw new GroupError('too-many-members', `external join beyond ${MAX_MEMBERS} members`);
     try {
       committer = tree.addLeaf(commit.path.leafNode);
     } catch (error) {
