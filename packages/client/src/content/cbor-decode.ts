@@ -134,12 +134,13 @@ function decodeItem(cursor: Cursor, depth: number): CborValue {
 }
 
 /**
- * Decodes exactly one item of the deterministic subset, with no trailing bytes.
+ * Decodes exactly one item of the deterministic subset, with no trailing bytes. `maxBytes`
+ * defaults to MAX_CONTENT_BYTES (message content); local records pass their own bound.
  * @throws ContentError('too-large' | 'truncated' | 'trailing-bytes' | 'too-deep' | 'unsupported'
  *   | 'not-deterministic' | 'invalid-utf8' | 'out-of-range')
  */
-export function decodeCbor(bytes: Uint8Array): CborValue {
-  if (bytes.length > MAX_CONTENT_BYTES) throw new ContentError('too-large', `${bytes.length} bytes > ${MAX_CONTENT_BYTES}`);
+export function decodeCbor(bytes: Uint8Array, maxBytes: number = MAX_CONTENT_BYTES): CborValue {
+  if (bytes.length > maxBytes) throw new ContentError('too-large', `${bytes.length} bytes > ${maxBytes}`);
   const cursor = new Cursor(bytes);
   const value = decodeItem(cursor, 0);
   if (cursor.offset !== bytes.length) throw new ContentError('trailing-bytes', `${bytes.length - cursor.offset} bytes after the item`);

@@ -21,8 +21,10 @@ import { type Conversation, newConversation, rememberMessage } from './conversat
 import { EngineCore, type EngineStats } from './core.ts';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
-import { credentialFor } from './identity.ts';
 import { processEntry } from './incoming.ts';
+import { decodeAccount, saveAccount } from './snapshot.ts';
+import { deserializeGroupState } from '@sealed/mls/group/serialize';
+import { credentialFor, signDeviceList } from './identity.ts';
 import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_HELD_ENTRIES, MAX_OUTBOX, SELF_UPDATE_AFTER_MESSAGES, SELF_UPDATE_AFTER_MS } from './limits.ts';
 import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { toHex } from '@sealed/protocol/encoding';
@@ -54,6 +56,30 @@ export class Engine {
     const suite: CipherSuite = cipherSuite(options.suite ?? DEFAULT_CIPHER_SUITE, options.provider);
     this.core = new EngineCore(options.provider, suite, options.now);
     this.keyPackageTarget = options.keyPackageTarget ?? KEY_PACKAGE_TARGET;
+  }
+
+  /**
+   * An engine for an existing account, from the records its `save` actions produced (the
+   * account record and every group record). Call `start()` to sign in and catch up.
+   * @throws SnapshotError for a malformed account record, GroupError for a malformed group state
+   */
+  static restore(options: EngineOptions, records: { readonly account: Uint8Array; readonly groups: readonly Uint8Array[] }): Engine {
+    const engine = new Engine(options);
+    const core = engine.core;
+    const account = decodeAccount(core.suite, records.account);
+    core.account = account;
+    // Single-device accounts only until linking lands: our list is the one we signed.
+    core.directory.learn(account.username, signDeviceList(core.provider, account.username, account.identity, account.deviceListVersion, [account.device]));
+    for (const bytes of records.groups) {
+      const conversation = newConversation(deserializeGroupState(bytes, core.provider), core.now);
+      core.conversations.set(conversation.id, conversation);
+    }
+    return engine;
+  }
+
+  /** Signs in and connects (after `restore`): the relay then delivers what waited. */
+  start(): Action[] {
+    return this.signIn();
   }
 
   get stats(): Readonly<EngineStats> {
@@ -123,8 +149,11 @@ export class Engine {
     }
     if (keyPackages.length === 0 && lastResort === undefined) return then();
     core.replenishing = true;
+    // The private keys are saved before the public halves leave the device.
+    const save = saveAccount(account);
     const body = lastResort === undefined ? { keyPackages } : { keyPackages, lastResort };
     return [
+      save,
       core.http({ kind: 'upload-key-packages', body }, (outcome) => {
         core.replenishing = false;
         if (outcome.ok) core.stats.keyPackagesUploaded += keyPackages.length;

@@ -15,6 +15,7 @@ import { ContentError } from '../content/cbor-errors.ts';
 import { decodeMessageContent, messageIdOf } from '../content/message.ts';
 import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
+import { saveAccount } from './snapshot.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
 import { type Conversation, membersOf, newConversation, rememberMessage } from './conversation.ts';
 import type { EngineCore } from './core.ts';
@@ -84,7 +85,7 @@ function onWelcome(core: EngineCore, entry: DeliveredEntry, message: MLSMessage)
     const conversation = newConversation(joined.state, core.now);
     if (core.conversations.has(conversation.id)) return [];
     core.conversations.set(conversation.id, conversation);
-    return [saveGroup(conversation), conversationAction(conversation)];
+    return [saveGroup(conversation), saveAccount(account), conversationAction(conversation)];
   }
   return failure(core, entry.seq, 'welcome-not-for-us');
 }

@@ -2,8 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY_PACKAGES_LOW_MARK } from '@sealed/protocol/limits';
+import { nodeProvider } from '@sealed/crypto/node/provider';
+import { Engine } from '../../src/engine/engine.ts';
 import { EngineError } from '../../src/engine/errors.ts';
-import { Network } from './network.ts';
+import { Client, Network } from './network.ts';
 
 test('createAccount registers, uploads key packages (and a last resort) and connects', async () => {
   const net = new Network();
@@ -172,4 +174,35 @@ test('an entry that cannot be decrypted is reported with a typed reason, counted
   net.perform(alice, alice.engine.send(id, 'still fine').actions);
   net.run();
   assert.deepEqual(bob.texts(id), ['still fine']);
+});
+
+test('restart from the saved records: the restored engine signs in, catches up and keeps talking', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  net.offline(bob);
+  for (const text of ['one', 'two', 'three']) net.perform(alice, alice.engine.send(id, text).actions);
+  net.run();
+  const records = {
+    account: bob.saved.get(`account:${bob.engine.deviceId}`)!,
+    groups: [...bob.saved].filter(([key]) => key.startsWith('group:')).map(([, bytes]) => bytes),
+  };
+  const restored = new Client('bob (restarted)', Engine.restore({ provider: nodeProvider, now: net.relay.now }, records));
+  net.clients.splice(net.clients.indexOf(bob), 1, restored);
+  net.perform(restored, restored.engine.start());
+  net.run();
+  assert.deepEqual(restored.texts(id), ['one', 'two', 'three']);
+  net.perform(restored, restored.engine.send(id, 'back').actions);
+  net.run();
+  assert.deepEqual(alice.texts(id), ['one', 'two', 'three', 'back']);
+  // The restored engine still holds its unused key packages: a new conversation can add it.
+  const carol = await net.account('carol');
+  const second = carol.engine.createConversation(['bob']);
+  net.perform(carol, second.actions);
+  net.run();
+  assert.ok(restored.engine.conversationIds().includes(second.value));
+  assert.deepEqual([...alice.failures, ...restored.failures, ...carol.failures], []);
 });
