@@ -39,7 +39,7 @@ import { epochKeysOf, forgetTransientSecrets, secretTreeOf } from '../group/epoc
 import { GroupError } from '../group/errors.ts';
 import { defaultCapabilities } from '../group/key-package.ts';
 import { noPsks, type PskResolver, resolvePskSecret } from '../group/psks.ts';
-import type { GroupState } from '../group/state.ts';
+import { type GroupState, sealState } from '../group/state.ts';
 import { treeOfGroupInfo, verifyGroupInfoAndTree } from '../welcome/join.ts';
 
 export interface ExternalJoinInput {
@@ -144,7 +144,7 @@ export function joinByExternalCommit(input: ExternalJoinInput): ExternalJoinResu
   forgetTransientSecrets(secrets);
   secrets.joinerSecret.fill(0);
   externalInit.initSecret.fill(0);
-  const state: GroupState = {
+  const state: GroupState = sealState({
     suite,
     groupContext: newContext,
     tree: next,
@@ -156,6 +156,6 @@ export function joinByExternalCommit(input: ExternalJoinInput): ExternalJoinResu
     pendingProposals: [],
     pastEpochs: [],
     resumptionPsks: [],
-  };
+  });
   return { state, commit: mlsMessageBytes({ wireFormat: 'mls_public_message', publicMessage }) };
 }

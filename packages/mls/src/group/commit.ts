@@ -30,7 +30,7 @@ import { GroupError } from './errors.ts';
 import { protect, signContent } from './frame.ts';
 import { MAX_MEMBERS } from './limits.ts';
 import { noPsks, type PskResolver, resolvePskSecret } from './psks.ts';
-import type { GroupState } from './state.ts';
+import { type GroupState, sealState } from './state.ts';
 
 export interface CreateCommitOptions {
   readonly policy: LeafValidationPolicy;
@@ -124,7 +124,7 @@ export function createCommit(state: GroupState, options: CreateCommitOptions): C
   const commitBytes = protect(state, authenticated);
 
   const secretTree = secretTreeOf(suite, secrets, tree);
-  const next: GroupState = {
+  const next: GroupState = sealState({
     suite,
     groupContext: newContext,
     tree,
@@ -137,7 +137,7 @@ export function createCommit(state: GroupState, options: CreateCommitOptions): C
     pastEpochs: pastEpochsAfter(state),
     resumptionPsks: resumptionPsksAfter(state),
     ...(applied.reinit === undefined ? {} : { reinit: applied.reinit }),
-  };
+  });
   const groupInfo = createGroupInfo(next, { withRatchetTree: options.ratchetTreeInWelcome !== false });
   let welcome: Uint8Array | undefined;
   if (applied.added.length > 0) {

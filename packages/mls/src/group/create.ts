@@ -16,7 +16,7 @@ import { checkGroupCompatibility } from '../validation/leaf-node.ts';
 import { epochKeysOf, forgetTransientSecrets, secretTreeOf } from './epoch.ts';
 import { GroupError } from './errors.ts';
 import type { KeyPackageBundle } from './key-package.ts';
-import type { GroupState } from './state.ts';
+import { type GroupState, sealState } from './state.ts';
 
 /** Length of the random group ids Sealed creates (§8.1 asks for uniqueness; 32 random bytes give it). */
 export const GROUP_ID_BYTES = 32;
@@ -64,7 +64,7 @@ export function createGroup(suite: CipherSuite, creator: KeyPackageBundle, optio
   const tag = confirmationTag(suite, secrets.confirmationKey, groupContext.confirmedTranscriptHash);
   const secretTree = secretTreeOf(suite, secrets, tree);
   forgetTransientSecrets(secrets);
-  return {
+  return sealState({
     suite,
     groupContext,
     tree,
@@ -76,5 +76,5 @@ export function createGroup(suite: CipherSuite, creator: KeyPackageBundle, optio
     pendingProposals: [],
     pastEpochs: [],
     resumptionPsks: [],
-  };
+  });
 }

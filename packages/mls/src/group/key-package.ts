@@ -73,7 +73,11 @@ export function createKeyPackage(suite: CipherSuite, options: KeyPackageOptions)
     leafNode,
     extensions: options.keyPackageExtensions ?? [],
   });
-  return { keyPackage, initPrivateKey: init.privateKey, encryptionPrivateKey: encryption.privateKey, signaturePrivateKey: signature.privateKey };
+  const bundle = { keyPackage, initPrivateKey: init.privateKey, encryptionPrivateKey: encryption.privateKey, signaturePrivateKey: signature.privateKey };
+  // Private keys never leave through JSON or inspection (STYLE rule 9).
+  Object.defineProperty(bundle, 'toJSON', { value: () => '[KeyPackageBundle: secret]', enumerable: false });
+  Object.defineProperty(bundle, Symbol.for('nodejs.util.inspect.custom'), { value: () => '[KeyPackageBundle: secret]', enumerable: false });
+  return bundle;
 }
 
 /** KeyPackageRef of `keyPackage` (§5.2). */

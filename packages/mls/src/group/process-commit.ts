@@ -28,7 +28,7 @@ import { epochKeysOf, forgetTransientSecrets, pastEpochsAfter, resumptionPsksAft
 import { GroupError } from './errors.ts';
 import { MAX_MEMBERS } from './limits.ts';
 import { noPsks, type PskResolver, resolvePskSecret } from './psks.ts';
-import type { GroupState } from './state.ts';
+import { type GroupState, sealState } from './state.ts';
 
 export interface CommitOptions {
   readonly policy: LeafValidationPolicy;
@@ -179,7 +179,7 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
   const secretTree = secretTreeOf(suite, secrets, tree);
   forgetTransientSecrets(secrets);
   const previous = { ...state, secretTree: oldSecretTree };
-  const next: GroupState = {
+  const next: GroupState = sealState({
     suite,
     groupContext: newContext,
     tree,
@@ -192,6 +192,6 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
     pastEpochs: pastEpochsAfter(previous),
     resumptionPsks: resumptionPsksAfter(previous),
     ...(applied.reinit === undefined ? {} : { reinit: applied.reinit }),
-  };
+  });
   return { kind: 'commit', state: next, sender, added: [...addedLeaves], removed: [...applied.removed] };
 }

@@ -16,7 +16,7 @@ import { validateProposal } from '../proposals/validate.ts';
 import { GroupError } from './errors.ts';
 import { MAX_MESSAGE_BYTES, MAX_PENDING_PROPOSALS } from './limits.ts';
 import { type CommitOptions, type CommitOutcome, processCommit } from './process-commit.ts';
-import type { GroupState } from './state.ts';
+import { type GroupState, sealState } from './state.ts';
 import { cloneSecretTree, type EpochView, openPrivate, openPublic } from './unprotect.ts';
 
 export type ProcessOptions = CommitOptions;
@@ -95,7 +95,7 @@ function processProposal(state: GroupState, authenticated: AuthenticatedContent,
     throw error;
   }
   const ref = proposalRef(state.suite, authenticated);
-  const next: GroupState = { ...state, secretTree, pendingProposals: [...state.pendingProposals, { ref, proposal, sender }] };
+  const next: GroupState = sealState({ ...state, secretTree, pendingProposals: [...state.pendingProposals, { ref, proposal, sender }] });
   return { kind: 'proposal', state: next, proposal, sender, ref };
 }
 

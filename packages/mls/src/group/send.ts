@@ -10,7 +10,7 @@ import { validateProposal } from '../proposals/validate.ts';
 import { GroupError } from './errors.ts';
 import { protect, signContent } from './frame.ts';
 import { MAX_MESSAGE_BYTES, MAX_PENDING_PROPOSALS } from './limits.ts';
-import type { GroupState } from './state.ts';
+import { type GroupState, sealState } from './state.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -39,7 +39,7 @@ export function propose(state: GroupState, proposal: Proposal, wireFormat: Frami
   const authenticated = signContent(state, { type: 'proposal', proposal }, wireFormat, EMPTY);
   const ref = proposalRef(state.suite, authenticated);
   const message = protect(state, authenticated);
-  return { state: { ...state, pendingProposals: [...state.pendingProposals, { ref, proposal, sender }] }, message, ref };
+  return { state: sealState({ ...state, pendingProposals: [...state.pendingProposals, { ref, proposal, sender }] }), message, ref };
 }
 
 /**
@@ -54,5 +54,5 @@ export function proposeUpdate(state: GroupState, wireFormat: FramingWireFormat =
   const { signature: _old, ...content } = state.tree.requireLeaf(me);
   const leafNode = signLeafNode(state.suite, state.own.signatureKey, { ...content, encryptionKey: pair.publicKey, source: { type: 'update' } }, { groupId: state.groupContext.groupId, leafIndex: me });
   const sent = propose(state, { type: 'update', leafNode }, wireFormat);
-  return { ...sent, state: { ...sent.state, ownUpdates: [...(state.ownUpdates ?? []), pair] } };
+  return { ...sent, state: sealState({ ...sent.state, ownUpdates: [...(state.ownUpdates ?? []), pair] }) };
 }

@@ -38,7 +38,7 @@ import { RatchetTree } from '../tree/ratchet-tree.ts';
 import { PrivateTree } from '../treekem/private-tree.ts';
 import { GroupError } from './errors.ts';
 import { MAX_PAST_EPOCHS, MAX_PENDING_PROPOSALS, MAX_RESUMPTION_PSKS, MAX_SERIALIZED_STATE_BYTES } from './limits.ts';
-import type { EpochKeys, GroupState, PastEpoch } from './state.ts';
+import { type EpochKeys, type GroupState, type PastEpoch, sealState } from './state.ts';
 
 /** The layout this release writes. Older layouts it still reads would be listed beside it. */
 export const GROUP_STATE_FORMAT_VERSION = 1;
@@ -171,7 +171,7 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
     MAX_PENDING_PROPOSALS,
   );
   const privateTree = restorePrivateTree(tree, leafIndex, privateKeys);
-  return {
+  return sealState({
     suite,
     groupContext,
     tree,
@@ -185,7 +185,7 @@ function decodeState(r: Reader, provider: CryptoProvider): GroupState {
     resumptionPsks,
     ...(reinit === undefined ? {} : { reinit }),
     ...(ownUpdates.length === 0 ? {} : { ownUpdates }),
-  };
+  });
 }
 
 /** Our private tree from saved private keys; each public key is the tree's at that node. */

@@ -89,3 +89,16 @@ export interface GroupState {
   /** Set once a commit with a ReInit proposal was applied: the group may not send any more (§12.4.2). */
   readonly reinit?: ReInit | undefined;
 }
+
+const REDACTED = '[GroupState: secret]';
+
+/**
+ * Marks a freshly built state so that it never leaks through JSON or inspection: a
+ * non-enumerable `toJSON` and Node's inspect hook both print a placeholder (DESIGN
+ * STYLE rule 9). Every function that returns a GroupState passes it through here.
+ */
+export function sealState(state: GroupState): GroupState {
+  Object.defineProperty(state, 'toJSON', { value: () => REDACTED, enumerable: false });
+  Object.defineProperty(state, Symbol.for('nodejs.util.inspect.custom'), { value: () => REDACTED, enumerable: false });
+  return state;
+}

@@ -38,7 +38,7 @@ import { epochKeysOf, forgetTransientSecrets, secretTreeOf } from '../group/epoc
 import { GroupError } from '../group/errors.ts';
 import { keyPackageRef, type KeyPackageBundle } from '../group/key-package.ts';
 import { noPsks, type PskResolver, resolvePskSecret } from '../group/psks.ts';
-import type { GroupState } from '../group/state.ts';
+import { type GroupState, sealState } from '../group/state.ts';
 import { verifyJoinedTree } from '../group/verify-tree.ts';
 import type { LeafValidationPolicy } from '../validation/leaf-node.ts';
 import { decryptGroupInfo, WELCOME_LABEL, welcomeSecretOf } from './welcome-secrets.ts';
@@ -179,7 +179,7 @@ export function joinFromWelcome(input: JoinFromWelcomeInput): GroupState {
   }
   const secretTree = secretTreeOf(suite, secrets, tree);
   forgetTransientSecrets(secrets);
-  return {
+  return sealState({
     suite,
     groupContext: context,
     tree,
@@ -191,5 +191,5 @@ export function joinFromWelcome(input: JoinFromWelcomeInput): GroupState {
     pendingProposals: [],
     pastEpochs: [],
     resumptionPsks: [],
-  };
+  });
 }

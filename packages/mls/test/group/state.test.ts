@@ -58,3 +58,20 @@ test('the error of a bad state names no secret', () => {
     assert.doesNotMatch(error.message, /[0-9a-f]{32}/);
   }
 });
+
+test('states and key package bundles never reach JSON or inspection', async () => {
+  const { inspect } = await import('node:util');
+  const { createCommit } = await import('../../src/group/commit.ts');
+  const { acceptAll } = await import('./helpers.ts');
+  const bundle = member(SUITE_1, 'a');
+  const state = createGroup(SUITE_1, bundle);
+  const next = createCommit(state, { policy: acceptAll }).state;
+  const loaded = deserializeGroupState(serializeGroupState(next), nobleProvider);
+  for (const s of [state, next, loaded]) {
+    assert.equal(JSON.stringify(s), '"[GroupState: secret]"');
+    assert.equal(inspect(s), '[GroupState: secret]');
+    assert.equal(JSON.stringify({ s }), '{"s":"[GroupState: secret]"}');
+  }
+  assert.equal(JSON.stringify(bundle), '"[KeyPackageBundle: secret]"');
+  assert.doesNotMatch(inspect(bundle), /Uint8Array/);
+});
