@@ -76,6 +76,24 @@ describe('SDK end to end against a real server', () => {
     }
   });
 
+  it('a commit race decided by the real server: the loser processes the winner, retries, and all agree', async () => {
+    const [gus, hal, ivy, jon] = [await client('gus'), await client('hal'), await client('ivy'), await client('jon')];
+    const started = gus.engine.createConversation(['hal', 'ivy', 'jon']);
+    const id = started.value;
+    await gus.transport.run(started.actions);
+    for (const c of [hal, ivy, jon]) await c.until(() => c.engine.epochOf(id) === 1n, 'joined');
+    // Both commit at epoch 1 at once; the server accepts one and answers the other stale-epoch.
+    await Promise.all([gus.transport.run(gus.engine.removeMember(id, 'ivy').actions), hal.transport.run(hal.engine.removeMember(id, 'jon').actions)]);
+    await gus.until(() => gus.engine.epochOf(id) === 3n, 'gus at epoch 3');
+    await hal.until(() => hal.engine.epochOf(id) === 3n, 'hal at epoch 3');
+    await ivy.until(() => ivy.actions.some((a) => a.type === 'conversation-closed'), 'ivy removed');
+    await jon.until(() => jon.actions.some((a) => a.type === 'conversation-closed'), 'jon removed');
+    assert.equal(gus.engine.stats.commitRacesLost + hal.engine.stats.commitRacesLost, 1);
+    await hal.send(id, 'two of us');
+    await gus.until(() => gus.texts(id).includes('two of us'), 'gus receives');
+    assert.deepEqual([...gus.failures(), ...hal.failures()], []);
+  });
+
   it('the server crashes and restarts: both sides reconnect on their own, sends made meanwhile are delivered once, in order', async () => {
     const eve = await client('eve');
     const fay = await client('fay');
