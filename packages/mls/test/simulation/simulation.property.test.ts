@@ -17,6 +17,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addMembers } from '../../src/group/api.ts';
 import { propose, proposeUpdate } from '../../src/group/send.ts';
+import type { CipherSuite } from '../../src/crypto/cipher-suite.ts';
+import { PQ_SUITE, SUITE_1 } from '../group/helpers.ts';
 import { options, totals, World } from './world.ts';
 
 type CommitKind = 'update' | 'add' | 'remove';
@@ -104,27 +106,51 @@ function run(world: World, op: Op): void {
   }
 }
 
-test('random group histories: agreement, and exactly the right readers of every message', () => {
-  fc.assert(
-    fc.property(initialSize, fc.array(opArb, { minLength: 1, maxLength: 14 }), fc.nat(), (size, ops, seed) => {
-      totals.runs++;
-      const world = new World(seed);
-      const creator = world.current[0]!;
-      const joiners = world.freshKeyPackages(size - 1);
-      assert.ok(world.submit(creator, addMembers(creator.state, joiners.map((j) => j.keyPackage), options), joiners));
+function property(suite: CipherSuite, maxOps: number): fc.IPropertyWithHooks<[number, Op[], number]> {
+  return fc.property(initialSize, fc.array(opArb, { minLength: 1, maxLength: maxOps }), fc.nat(), (size, ops, seed) => {
+    totals.runs++;
+    const world = new World(seed, suite);
+    const creator = world.current[0]!;
+    const joiners = world.freshKeyPackages(size - 1);
+    assert.ok(world.submit(creator, addMembers(creator.state, joiners.map((j) => j.keyPackage), options), joiners));
+    world.assertAgreement();
+    for (const op of ops) {
+      run(world, op);
+      totals.operations++;
       world.assertAgreement();
-      for (const op of ops) {
-        run(world, op);
-        totals.operations++;
-        world.assertAgreement();
-        world.deliverSome(0.2);
-      }
-      world.deliverAll();
-      world.assertReaders();
-    }),
-    { numRuns: 50 },
-  );
-  console.log(`simulation: ${totals.runs} runs, ${totals.operations} operations, ${totals.commits} commits, ${totals.racesLost} races lost, ${totals.handed} deliveries (${totals.read} read, ${totals.refused} refused: ${totals.refusedRemoved} by removed members, ${totals.refusedNotYetAdded} by members added later, ${totals.refusedPastWindow} past the window), ${totals.replays} replays refused`);
+      world.deliverSome(0.2);
+    }
+    world.deliverAll();
+    world.assertReaders();
+  });
+}
+
+function summary(label: string): string {
+  return `simulation ${label}: ${totals.runs} runs, ${totals.operations} operations, ${totals.commits} commits, ${totals.racesLost} races lost, ${totals.handed} deliveries (${totals.read} read, ${totals.refused} refused: ${totals.refusedRemoved} by removed members, ${totals.refusedNotYetAdded} by members added later, ${totals.refusedPastWindow} past the window), ${totals.replays} replays refused`;
+}
+
+function resetTotals(): void {
+  for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] = 0;
+}
+
+test('random group histories (suite 1): agreement, and exactly the right readers of every message', () => {
+  resetTotals();
+  try {
+    // On failure fast-check prints the seed and the shrunk operations; the summary says how many ran.
+    fc.assert(property(SUITE_1, 14), { numRuns: 50 });
+  } finally {
+    console.log(summary('suite 1'));
+  }
   // The runs exercised every case the model distinguishes.
   for (const [name, count] of Object.entries(totals)) assert.ok(count > 0, `no ${name}`);
+});
+
+test('random group histories (default post-quantum suite): the same properties, fewer runs', () => {
+  resetTotals();
+  try {
+    fc.assert(property(PQ_SUITE, 10), { numRuns: 15 });
+  } finally {
+    console.log(summary('PQ suite'));
+  }
+  assert.ok(totals.read > 0);
 });

@@ -10,10 +10,10 @@ import { GroupError } from '../../src/group/errors.ts';
 import type { KeyPackageBundle } from '../../src/group/key-package.ts';
 import { MAX_PAST_EPOCHS } from '../../src/group/limits.ts';
 import { encryptApplication } from '../../src/group/send.ts';
-import { acceptAll, hexOf, member, SUITE_1 } from '../group/helpers.ts';
+import type { CipherSuite } from '../../src/crypto/cipher-suite.ts';
+import { acceptAll, hexOf, member } from '../group/helpers.ts';
 import { HandshakeOrder, type InFlight, prng, shouldRead, type SimMember } from './model.ts';
 
-export const suite = SUITE_1;
 export const options = { policy: acceptAll };
 /** The issue's upper bound on the simulated group size. */
 export const MAX_SIM_MEMBERS = 20;
@@ -31,7 +31,10 @@ export class World {
   private nextId = 0;
   private nextText = 0;
 
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    readonly suite: CipherSuite,
+  ) {
     this.random = prng(seed);
     this.all.push({ id: this.nextId++, state: createGroup(suite, member(suite, 'm0')), joinEpoch: 0n, removed: false });
   }
@@ -51,7 +54,7 @@ export class World {
 
   freshKeyPackages(count: number): KeyPackageBundle[] {
     const room = Math.max(0, Math.min(count, MAX_SIM_MEMBERS - this.current.length));
-    return Array.from({ length: room }, () => member(suite, `m${this.nextId}-kp${this.nextText++}`));
+    return Array.from({ length: room }, () => member(this.suite, `m${this.nextId}-kp${this.nextText++}`));
   }
 
   /** Submits a commit to the delivery service; when it wins its epoch, everyone applies it. */
@@ -76,7 +79,7 @@ export class World {
     assert.equal(next, epoch + 1n);
     for (const kp of joiners) {
       assert.ok(created.welcome !== undefined, 'a commit adding members comes with a Welcome');
-      const joined = processWelcome(created.welcome, kp, { suite, policy: acceptAll });
+      const joined = processWelcome(created.welcome, kp, { suite: this.suite, policy: acceptAll });
       this.all.push({ id: this.nextId++, state: joined.state, joinEpoch: next, removed: false });
     }
     return true;
