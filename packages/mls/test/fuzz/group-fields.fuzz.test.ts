@@ -7,11 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { signContent } from '../../src/group/frame.ts';
+import { protect, signContent } from '../../src/group/frame.ts';
 import { serializeGroupState } from '../../src/group/serialize.ts';
 import { protectPublicMessage } from '../../src/protection/public-message.ts';
 import type { Commit } from '../../src/structs/commit.ts';
-import type { FramedContentBody, PrivateMessage, PublicMessage, Sender } from '../../src/structs/framing.ts';
+import type { FramedContentBody, FramingWireFormat, PrivateMessage, PublicMessage, Sender } from '../../src/structs/framing.ts';
 import { type MLSMessage, mlsMessageBytes, parseMLSMessage } from '../../src/structs/mls-message.ts';
 import type { Proposal } from '../../src/structs/proposals.ts';
 import { incoming } from './entry-points.ts';
@@ -98,12 +98,18 @@ for (const [name, sample] of Object.entries(groupSamples)) {
   });
 }
 
-/** Alice's authenticated PublicMessage (valid signature and membership tag) of `body`, with a dummy confirmation tag for commits. */
-function fromAlice(body: FramedContentBody): Uint8Array {
-  const signed = signContent(alice, body, 'mls_public_message', new Uint8Array(0));
+/**
+ * Alice's authenticated message of `body` (valid signature, and membership tag or AEAD with
+ * her next ratchet key), with a dummy confirmation tag for commits. A PrivateMessage one
+ * decrypts fine at bob's: his secret tree must still be untouched when the body is refused.
+ */
+function fromAlice(body: FramedContentBody, wireFormat: FramingWireFormat): Uint8Array {
+  const signed = signContent(alice, body, wireFormat, new Uint8Array(0));
   const authenticated = body.type === 'commit' ? { ...signed, auth: { ...signed.auth, confirmationTag: new Uint8Array(alice.suite.Nh) } } : signed;
+  if (wireFormat === 'mls_private_message') return protect(alice, authenticated);
   return mlsMessageBytes({ wireFormat: 'mls_public_message', publicMessage: protectPublicMessage(alice.suite, authenticated, alice.groupContext, alice.keys.membershipKey) });
 }
+const wireFormat = fc.constantFrom<FramingWireFormat>('mls_public_message', 'mls_private_message');
 
 const validCommit = ((): Commit => {
   const m = parseMLSMessage(groupSamples['PublicMessage commit (update path)']!);
@@ -145,10 +151,10 @@ function mutateCommit(commit: Commit, c: FieldChange): Commit {
 
 test('authenticated commits with a changed body (forged by a member): typed errors only, never accepted, state unchanged', () => {
   fc.assert(
-    fc.property(fieldChange, (c) => {
+    fc.property(fieldChange, wireFormat, (c, format) => {
       let bytes: Uint8Array | undefined;
       try {
-        bytes = fromAlice({ type: 'commit', commit: mutateCommit(validCommit, c) });
+        bytes = fromAlice({ type: 'commit', commit: mutateCommit(validCommit, c) }, format);
       } catch (error) {
         if (!(error instanceof RangeError)) throw error; // not encodable: not sendable either
       }
@@ -162,10 +168,10 @@ test('authenticated commits with a changed body (forged by a member): typed erro
 
 test('authenticated proposals with odd bodies (from a member): typed errors or a stored proposal, state unchanged', () => {
   fc.assert(
-    fc.property(fieldChange, (c) => {
+    fc.property(fieldChange, wireFormat, (c, format) => {
       let bytes: Uint8Array | undefined;
       try {
-        bytes = fromAlice({ type: 'proposal', proposal: proposalOf(c) });
+        bytes = fromAlice({ type: 'proposal', proposal: proposalOf(c) }, format);
       } catch (error) {
         if (!(error instanceof RangeError)) throw error;
       }
