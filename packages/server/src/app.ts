@@ -60,11 +60,19 @@ async function openStorage(config: Config): Promise<Storage> {
   return openSqliteStorage({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
 }
 
-async function openBus(config: Config): Promise<Bus> {
+/**
+ * The NATS bus's status callback: one log line per change (disconnected, reconnected,
+ * closed). Only the state is logged: no subject (subjects hold device ids), no server URL.
+ */
+export function busStatusLogger(log: Logger): (status: string) => void {
+  return (status) => log.log(status === 'reconnected' ? 'info' : 'warn', `bus ${status}`, { event: 'bus-status', busStatus: status });
+}
+
+async function openBus(config: Config, log: Logger): Promise<Bus> {
   if (config.bus === 'nats') {
     const path = './bus/nats.ts';
-    const mod = (await import(path)) as { openNatsBus(o: { url: string }): Promise<Bus> };
-    return mod.openNatsBus({ url: config.natsUrl });
+    const mod = (await import(path)) as { openNatsBus(o: { url: string; onStatus: (status: string) => void }): Promise<Bus> };
+    return mod.openNatsBus({ url: config.natsUrl, onStatus: busStatusLogger(log) });
   }
   return new MemoryBus();
 }
@@ -83,7 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const now = options.now ?? Date.now;
   const metrics = new Metrics();
   const storage = options.storage ?? (await openStorage(config));
-  const bus = options.bus ?? (await openBus(config));
+  const bus = options.bus ?? (await openBus(config, log));
   const blobs = options.blobs ?? (await openBlobs(config, storage));
   const services = buildServices({ storage, bus, config, now, log, metrics }, blobs);
 

@@ -121,7 +121,14 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 
 /** The `--help` text: every option with its variable, default and meaning. */
 export function helpText(): string {
-  const lines = ['Usage: sealed-server [options]', '', 'Options (flag, environment variable, default):', ''];
+  const lines = [
+    'Usage: sealed-server [options]',
+    '       sealed-server disclose <username> [--json] [storage options]',
+    '           print exactly what this server holds about one account (see docs/disclosure.md)',
+    '',
+    'Options (flag, environment variable, default):',
+    '',
+  ];
   for (const o of OPTIONS) lines.push(`  ${o.flag} <value>   ${o.env}   default: ${o.default}`, `      ${o.help}`);
   lines.push('', '  --help   print this text');
   return lines.join('\n') + '\n';

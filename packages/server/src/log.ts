@@ -24,6 +24,7 @@ export const LOG_FIELDS = new Set([
   'dataDir',
   'reason', // fixed strings / error class names
   'closeCode',
+  'busStatus', // NATS bus state: disconnected, reconnected or closed
 ]);
 
 export interface Logger {

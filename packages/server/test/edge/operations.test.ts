@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { toBase64Url, toHex } from '@sealed/protocol/encoding';
+import { busStatusLogger } from '../../src/app.ts';
 import { helpText, OPTIONS, parseConfig, ConfigError } from '../../src/config.ts';
+import { loadManifest } from '../../src/disclosure/manifest.ts';
+import { memoryLogger } from '../../src/log.ts';
+import { logProblems } from '../disclosure-checks.ts';
 import type { DeviceId } from '../../src/storage/types.ts';
 import { http, register, startHarness, tokenOf, type Harness } from '../support/harness.ts';
 import { TestSocket } from '../support/ws-client.ts';
@@ -28,6 +32,25 @@ describe('configuration', () => {
   it('--help lists every option with its variable and default', () => {
     const text = helpText();
     for (const o of OPTIONS) assert.ok(text.includes(o.flag) && text.includes(o.env) && text.includes(`default: ${o.default}`), o.flag);
+  });
+  it('--help mentions the disclose subcommand', () => {
+    assert.match(helpText(), /sealed-server disclose <username> \[--json\]/);
+  });
+});
+
+describe('bus status log', () => {
+  it('logs disconnected / reconnected / closed with the state only, every field in the manifest', () => {
+    const log = memoryLogger();
+    const onStatus = busStatusLogger(log);
+    for (const status of ['disconnected', 'reconnected', 'closed']) onStatus(status);
+    assert.equal(log.lines.length, 3);
+    const entries = log.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(entries.map((e) => [e['level'], e['event'], e['busStatus']]), [
+      ['warn', 'bus-status', 'disconnected'],
+      ['info', 'bus-status', 'reconnected'],
+      ['warn', 'bus-status', 'closed'],
+    ]);
+    assert.deepEqual(logProblems(loadManifest(), log.lines), []);
   });
 });
 

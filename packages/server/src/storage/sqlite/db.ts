@@ -20,6 +20,10 @@ export function openDatabase(file: string, synchronous: SqliteSynchronous): Db {
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   // Another process (the `disclose` command) may read while the server writes.
   db.pragma('busy_timeout = 5000');
+  // Deleted rows (acknowledged entries, expired sessions, ...) are overwritten with zeros
+  // instead of lingering in free pages until reused. Cost: deletes write the freed bytes
+  // (measured ~no change in throughput of the send/ack path; see docs/disclosure.md).
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }
