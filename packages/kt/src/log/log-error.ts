@@ -10,6 +10,7 @@ export type LogErrorCode =
   | 'empty-proof' // §2.1.4.2 step 1: consistency_path is empty
   | 'too-many-hashes' // more hashes than MAX_PROOF_HASHES, refused before any work
   | 'invalid-hash-length' // a hash that is not HASH_LEN octets
+  | 'invalid-entry-length' // an encoded LogEntry that is not LOG_ENTRY_LEN octets
   | 'proof-too-long' // §2.1.3.2 step 4a / §2.1.4.2 step 6a: sn reached 0 with hashes left
   | 'proof-too-short' // §2.1.3.2 step 5 / §2.1.4.2 step 7: sn is not 0 at the end
   | 'root-mismatch'; // §2.1.3.2 step 5 / §2.1.4.2 step 7: a recomputed root differs
