@@ -5,10 +5,10 @@
  * AES-GCM: every case runs through the general AES-GCM module of its provider
  * (../src/node/aes-gcm.ts, ../src/noble/aes-gcm.ts: AES-128/192/256, IVs of 1 to
  * AES_GCM_MAX_IV_LENGTH bytes; node hands IVs over 128 bytes, beyond OpenSSL 3, to
- * @noble/ciphers). Valid cases seal and open exactly; invalid ones are
- * rejected (a modified tag with 'aead-auth', the empty IV with 'invalid-length'). The one
- * exception: @noble/ciphers refuses IVs of 1-7 bytes, so on the noble module those cases
- * must throw 'unsupported' and are counted as out-of-interface (node runs them all).
+ * @noble/ciphers, and noble assembles IVs of 1-7 bytes, which its `gcm` refuses, from its own
+ * GCM pieces in ../src/noble/gcm-short-iv.ts). Valid cases seal and open exactly; invalid
+ * ones are rejected (a modified tag with 'aead-auth', the empty IV with 'invalid-length').
+ * Both providers run all 316 cases; none is out-of-interface.
  * Cases with an AES-128/256 key and a 96-bit IV also run through `aeadSeal`/`aeadOpen`;
  * for the others the test asserts the provider interface refuses them with
  * 'invalid-length' (it offers only what RFC 9420 and RFC 9180 use).
@@ -19,9 +19,11 @@
 import { createCipheriv } from 'node:crypto';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { hex, toHex } from '../../../tools/testvectors.ts';
-import { AES_GCM_MAX_IV_LENGTH, AES_GCM_MAX_PLAINTEXT_LENGTH, type AesGcm } from '../src/aes-gcm.ts';
+import { AES_GCM_MAX_IV_LENGTH, AES_GCM_MAX_PLAINTEXT_LENGTH, AES_GCM_MIN_IV_LENGTH, type AesGcm } from '../src/aes-gcm.ts';
 import { nobleAesGcm } from '../src/noble/aes-gcm.ts';
+import { NOBLE_GCM_MIN_IV_LENGTH, openShortIv, sealShortIv } from '../src/noble/gcm-short-iv.ts';
 import { nodeAesGcm, OPENSSL_GCM_MAX_IV_LENGTH } from '../src/node/aes-gcm.ts';
 import { AEAD_KEY_LENGTH, AEAD_NONCE_LENGTH, type AeadAlgorithm, type CryptoProvider } from '../src/provider.ts';
 import { PROVIDERS } from './providers.ts';
@@ -76,7 +78,7 @@ function checkInterface(provider: CryptoProvider, family: 'AES-GCM' | 'ChaCha20-
   return 'run';
 }
 
-/** Through the general module: 'run', or 'out-of-interface' for an IV below its documented floor. */
+/** Through the general module, which takes every IV length of the file but the empty one. */
 function checkGeneral(aesGcm: AesGcm, test: AeadTest, group: AeadGroup): Outcome {
   assert.notEqual(test.result, 'acceptable');
   assert.equal(group.tagSize, 128);
@@ -94,11 +96,6 @@ function checkGeneral(aesGcm: AesGcm, test: AeadTest, group: AeadGroup): Outcome
     expectCryptoError('invalid-length', () => open(hex(test.ct + test.tag)));
     return 'run';
   }
-  if (iv.length < aesGcm.minIvLength) {
-    expectCryptoError('unsupported', () => seal(hex(test.msg)));
-    expectCryptoError('unsupported', () => open(hex(test.ct + test.tag)));
-    return 'out-of-interface';
-  }
   checkAead(test, seal, open);
   return 'run';
 }
@@ -113,9 +110,11 @@ for (const provider of PROVIDERS) {
       const counts = runSuite(`aes_gcm_test.json (${provider.name}, general AES-GCM module)`, aesGcm, (test, group) =>
         checkGeneral(general, test, group),
       );
-      // node runs all 316; noble refuses exactly the 24 cases with 1-7 byte IVs (8, 16, 32 and
-      // 48-bit IVs, 2 per key size each), documented in ../README.md.
-      assert.equal(counts.outOfInterface, provider.name === 'node' ? 0 : 24);
+      // Both run all 316, including the 24 valid cases with 1-7 byte IVs (8, 16, 32 and
+      // 48-bit IVs, 2 per key size each) that noble's `gcm` alone would refuse.
+      assert.equal(general.minIvLength, AES_GCM_MIN_IV_LENGTH);
+      assert.equal(counts.outOfInterface, 0);
+      assert.equal(counts.run, 316);
     });
     it('aes_gcm_test.json through aeadSeal/aeadOpen: AES-128/256 with 96-bit IVs run, other sizes refused', () => {
       const counts = runSuite(`aes_gcm_test.json (${provider.name}, provider interface)`, aesGcm, (test) =>
@@ -164,28 +163,69 @@ describe('general AES-GCM module: bounds and agreement between node and noble', 
       Object.defineProperty(huge, 'length', { value: AES_GCM_MAX_PLAINTEXT_LENGTH + 1 });
       expectCryptoError('invalid-length', () => aesGcmImpl.seal(key, iv, huge, aad));
     });
-    it(`${aesGcmImpl.name}: sealed input shorter than the tag, or altered, gives aead-auth`, () => {
-      const key = pattern(32, 1);
-      const iv = pattern(16, 5);
-      for (let length = 0; length < 16; length++) {
-        expectCryptoError('aead-auth', () => aesGcmImpl.open(key, iv, pattern(length, 2), aad));
-      }
-      const sealed = aesGcmImpl.seal(key, iv, plaintext, aad);
-      for (const index of [0, plaintext.length - 1, plaintext.length, sealed.length - 1]) {
-        const altered = sealed.slice();
-        altered[index] = (altered[index] as number) ^ 0x01;
-        expectCryptoError('aead-auth', () => aesGcmImpl.open(key, iv, altered, aad));
-      }
-      expectCryptoError('aead-auth', () => aesGcmImpl.open(key, iv, sealed, pattern(20, 8)));
-    });
+    // 16 bytes goes through noble's `gcm`, 3 bytes through noble's short-IV path (gcm-short-iv.ts).
+    for (const ivLength of [16, 3]) {
+      it(`${aesGcmImpl.name}: sealed input shorter than the tag, or altered, gives aead-auth (${ivLength}-byte IV)`, () => {
+        const key = pattern(32, 1);
+        const iv = pattern(ivLength, 5);
+        for (let length = 0; length < 16; length++) {
+          expectCryptoError('aead-auth', () => aesGcmImpl.open(key, iv, pattern(length, 2), aad));
+        }
+        const sealed = aesGcmImpl.seal(key, iv, plaintext, aad);
+        for (const index of [0, plaintext.length - 1, plaintext.length, sealed.length - 1]) {
+          const altered = sealed.slice();
+          altered[index] = (altered[index] as number) ^ 0x01;
+          expectCryptoError('aead-auth', () => aesGcmImpl.open(key, iv, altered, aad));
+        }
+        expectCryptoError('aead-auth', () => aesGcmImpl.open(key, iv, sealed, pattern(20, 8)));
+        const otherIv = iv.slice();
+        otherIv[0] = (otherIv[0] as number) ^ 0x80;
+        expectCryptoError('aead-auth', () => aesGcmImpl.open(key, otherIv, sealed, aad));
+      });
+    }
   }
 
-  it('noble refuses IVs of 1-7 bytes with unsupported; node seals and opens them', () => {
+  it('node and noble agree for IV lengths 1-7 and every key size on random inputs (fixed seed)', () => {
+    // Below 8 bytes noble runs gcm-short-iv.ts and node runs OpenSSL: two independent GCMs.
+    let cases = 0;
+    for (const keyLength of [16, 24, 32]) {
+      for (let ivLength = 1; ivLength < 8; ivLength++) {
+        const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length });
+        const input = fc.record({
+          key: bytes(keyLength),
+          iv: bytes(ivLength),
+          // Empty, partial-block, whole-block and multi-block messages and AADs.
+          message: fc.uint8Array({ maxLength: 80 }),
+          aad: fc.uint8Array({ maxLength: 40 }),
+          offset: fc.integer({ min: 0, max: 3 }), // unaligned views reach noble's 32-bit word reads
+        });
+        fc.assert(
+          fc.property(input, ({ key, iv, message, aad: extra, offset }) => {
+            const fromNode = nodeAesGcm.seal(key, iv, message, extra);
+            const unaligned = new Uint8Array(message.length + offset).fill(0xa5).subarray(offset);
+            unaligned.set(message);
+            assert.deepEqual(nobleAesGcm.seal(key, iv, unaligned, extra), fromNode);
+            const sealedCopy = new Uint8Array(fromNode.length + offset).subarray(offset);
+            sealedCopy.set(fromNode);
+            assert.deepEqual(nobleAesGcm.open(key, iv, sealedCopy, extra), message);
+            assert.deepEqual(unaligned, message); // inputs untouched
+            assert.deepEqual(sealedCopy, fromNode);
+            cases++;
+          }),
+          { seed: 0x5ea1ed + keyLength * 8 + ivLength, numRuns: 25 },
+        );
+      }
+    }
+    assert.equal(cases, 3 * 7 * 25);
+    console.log(`general AES-GCM node/noble agreement, IVs of 1-7 bytes: ${cases} cases`);
+  });
+
+  it('the short-IV path refuses IVs outside 1-7 bytes (8 and more belong to noble gcm)', () => {
     const key = pattern(16, 1);
-    for (let ivLength = 1; ivLength < nobleAesGcm.minIvLength; ivLength++) {
+    for (const ivLength of [0, NOBLE_GCM_MIN_IV_LENGTH, 12, 16]) {
       const iv = pattern(ivLength, 4);
-      expectCryptoError('unsupported', () => nobleAesGcm.seal(key, iv, plaintext, aad));
-      assert.deepEqual(nodeAesGcm.open(key, iv, nodeAesGcm.seal(key, iv, plaintext, aad), aad), plaintext);
+      expectCryptoError('invalid-length', () => sealShortIv(key, iv, plaintext, aad));
+      expectCryptoError('invalid-length', () => openShortIv(key, iv, pattern(32, 2), aad));
     }
   });
 
