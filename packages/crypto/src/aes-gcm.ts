@@ -9,12 +9,13 @@
  * ones, which only weaken authentication; nothing in Sealed wants them).
  *
  * Implementations: `nodeAesGcm` (`./node/aes-gcm.ts`, node:crypto) and `nobleAesGcm`
- * (`./noble/aes-gcm.ts`, @noble/ciphers). They differ in one documented way, exposed as
- * `minIvLength`: @noble/ciphers' `gcm` refuses IVs shorter than 8 bytes, so the noble one
- * throws `CryptoError('unsupported')` for IVs of 1 to 7 bytes. Such IVs are legal in
- * SP 800-38D but discouraged (a repeated IV leaks the GHASH key, and short IVs repeat soon).
- * The node one hands IVs over 128 bytes (OpenSSL 3's limit) to @noble/ciphers, so it covers
- * the whole range.
+ * (`./noble/aes-gcm.ts`, @noble/ciphers). Both cover the whole range: @noble/ciphers' `gcm`
+ * refuses IVs shorter than 8 bytes, so the noble one composes noble's own AES block, CTR
+ * and GHASH exactly as SP 800-38D §7 says for IVs of 1 to 7 bytes (`./noble/gcm-short-iv.ts`);
+ * the node one hands IVs over 128 bytes (OpenSSL 3's limit) to @noble/ciphers. Short IVs are
+ * legal in SP 800-38D but discouraged (a repeated IV leaks the GHASH key, and short IVs
+ * repeat soon). `minIvLength` stays in the interface so an implementation with a narrower
+ * range can say so; `CryptoError('unsupported')` is its error.
  *
  * Byte conventions as in ./provider.ts: inputs are never modified or retained; outputs
  * are fresh `Uint8Array`s owned by the caller. Sealed output is ciphertext || 16-byte tag.
@@ -49,14 +50,14 @@ export const AES_GCM_MAX_PLAINTEXT_LENGTH = 2 ** 36 - 32;
 export interface AesGcm {
   /** Which provider family this belongs to, for diagnostics and tests. */
   readonly name: 'node' | 'noble';
-  /** Shortest IV this implementation accepts: `AES_GCM_MIN_IV_LENGTH` (node) or 8 (noble). */
+  /** Shortest IV this implementation accepts (`AES_GCM_MIN_IV_LENGTH` for both of ours). */
   readonly minIvLength: number;
   /**
    * GCM-AE (SP 800-38D §7.1). Returns ciphertext || 16-byte tag.
    * @throws CryptoError('invalid-length') for a key other than 16/24/32 bytes, an IV of 0 or
    * more than `AES_GCM_MAX_IV_LENGTH` bytes, a plaintext over `AES_GCM_MAX_PLAINTEXT_LENGTH`,
    * or an argument that is not a Uint8Array.
-   * @throws CryptoError('unsupported') for an IV shorter than `minIvLength` (noble only).
+   * @throws CryptoError('unsupported') for an IV shorter than `minIvLength` (neither of ours).
    */
   seal(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
   /**
