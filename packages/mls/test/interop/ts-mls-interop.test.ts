@@ -101,15 +101,11 @@ for (const suite of INTEROP_SUITES) {
 // A commit that adds a member *and* carries an UpdatePath, where the new leaf is alone in a
 // copath subtree of the committer. RFC 9420 §4.1.2 defines the filtered direct path with
 // the full resolution, and §7.6 excludes new leaves only from each node's
-// encrypted_path_secret list: the UpdatePath keeps a node whose list is empty. Sealed
-// (tree/ratchet-tree.ts filteredDirectPath with `excluded`, used by
-// treekem/create-update-path.ts and treekem/apply-update-path.ts) drops that node, so ts-mls
-// refuses Sealed's commit ("Invalid length of UpdatePath") and Sealed refuses ts-mls's.
-// Marked todo until the TreeKEM owner fixes it; it runs and reports, and fails nothing.
-const ADD_WITH_PATH_TODO = 'Sealed filters the UpdatePath with new leaves excluded (RFC 9420 §4.1.2, §7.6): see comment';
-
+// encrypted_path_secret list: the UpdatePath keeps a node whose list is empty. Sealed got
+// this wrong at first (ts-mls refused its commits with "Invalid length of UpdatePath" and
+// Sealed refused ts-mls's); these tests found it and now guard the fix (treekem d4d4359).
 for (const suite of INTEROP_SUITES) {
-  test(`interop: Sealed commits an Add with an UpdatePath, ts-mls processes it (suite ${suiteLabel(suite)})`, { todo: ADD_WITH_PATH_TODO }, async () => {
+  test(`interop: Sealed commits an Add with an UpdatePath, ts-mls processes it (suite ${suiteLabel(suite)})`, async () => {
     const alice = party('alice-sealed', 'sealed', suite);
     await alice.keyPackage();
     await alice.createGroup(new TextEncoder().encode('add with path'));
@@ -122,7 +118,7 @@ for (const suite of INTEROP_SUITES) {
     await group.talk();
   });
 
-  test(`interop: ts-mls commits an Add with an UpdatePath, Sealed processes it (suite ${suiteLabel(suite)})`, { todo: ADD_WITH_PATH_TODO }, async () => {
+  test(`interop: ts-mls commits an Add with an UpdatePath, Sealed processes it (suite ${suiteLabel(suite)})`, async () => {
     const alice = party('alice-ts-mls', 'ts-mls', suite);
     await alice.keyPackage();
     await alice.createGroup(new TextEncoder().encode('add with path'));
