@@ -21,6 +21,7 @@ import { Metrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { buildServices, type Services } from './services/services.ts';
 import type { Storage } from './storage/storage.ts';
+import { DAY_MS } from './storage/types.ts';
 import { Gateway } from './ws/gateway.ts';
 
 export interface StartOptions {
@@ -161,7 +162,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const sweep = async (): Promise<void> => {
     const t = now();
-    const expired = await track(storage.queue.expire(t - config.retentionMs, t));
+    // received_at is the start of the receive day: one day of slack keeps every entry for at
+    // least the full retention period (it goes between retention and retention + 1 day).
+    const expired = await track(storage.queue.expire(t - config.retentionMs - DAY_MS, t));
+    await track(storage.queue.expireGroups(t - config.groupRetentionMs - DAY_MS));
     metrics.inc('sealed_entries_expired_total', {}, expired);
     await track(storage.sessions.deleteExpiredSessions(t));
     await track(storage.challenges.deleteExpiredChallenges(t));

@@ -15,6 +15,8 @@ export interface Config {
   readonly natsUrl: string;
   readonly sqliteSynchronous: 'normal' | 'full';
   readonly retentionMs: number;
+  /** A group's (id, epoch) row is deleted after this long without a commit. */
+  readonly groupRetentionMs: number;
   readonly attachmentRetentionMs: number;
   readonly sessionTtlMs: number;
   readonly maxQueuedPerDevice: number;
@@ -74,6 +76,7 @@ export const OPTIONS: readonly Option[] = [
   { flag: '--nats-url', env: 'SEALED_NATS_URL', key: 'natsUrl', default: 'nats://127.0.0.1:4222', parse: text, help: 'NATS server (bus=nats).' },
   { flag: '--sqlite-synchronous', env: 'SEALED_SQLITE_SYNCHRONOUS', key: 'sqliteSynchronous', default: 'normal', parse: oneOf('normal', 'full'), help: 'normal: survives a process crash; full: also an OS crash, slower.' },
   { flag: '--retention-days', env: 'SEALED_RETENTION_DAYS', key: 'retentionMs', default: '30', parse: days, help: 'Unacknowledged queue entries are deleted after this.' },
+  { flag: '--group-retention-days', env: 'SEALED_GROUP_RETENTION_DAYS', key: 'groupRetentionMs', default: '90', parse: days, help: "A group's (id, epoch) row is deleted after this long without a commit; its next commit starts over at any epoch." },
   { flag: '--attachment-retention-days', env: 'SEALED_ATTACHMENT_RETENTION_DAYS', key: 'attachmentRetentionMs', default: '30', parse: days, help: 'Attachments are deleted after this.' },
   { flag: '--session-ttl-days', env: 'SEALED_SESSION_TTL_DAYS', key: 'sessionTtlMs', default: '30', parse: days, help: 'A session token expires after this.' },
   { flag: '--max-queued-per-device', env: 'SEALED_MAX_QUEUED_PER_DEVICE', key: 'maxQueuedPerDevice', default: '100000', parse: int(1, 10_000_000), help: 'Queue bound per device; a send beyond it gets queue-full.' },

@@ -19,7 +19,7 @@ export const MANIFEST_VERSION = 1;
 export type Backend = 'sqlite' | 'postgres';
 /** Which person-linked key a table is keyed by: `none` tables cannot be tied to an account. */
 export type Subject = 'account' | 'device' | 'none';
-export type Precision = 'day' | 'millisecond';
+export type Precision = 'day' | 'hour' | 'millisecond';
 
 export interface Described {
   readonly name: string;
@@ -138,7 +138,7 @@ function column(v: unknown, w: string): ManifestColumn {
   return {
     ...described({ name: o['name'], purpose: o['purpose'], retention: o['retention'] }, w),
     ...(o['backends'] === undefined ? {} : { backends: backends(o['backends'], `${w}.backends`) }),
-    ...(o['precision'] === undefined ? {} : { precision: oneOf(o['precision'], `${w}.precision`, ['day', 'millisecond'] as const) }),
+    ...(o['precision'] === undefined ? {} : { precision: oneOf(o['precision'], `${w}.precision`, ['day', 'hour', 'millisecond'] as const) }),
   };
 }
 

@@ -135,16 +135,16 @@ function findings(createdDay: number, lastSeenDay: number, devices: readonly Hel
     out.push('a day column (created_day, last_seen_day) holds a time that is not a day boundary');
   }
   if (perDevice.some((d) => d.sessions.count > 0)) {
-    out.push('sessions.expires_at is exact to the millisecond and equals sign-in time + session TTL: it reveals exact sign-in times (should be coarsened to the day)');
+    out.push('sessions.expires_at holds, per open session, the day of the sign-in (expiry rounded up to the end of the day; beyond the target, which has the last day only)');
   }
   if (perDevice.some((d) => d.sendRecords.count > 0)) {
-    out.push('idempotency.expires_at is exact to the millisecond and equals send time + 1 day: it reveals exact send times of the last day per sending device (should be coarsened)');
+    out.push('idempotency.expires_at holds the hour of each send of the last day per sending device (needed to make retries idempotent; rounded up to the hour)');
   }
   if (perDevice.some((d) => d.queue.count > 0)) {
-    out.push('queue.received_at is exact to the millisecond: it reveals when each undelivered message arrived (needed for expiry; could be coarsened to the minute or hour)');
+    out.push('queue.received_at holds the day each undelivered entry arrived (needed for expiry; day only)');
   }
   if (perDevice.some((d) => d.entriesEverQueued > d.queue.count)) {
-    out.push('devices.next_seq reveals how many entries a device has ever been sent, including delivered and deleted ones');
+    out.push('devices.next_seq reveals how many entries a device has ever been sent, including delivered and deleted ones (kept: clients resume and acknowledge by an ever-growing seq)');
   }
   return out;
 }

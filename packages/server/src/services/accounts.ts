@@ -12,7 +12,7 @@ import { normaliseUsername } from '@sealed/protocol/username';
 import { ServerError } from '../errors.ts';
 import { randomBytes, sha256, verifyEd25519 } from '../keys/ed25519.ts';
 import { StorageError } from '../storage/errors.ts';
-import { toDay, type AccountId, type DeviceId, type DeviceRecord } from '../storage/types.ts';
+import { ceilToDay, toDay, type AccountId, type DeviceId, type DeviceRecord } from '../storage/types.ts';
 import type { Caller, ServiceDeps } from './deps.ts';
 
 /** A challenge must be signed and returned within a minute: long enough for a slow phone, short for replay. */
@@ -102,7 +102,10 @@ export class AccountService {
 
   private async openSession(deviceId: DeviceId, accountId: AccountId, deviceIdBytes: Uint8Array): Promise<SessionResponse> {
     const token = randomBytes(SESSION_TOKEN_BYTES);
-    const expiresAt = this.deps.now() + this.deps.config.sessionTtlMs;
+    // Stored rounded up to the end of the UTC day: an exact expiry would be the exact sign-in
+    // time plus the TTL. The day is already known (last_seen_day); the session lives at most
+    // one day longer than the TTL, and expiry is still enforced against this stored value.
+    const expiresAt = ceilToDay(this.deps.now() + this.deps.config.sessionTtlMs);
     // Only the hash is stored: a database dump gives no usable token.
     await this.deps.storage.sessions.createSession(sha256(token), deviceId, expiresAt);
     return { accountId: fromHex(accountId)!, deviceId: deviceIdBytes, token, expiresAt };

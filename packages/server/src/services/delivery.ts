@@ -6,7 +6,7 @@
 import { toHex } from '@sealed/protocol/encoding';
 import type { SendFrame } from '@sealed/protocol/frames/client';
 import { ServerError } from '../errors.ts';
-import type { DeviceId, GroupId, QueueEntry } from '../storage/types.ts';
+import { ceilToHour, toDay, type DeviceId, type GroupId, type QueueEntry } from '../storage/types.ts';
 import type { Caller, ServiceDeps } from './deps.ts';
 
 /** How long a client message id is remembered: retries come within minutes; a day is ample. */
@@ -37,8 +37,12 @@ export class DeliveryService {
       recipients,
       payload: frame.payload,
       now,
+      // Day only: the exact receive time would date every send; ordering uses seq.
+      receivedAt: toDay(now),
       maxQueuedPerDevice: this.deps.config.maxQueuedPerDevice,
-      idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+      // The record expires at the end of the hour after now + one day: the stored expiry
+      // reveals only the hour of the send, and a retry within a day is still recognised.
+      idempotencyTtlMs: ceilToHour(now + IDEMPOTENCY_TTL_MS) - now,
     });
     switch (result.status) {
       case 'accepted': {
@@ -46,7 +50,7 @@ export class DeliveryService {
         this.deps.metrics.inc('sealed_entries_enqueued_total', {}, result.entries.length);
         // The storage transaction owns no reference to payload; entries share it read-only.
         for (const { deviceId, seq } of result.entries) {
-          const entry: QueueEntry = { seq, kind: frame.kind, receivedAt: now, payload: frame.payload };
+          const entry: QueueEntry = { seq, kind: frame.kind, receivedAt: toDay(now), payload: frame.payload };
           void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: seq, entries: [entry] }).catch(() => {
             // A lost push is recovered on the next event or reconnect: storage has the entry.
           });

@@ -10,13 +10,19 @@ export interface EnqueueInput {
   /** Client-chosen id (16 bytes hex); (sender, id) makes a retry idempotent. */
   readonly clientMessageId: string;
   readonly groupId: GroupId;
-  /** For a commit: must equal the group's current epoch (an unknown group is at epoch 0). */
+  /**
+   * For a commit: must equal the group's current epoch. A group the server does not know
+   * (never seen, or expired after a long quiet period) accepts a commit at any epoch: the
+   * first one wins and the row starts at its epoch + 1.
+   */
   readonly epoch: number;
   readonly kind: MessageKind;
   /** Distinct device ids, already bounded by the service. */
   readonly recipients: readonly DeviceId[];
   readonly payload: Uint8Array;
   readonly now: Millis;
+  /** Stored as the entry's receive time: the service passes the start of the UTC day (the exact time would date each send). */
+  readonly receivedAt: Millis;
   /** Per-device bound on queued entries. */
   readonly maxQueuedPerDevice: number;
   /** How long the idempotency record lives (the window in which a retry is recognised). */
@@ -64,6 +70,12 @@ export interface QueueStore {
   count(deviceId: DeviceId): Promise<number>;
   /** Deletes entries received before `before` and idempotency records past their TTL; returns entries deleted. */
   expire(before: Millis, now: Millis): Promise<number>;
+  /**
+   * Deletes the (group id, epoch) rows of groups whose last commit was on a day before
+   * `before`; returns how many. The next commit of such a group starts over (any epoch is
+   * accepted for a group the server does not know).
+   */
+  expireGroups(before: Millis): Promise<number>;
   /** The group's current epoch (0 when the server has never seen a commit for it). */
   getEpoch(groupId: GroupId): Promise<number>;
 }

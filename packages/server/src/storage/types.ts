@@ -23,6 +23,19 @@ export type Millis = number;
 /** Milliseconds in one day; day-precision fields are floor(ms / DAY_MS) * DAY_MS. */
 export const DAY_MS = 86_400_000;
 
+/** Milliseconds in one hour. */
+export const HOUR_MS = 3_600_000;
+
+/** The end of the UTC day containing `ms` (or `ms` itself on a day boundary): coarse expiries never come early. */
+export function ceilToDay(ms: Millis): Millis {
+  return Math.ceil(ms / DAY_MS) * DAY_MS;
+}
+
+/** The end of the hour containing `ms` (or `ms` itself on an hour boundary). */
+export function ceilToHour(ms: Millis): Millis {
+  return Math.ceil(ms / HOUR_MS) * HOUR_MS;
+}
+
 /** Truncates a time to the start of its UTC day (what we store for creation / last seen). */
 export function toDay(ms: Millis): Millis {
   return Math.floor(ms / DAY_MS) * DAY_MS;

@@ -100,7 +100,12 @@ describe('operations', () => {
     assert.equal(await h.server.storage.queue.count(bob), 1);
     await h.server.sweep();
     assert.equal(await h.server.storage.queue.count(bob), 1, 'kept within retention');
+    // received_at is the receive day: an entry is kept for the full retention period and
+    // deleted within one more day.
     clock += 86_400_000 + 1;
+    await h.server.sweep();
+    assert.equal(await h.server.storage.queue.count(bob), 1, 'kept for the full retention period');
+    clock += 86_400_000;
     await h.server.sweep();
     assert.equal(await h.server.storage.queue.count(bob), 0);
     assert.equal(h.server.metrics.get('sealed_entries_expired_total'), 1);

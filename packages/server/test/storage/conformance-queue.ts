@@ -1,7 +1,7 @@
 /** Conformance: delivery queues, idempotency, commit ordering, bounds, expiry. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { DeviceId, GroupId } from '../../src/storage/types.ts';
+import { DAY_MS, toDay, type DeviceId, type GroupId } from '../../src/storage/types.ts';
 import { bytesOf, createAccount, hexId, NOW, send, withStorage, type OpenStorage } from './fixtures.ts';
 
 export function queueConformance(open: OpenStorage): void {
@@ -115,5 +115,34 @@ export function queueConformance(open: OpenStorage): void {
     assert.equal((await s.queue.enqueue({ ...input, now: NOW + 99 })).status, 'duplicate');
     await s.queue.expire(0, NOW + 100);
     assert.equal((await s.queue.enqueue({ ...input, now: NOW + 100 })).status, 'accepted');
+  }));
+
+  it('the receive time is stored as given (the service passes the day), delivery order is by seq', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const day = toDay(NOW);
+    await s.queue.enqueue(send(a, [b], { now: NOW + 5, receivedAt: day }));
+    await s.queue.enqueue(send(a, [b], { now: NOW + 1, receivedAt: day }));
+    assert.deepEqual((await s.queue.fetch(b, 0, 10)).map((e) => [e.seq, e.receivedAt]), [[1, day], [2, day]]);
+  }));
+
+  it('an unknown group accepts a commit at any epoch; quiet groups expire and start over', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const quiet = hexId<GroupId>();
+    const busy = hexId<GroupId>();
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId: quiet, kind: 'commit', epoch: 7 }))).status, 'accepted');
+    assert.equal(await s.queue.getEpoch(quiet), 8);
+    assert.deepEqual(await s.queue.enqueue(send(a, [b], { groupId: quiet, kind: 'commit', epoch: 7 })), { status: 'stale-epoch', currentEpoch: 8 });
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId: busy, kind: 'commit', epoch: 0 }))).status, 'accepted');
+    // busy commits again 3 days later: its last-commit day moves.
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId: busy, kind: 'commit', epoch: 1, now: NOW + 3 * DAY_MS }))).status, 'accepted');
+    assert.equal(await s.queue.expireGroups(toDay(NOW)), 0, 'a group is kept through the day of its last commit');
+    assert.equal(await s.queue.expireGroups(toDay(NOW) + DAY_MS), 1);
+    assert.equal(await s.queue.getEpoch(quiet), 0);
+    assert.equal(await s.queue.getEpoch(busy), 2);
+    // The quiet group's next commit starts over at its own epoch.
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId: quiet, kind: 'commit', epoch: 8, now: NOW + 100 * DAY_MS }))).status, 'accepted');
+    assert.equal(await s.queue.getEpoch(quiet), 9);
   }));
 }

@@ -52,6 +52,7 @@ export async function createAccount(storage: Storage, username?: string): Promis
 }
 
 export function send(sender: DeviceId, recipients: DeviceId[], over: Partial<EnqueueInput> = {}): EnqueueInput {
+  const now = over.now ?? NOW;
   return {
     senderDeviceId: sender,
     clientMessageId: hexId(),
@@ -60,7 +61,8 @@ export function send(sender: DeviceId, recipients: DeviceId[], over: Partial<Enq
     kind: 'application' as MessageKind,
     recipients,
     payload: bytesOf(9, 9, 9),
-    now: NOW,
+    now,
+    receivedAt: now,
     maxQueuedPerDevice: 100,
     idempotencyTtlMs: DAY_MS,
     ...over,

@@ -38,7 +38,7 @@ function toEntry(row: EntryRow): QueueEntry {
 }
 
 const ENQUEUE_BATCH =
-  'SELECT n, status, new_epoch, seqs, detail FROM sealed_enqueue_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ORDER BY n';
+  'SELECT n, status, new_epoch, seqs, detail FROM sealed_enqueue_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ORDER BY n';
 
 interface BatchRow {
   n: number;
@@ -151,6 +151,7 @@ export class PgQueueStore implements QueueStore {
       inputs.map((i) => i.recipients.length),
       inputs.map((i) => i.payload),
       inputs.map((i) => i.now),
+      inputs.map((i) => i.receivedAt),
       inputs.map((i) => i.maxQueuedPerDevice),
       inputs.map((i) => i.now + i.idempotencyTtlMs),
     ];
@@ -216,6 +217,11 @@ export class PgQueueStore implements QueueStore {
     }
     await this.pool.query('DELETE FROM idempotency WHERE expires_at <= $1', [now]);
     return total;
+  }
+
+  async expireGroups(before: Millis): Promise<number> {
+    const result = await this.pool.query('DELETE FROM groups WHERE last_commit_day < $1', [before]);
+    return result.rowCount ?? 0;
   }
 
   async getEpoch(groupId: GroupId): Promise<number> {

@@ -8,6 +8,7 @@
  */
 import type { Migration } from './migrate.ts';
 import { ENQUEUE_FUNCTION } from './enqueue-function.ts';
+import { ENQUEUE_FUNCTION_V2 } from './enqueue-function-v2.ts';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
@@ -109,5 +110,21 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'enqueue functions (one send, a batch of sends)',
     sql: ENQUEUE_FUNCTION,
+  },
+  {
+    version: 4,
+    name: 'coarse times; quiet groups expire',
+    // Disclosure: rows written before are coarsened in place like new ones (session expiry
+    // to the end of its day, idempotency expiry to the end of its hour, receive time to the
+    // start of its day); groups get the day of their last commit (existing ones: today).
+    sql: `
+  UPDATE sessions SET expires_at = ((expires_at + 86399999) / 86400000) * 86400000;
+  UPDATE idempotency SET expires_at = ((expires_at + 3599999) / 3600000) * 3600000;
+  UPDATE queue SET received_at = (received_at / 86400000) * 86400000;
+  ALTER TABLE groups ADD COLUMN last_commit_day bigint NOT NULL DEFAULT 0;
+  UPDATE groups SET last_commit_day = (floor(extract(epoch FROM now()) / 86400) * 86400000)::bigint;
+  CREATE INDEX groups_by_last_commit ON groups (last_commit_day);
+  ${ENQUEUE_FUNCTION_V2}
+  `,
   },
 ];

@@ -76,4 +76,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX attachments_by_expiry ON attachments (expires_at);
   `,
+  // 2: coarse times (disclosure): rows written before are coarsened in place like new ones;
+  // groups get the day of their last commit so quiet groups expire. Existing groups count
+  // as committed today (their real last commit is unknown).
+  `
+  UPDATE sessions SET expires_at = ((expires_at + 86399999) / 86400000) * 86400000;
+  UPDATE idempotency SET expires_at = ((expires_at + 3599999) / 3600000) * 3600000;
+  UPDATE queue SET received_at = (received_at / 86400000) * 86400000;
+  ALTER TABLE groups ADD COLUMN last_commit_day INTEGER NOT NULL DEFAULT 0;
+  UPDATE groups SET last_commit_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400) * 86400000;
+  CREATE INDEX groups_by_last_commit ON groups (last_commit_day);
+  `,
 ];

@@ -11,7 +11,7 @@
  * batch leaves nothing, and the others are unaffected.
  */
 import type { EnqueueInput, EnqueueResult, Enqueued, QueueStore } from '../queue.ts';
-import { MESSAGE_KIND_CODE, messageKindFromCode, type DeviceId, type GroupId, type Millis, type QueueEntry } from '../types.ts';
+import { MESSAGE_KIND_CODE, messageKindFromCode, toDay, type DeviceId, type GroupId, type Millis, type QueueEntry } from '../types.ts';
 import { bytes, type Db } from './db.ts';
 
 /** Rows deleted per expiry transaction, so expiry never holds the write lock for long. */
@@ -56,6 +56,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly selectQueued;
   private readonly deleteExpiredBatch;
   private readonly deleteExpiredIdempotency;
+  private readonly deleteQuietGroups;
   private pending: PendingWrite[] = [];
   private scheduled = false;
 
@@ -64,7 +65,11 @@ export class SqliteQueueStore implements QueueStore {
       'SELECT epoch FROM idempotency WHERE sender_device_id = ? AND client_message_id = ? AND expires_at > ?',
     );
     this.selectEpoch = db.prepare<[string], { epoch: number }>('SELECT epoch FROM groups WHERE group_id = ?');
-    this.upsertEpoch = db.prepare('INSERT INTO groups (group_id, epoch) VALUES (?, ?) ON CONFLICT (group_id) DO UPDATE SET epoch = excluded.epoch');
+    this.upsertEpoch = db.prepare(
+      'INSERT INTO groups (group_id, epoch, last_commit_day) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (group_id) DO UPDATE SET epoch = excluded.epoch, last_commit_day = excluded.last_commit_day',
+    );
+    this.deleteQuietGroups = db.prepare('DELETE FROM groups WHERE last_commit_day < ?');
     this.selectCounters = db.prepare<[string], { next_seq: number; queued: number }>('SELECT next_seq, queued FROM devices WHERE id = ?');
     this.bumpCounters = db.prepare('UPDATE devices SET next_seq = next_seq + 1, queued = queued + 1 WHERE id = ?');
     this.insertEntry = db.prepare('INSERT INTO queue (device_id, seq, kind, received_at, payload) VALUES (?, ?, ?, ?, ?)');
@@ -122,7 +127,8 @@ export class SqliteQueueStore implements QueueStore {
     const seen = this.selectIdempotent.get(input.senderDeviceId, input.clientMessageId, input.now);
     if (seen !== undefined) return { status: 'duplicate', epoch: seen.epoch };
 
-    const current = this.selectEpoch.get(input.groupId)?.epoch ?? 0;
+    // An unknown group (never seen or expired) accepts a commit at any epoch: it starts over.
+    const current = this.selectEpoch.get(input.groupId)?.epoch ?? (input.kind === 'commit' ? input.epoch : 0);
     if (input.kind === 'commit' && input.epoch !== current) return { status: 'stale-epoch', currentEpoch: current };
 
     const seqs: number[] = [];
@@ -134,12 +140,12 @@ export class SqliteQueueStore implements QueueStore {
     }
 
     const epoch = input.kind === 'commit' ? current + 1 : current;
-    if (input.kind === 'commit') this.upsertEpoch.run(input.groupId, epoch);
+    if (input.kind === 'commit') this.upsertEpoch.run(input.groupId, epoch, toDay(input.now));
     const kind = MESSAGE_KIND_CODE[input.kind];
     const entries: Enqueued[] = [];
     input.recipients.forEach((deviceId, index) => {
       const seq = seqs[index]!;
-      this.insertEntry.run(deviceId, seq, kind, input.now, input.payload);
+      this.insertEntry.run(deviceId, seq, kind, input.receivedAt, input.payload);
       this.bumpCounters.run(deviceId);
       entries.push({ deviceId, seq });
     });
@@ -181,6 +187,10 @@ export class SqliteQueueStore implements QueueStore {
     }
     this.deleteExpiredIdempotency.run(now);
     return total;
+  }
+
+  async expireGroups(before: Millis): Promise<number> {
+    return this.deleteQuietGroups.run(before).changes;
   }
 
   async getEpoch(groupId: GroupId): Promise<number> {
