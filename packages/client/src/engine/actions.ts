@@ -50,6 +50,11 @@ export type Action =
   | { readonly type: 'account-ready'; readonly username: string; readonly deviceId: string }
   /** A conversation was created or joined, or its members changed. */
   | { readonly type: 'conversation'; readonly conversationId: string; readonly members: readonly SenderRef[]; readonly epoch: bigint }
+  /**
+   * Members whose leaf does not match their account's verified device list (a possible
+   * ghost device). `left`: the conversation was just joined and has been left again.
+   */
+  | { readonly type: 'member-unverified'; readonly conversationId: string; readonly usernames: readonly string[]; readonly left: boolean }
   /** We were removed from a conversation. */
   | { readonly type: 'conversation-closed'; readonly conversationId: string }
   | { readonly type: 'show'; readonly message: ShownMessage }

@@ -42,7 +42,9 @@ function failed(core: EngineCore, conversation: Conversation, intent: CommitInte
  * sends the texts waiting in its outbox.
  */
 export function pump(core: EngineCore, conversation: Conversation): Action[] {
-  if (conversation.inFlight !== undefined || conversation.preparing) return [];
+  // Offline or still catching up: a commit or message now would use an epoch the group
+  // may already have left. Everything waits and runs when the catch-up completes.
+  if (!core.caughtUp() || conversation.inFlight !== undefined || conversation.preparing) return [];
   if (conversation.waitEpoch !== undefined && conversation.state.groupContext.epoch < conversation.waitEpoch) return [];
   conversation.waitEpoch = undefined;
   const intent = conversation.intents.shift();

@@ -37,6 +37,12 @@ export class EngineCore {
   /** Highest relay seq processed; a redelivered entry at or below it is acknowledged and skipped. */
   lastSeq = 0;
   replenishing = false;
+  /** True between READY and the socket going down. */
+  online = false;
+  /** Entries the relay said were queued at READY and not processed yet: until 0, nothing new is encrypted (it could use an epoch the group already left). */
+  catchUp = 0;
+  /** Member verifications in progress (verify-members.ts); entries are held meanwhile. */
+  verifying = 0;
   private nextRequestId = 1;
   private readonly httpWaiting = new Map<number, HttpContinuation>();
   private readonly sendWaiting = new Map<number, { readonly frame: SendFrame; readonly then: SendContinuation }>();
@@ -48,6 +54,11 @@ export class EngineCore {
     public now: number,
   ) {
     this.directory = new Directory(provider);
+  }
+
+  /** Sending is allowed: connected and caught up with what was queued while away. */
+  caughtUp(): boolean {
+    return this.online && this.catchUp === 0;
   }
 
   nowSeconds(): bigint {

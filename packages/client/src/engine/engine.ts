@@ -222,18 +222,28 @@ export class Engine {
   handle(event: EngineEvent): Action[] {
     const core = this.core;
     switch (event.type) {
-      case 'http-response':
-        return core.resolveHttp(event.id, event.outcome);
+      case 'http-response': {
+        const actions = core.resolveHttp(event.id, event.outcome);
+        return this.anyInFlight() ? actions : [...actions, ...this.release()];
+      }
       case 'tick':
         core.now = event.now;
         return this.scheduleSelfUpdates();
+      case 'socket-down':
+        core.online = false;
+        return [];
       case 'socket-closed':
+        core.online = false;
         return this.signIn();
       case 'frame': {
         const frame = event.frame;
         switch (frame.type) {
-          case 'ready':
-            return core.resendPending();
+          case 'ready': {
+            core.online = true;
+            core.catchUp = frame.queued;
+            const actions = core.resendPending();
+            return core.catchUp === 0 ? [...actions, ...this.pumpAll()] : actions;
+          }
           case 'sent':
           case 'error': {
             const actions = core.resolveSend(frame);
@@ -270,7 +280,9 @@ export class Engine {
     ];
   }
 
+  /** True while entries must wait: a commit of ours in flight, or members being verified. */
   private anyInFlight(): boolean {
+    if (this.core.verifying > 0) return true;
     for (const c of this.core.conversations.values()) if (c.inFlight !== undefined) return true;
     return false;
   }
@@ -295,11 +307,16 @@ export class Engine {
     const core = this.core;
     const actions: Action[] = [];
     const acked: number[] = [];
+    let caughtUpNow = false;
     let index = 0;
     for (; index < entries.length; index++) {
       if (this.anyInFlight()) break;
       const entry = entries[index]!;
       acked.push(entry.seq);
+      if (core.catchUp > 0) {
+        core.catchUp--;
+        if (core.catchUp === 0) caughtUpNow = true;
+      }
       if (entry.seq <= core.lastSeq) {
         core.stats.duplicatesDropped++;
         continue;
@@ -309,7 +326,13 @@ export class Engine {
     }
     if (acked.length > 0) actions.push({ type: 'send-frame', frame: { type: 'ack', seqs: acked } });
     if (index < entries.length) this.held.unshift(...entries.slice(index));
+    if (caughtUpNow) actions.push(...this.pumpAll());
     return actions;
+  }
+
+  /** Moves every conversation forward (after the catch-up: queued intents and texts go out). */
+  private pumpAll(): Action[] {
+    return [...this.core.conversations.values()].flatMap((c) => pump(this.core, c));
   }
 
   private scheduleSelfUpdates(): Action[] {

@@ -13,6 +13,8 @@ export type HttpOutcome =
 export type EngineEvent =
   | { readonly type: 'http-response'; readonly id: number; readonly outcome: HttpOutcome }
   | { readonly type: 'frame'; readonly frame: ServerFrame }
-  /** The socket closed; the engine signs in again and reconnects (catch-up follows READY). */
+  /** The socket is gone (the host reconnects later, with `socket-closed`): nothing is encrypted meanwhile. */
+  | { readonly type: 'socket-down' }
+  /** Reconnect now: the engine signs in again and connects (catch-up follows READY). */
   | { readonly type: 'socket-closed' }
   | { readonly type: 'tick'; readonly now: number };

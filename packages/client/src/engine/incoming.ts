@@ -16,6 +16,7 @@ import { decodeMessageContent, messageIdOf } from '../content/message.ts';
 import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
+import { verifyMembers } from './verify-members.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
 import { type Conversation, membersOf, newConversation, rememberMessage } from './conversation.ts';
 import type { EngineCore } from './core.ts';
@@ -85,7 +86,7 @@ function onWelcome(core: EngineCore, entry: DeliveredEntry, message: MLSMessage)
     const conversation = newConversation(joined.state, core.now);
     if (core.conversations.has(conversation.id)) return [];
     core.conversations.set(conversation.id, conversation);
-    return [saveGroup(conversation), saveAccount(account), conversationAction(conversation)];
+    return [saveGroup(conversation), saveAccount(account), ...verifyMembers(core, conversation, true, () => [conversationAction(conversation)])];
   }
   return failure(core, entry.seq, 'welcome-not-for-us');
 }
@@ -142,7 +143,7 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
     case 'commit':
       conversation.state = result.state;
       conversation.lastCommitAt = core.now;
-      return [saveGroup(conversation), conversationAction(conversation), ...pump(core, conversation)];
+      return [saveGroup(conversation), ...verifyMembers(core, conversation, false, () => [conversationAction(conversation), ...pump(core, conversation)])];
     case 'removed':
       core.conversations.delete(conversation.id);
       return [{ type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];

@@ -86,6 +86,7 @@ export class NodeTransport {
     this.authenticated = false;
     this.socket?.terminate();
     this.socket = undefined;
+    void this.dispatch({ type: 'socket-down' });
   }
 
   /** Back online: the engine signs in again; the relay sends what was queued meanwhile. */
@@ -197,6 +198,7 @@ export class NodeTransport {
       if (this.socket !== ws) return;
       this.authenticated = false;
       this.socket = undefined;
+      void this.dispatch({ type: 'socket-down' });
       this.scheduleReconnect();
     });
   }

@@ -41,7 +41,7 @@ export class SdkClient {
   }
 
   failures(): Action[] {
-    return this.actions.filter((a) => a.type === 'decrypt-failure' || a.type === 'intent-failed');
+    return this.actions.filter((a) => a.type === 'decrypt-failure' || a.type === 'intent-failed' || a.type === 'member-unverified');
   }
 
   async send(conversationId: string, text: string): Promise<void> {

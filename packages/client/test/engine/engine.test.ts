@@ -2,6 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KEY_PACKAGES_LOW_MARK } from '@sealed/protocol/limits';
+import { parseClaimResponse } from '@sealed/protocol/http';
+import { cipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
+import { addMembers } from '@sealed/mls/group/api';
+import { createGroup } from '@sealed/mls/group/create';
+import { createKeyPackage } from '@sealed/mls/group/key-package';
+import { parseMLSMessage } from '@sealed/mls/structs/mls-message';
+import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS } from '@sealed/mls/validation/leaf-node';
+import { credentialFor } from '../../src/engine/identity.ts';
 import { nodeProvider } from '@sealed/crypto/node/provider';
 import { Engine } from '../../src/engine/engine.ts';
 import { EngineError } from '../../src/engine/errors.ts';
@@ -205,4 +213,27 @@ test('restart from the saved records: the restored engine signs in, catches up a
   net.run();
   assert.ok(restored.engine.conversationIds().includes(second.value));
   assert.deepEqual([...alice.failures, ...restored.failures, ...carol.failures], []);
+});
+
+test('a Welcome into a group with a ghost device (not in its account\'s signed list) is left at once', async () => {
+  const net = new Network();
+  const carol = await net.account('carol');
+  await net.account('bob');
+  const dave = await net.account('dave');
+  const suite = cipherSuite(DEFAULT_CIPHER_SUITE, nodeProvider);
+  const now = BigInt(Math.floor(net.relay.now / 1000));
+  // A leaf that claims to be one of bob's devices, with a key bob never listed.
+  const ghost = createKeyPackage(suite, { credential: credentialFor('bob', nodeProvider.randomBytes(16)), lifetime: { notBefore: now - 60n, notAfter: now + 3600n } });
+  const claimed = net.relay.http({ kind: 'claim-key-packages', username: 'carol' }, undefined);
+  assert.ok(claimed.ok);
+  const carolKp = parseMLSMessage(parseClaimResponse(claimed.body).keyPackages[0]!.keyPackage);
+  assert.ok(carolKp.wireFormat === 'mls_key_package');
+  const policy = { validateCredential: () => true, now, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
+  const added = addMembers(createGroup(suite, ghost), [carolKp.keyPackage], { policy });
+  const carolDevice = Uint8Array.from(carol.engine.deviceId!.match(/../g)!, (h) => parseInt(h, 16));
+  net.relay.frame(dave.engine.deviceId!, { type: 'send', requestId: 1, clientMessageId: new Uint8Array(16).fill(7), kind: 'welcome', epoch: 1, groupId: added.state.groupContext.groupId, recipients: [carolDevice], payload: added.welcome! });
+  net.run();
+  assert.deepEqual(carol.engine.conversationIds(), []);
+  assert.equal(carol.conversations.size, 0, 'never shown as a conversation');
+  assert.deepEqual(carol.failures.map((f) => (f.type === 'member-unverified' ? [f.usernames, f.left] : f.type)), [[['bob'], true]]);
 });

@@ -78,6 +78,7 @@ export class Network {
           break;
         case 'decrypt-failure':
         case 'intent-failed':
+        case 'member-unverified':
           client.failures.push(action);
           break;
       }
@@ -99,6 +100,7 @@ export class Network {
     client.online = false;
     client.inbox.length = 0;
     this.relay.disconnect(client.engine.deviceId!);
+    this.perform(client, client.engine.handle({ type: 'socket-down' }));
   }
 
   /** Brings a client back: the engine signs in again and reconnects. */
