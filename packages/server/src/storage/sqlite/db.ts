@@ -21,8 +21,9 @@ export function openDatabase(file: string, synchronous: SqliteSynchronous): Db {
   // Another process (the `disclose` command) may read while the server writes.
   db.pragma('busy_timeout = 5000');
   // Deleted rows (acknowledged entries, expired sessions, ...) are overwritten with zeros
-  // instead of lingering in free pages until reused. Cost: deletes write the freed bytes
-  // (measured ~no change in throughput of the send/ack path; see docs/disclosure.md).
+  // instead of lingering in free pages until reused. Cost measured on 100,000 insert+delete
+  // pairs of 200-byte entries in 500-row transactions: 0-9 % (at most ~0.5 us per entry);
+  // see docs/disclosure.md.
   db.pragma('secure_delete = ON');
   migrate(db);
   return db;
