@@ -66,7 +66,7 @@ async function openStorage(config: Config): Promise<Storage> {
  * closed). Only the state is logged: no subject (subjects hold device ids), no server URL.
  */
 export function busStatusLogger(log: Logger): (status: string) => void {
-  return (status) => log.log(status === 'reconnected' ? 'info' : 'warn', `bus ${status}`, { event: 'bus-status', busStatus: status });
+  return (status) => log.log(status === 'disconnected' ? 'warn' : 'info', `bus ${status}`, { event: 'bus-status', busStatus: status });
 }
 
 async function openBus(config: Config, log: Logger): Promise<Bus> {

@@ -48,7 +48,7 @@ describe('bus status log', () => {
     assert.deepEqual(entries.map((e) => [e['level'], e['event'], e['busStatus']]), [
       ['warn', 'bus-status', 'disconnected'],
       ['info', 'bus-status', 'reconnected'],
-      ['warn', 'bus-status', 'closed'],
+      ['info', 'bus-status', 'closed'],
     ]);
     assert.deepEqual(logProblems(loadManifest(), log.lines), []);
   });
