@@ -29,6 +29,7 @@ import {
   okpPublicKey,
   okpRawPublicKey,
   plain,
+  PublicKeyObjectCache,
   rawPrivateKey,
   type EcCurve,
   type OkpCurve,
@@ -56,8 +57,8 @@ const ECDSA_CURVE: Readonly<Record<string, EcCurve>> = {
 
 /** Private KeyObjects, built once per key array (see ./keys.ts for ownership). */
 const privateKeys = new KeyObjectCache();
-/** Public KeyObjects, built once per key array. */
-const publicKeys = new KeyObjectCache();
+/** Public KeyObjects, built once per key content (bounded LRU, see ./keys.ts). */
+const publicKeys = new PublicKeyObjectCache();
 
 function isOkpDh(algorithm: DhAlgorithm): algorithm is 'X25519' | 'X448' {
   return algorithm === 'X25519' || algorithm === 'X448';

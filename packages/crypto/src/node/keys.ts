@@ -54,6 +54,54 @@ export class KeyObjectCache {
   }
 }
 
+/**
+ * Upper bound on the public KeyObjects remembered by content. An MLS group of the members'
+ * limit (a few thousand) verifies every member's signature key and encrypts to every leaf's
+ * HPKE key in one operation; 4096 entries cover a 1024-member group's two keys per member
+ * while keeping the memory (a KeyObject and a short string each) bounded whatever peers send.
+ */
+export const PUBLIC_KEY_CACHE_ENTRIES = 4096;
+
+/**
+ * Public KeyObjects keyed by the key's bytes (not by array identity): keys decoded from the
+ * wire arrive as fresh arrays every time, and a member's key is used again by every later
+ * operation of the group. Public keys are not secret, so keying by content is safe; the key is
+ * computed from the bytes at lookup time, so a caller that later overwrites its array never
+ * gets a stale entry. Least recently used entries go first (a Map keeps insertion order).
+ * A key whose import fails is never cached, so it fails again the same way.
+ */
+export class PublicKeyObjectCache {
+  readonly #entries = new Map<string, KeyObject>();
+  readonly #capacity: number;
+
+  constructor(capacity: number = PUBLIC_KEY_CACHE_ENTRIES) {
+    this.#capacity = capacity;
+  }
+
+  /** The KeyObject for the public key `raw` under `tag` (an algorithm name), built by `build` once. */
+  get(tag: string, raw: Uint8Array, build: (raw: Uint8Array) => KeyObject): KeyObject {
+    const id = `${tag}:${asBuffer(raw).toString('base64')}`;
+    const hit = this.#entries.get(id);
+    if (hit !== undefined) {
+      this.#entries.delete(id);
+      this.#entries.set(id, hit);
+      return hit;
+    }
+    const key = build(raw);
+    if (this.#entries.size >= this.#capacity) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(id, key);
+    return key;
+  }
+
+  /** How many keys are remembered (for tests of the bound). */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
 /** A Node Buffer over the same memory as `bytes` (no copy), for Node APIs that want one. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
