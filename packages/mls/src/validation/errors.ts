@@ -41,6 +41,8 @@ export interface ValidationErrorValues {
   'duplicate-signature-key': { readonly leafIndex: number };
   /** §7.3: an Update (or a commit's path leaf) keeps the encryption key of the leaf it replaces. */
   'encryption-key-unchanged': { readonly leafIndex: number };
+  /** §5.1.1, §7.2, §10: an HPKE public key (init_key or encryption_key) is not the KEM's Npk bytes long. */
+  'invalid-hpke-public-key': { readonly object: 'init-key' | 'encryption-key'; readonly expected: number; readonly actual: number };
   /** §10.1: init_key equals leaf_node.encryption_key. */
   'init-key-equals-encryption-key': Record<string, never>;
   /** The leaf an update/commit refers to is blank. */

@@ -6,6 +6,7 @@ import { signWithLabel, verifyWithLabel } from '../crypto/signature.ts';
 import { type KeyPackage, type KeyPackageTBS, keyPackageTBSBytes } from '../structs/key-package.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import { ValidationError } from './errors.ts';
+import { checkHpkePublicKey } from './hpke-key.ts';
 import { type GroupParameters, isDefaultExtensionType, type LeafValidationPolicy, validateLeafNode } from './leaf-node.ts';
 import type { MemberIndex } from './member-index.ts';
 
@@ -42,6 +43,7 @@ export function validateKeyPackage(keyPackage: KeyPackage, group: GroupParameter
       throw new ValidationError('extension-not-in-capabilities', { extensionType: type, object: 'key-package' });
     }
   }
+  checkHpkePublicKey(group.suite, keyPackage.initKey, 'init-key');
   if (group.suite.provider.constantTimeEqual(keyPackage.initKey, leaf.encryptionKey)) throw new ValidationError('init-key-equals-encryption-key', {});
   if (!verifyKeyPackageSignature(group.suite, keyPackage)) throw new ValidationError('invalid-signature', { object: 'key-package', leafIndex: undefined });
   validateLeafNode(leaf, { kind: 'key_package' }, group, tree, members, policy);

@@ -12,6 +12,7 @@ import type { Lifetime } from '../structs/lifetime.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import type { CredentialValidator } from './credential.ts';
 import { ValidationError } from './errors.ts';
+import { checkHpkePublicKey } from './hpke-key.ts';
 import { verifyLeafNodeSignature } from './leaf-node-signature.ts';
 import type { MemberIndex } from './member-index.ts';
 
@@ -154,6 +155,7 @@ export function validateLeafNode(leaf: LeafNode, use: LeafNodeUse, group: GroupP
     if (!isDefaultExtensionType(type) && !caps.extensions.includes(type)) throw new ValidationError('extension-not-in-capabilities', { extensionType: type, object: 'leaf-node' });
   }
   checkGroupCompatibility(leaf, group);
+  checkHpkePublicKey(group.suite, leaf.encryptionKey, 'encryption-key');
 
   const notSupporting = members.memberNotSupporting(credentialType, leafIndex, current);
   if (notSupporting !== undefined) throw new ValidationError('credential-type-unsupported-by-member', { credentialType, leafIndex: notSupporting });

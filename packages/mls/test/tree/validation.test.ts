@@ -92,6 +92,17 @@ describe('KeyPackage validation (§10.1)', () => {
     expectCode(() => addKeyPackage(same.keyPackage, tree), 'init-key-equals-encryption-key');
   });
 
+  test('a correctly signed KeyPackage whose init_key or encryption_key is not an HPKE public key of the KEM is rejected', () => {
+    // Found by fuzzing: without this check such a key package entered the tree and made every
+    // later Welcome or UpdatePath encryption fail with an untyped error.
+    const { tree } = twoMembers();
+    const emptyInit = makeMember({ initKey: new Uint8Array(0) });
+    expectCode(() => addKeyPackage(emptyInit.keyPackage, tree), 'invalid-hpke-public-key', { object: 'init-key', expected: 32, actual: 0 });
+    const c = makeMember();
+    const shortEncryption = makeMember({ encryption: { privateKey: c.encryptionPrivateKey, publicKey: c.leafNode.encryptionKey.subarray(0, 3) } });
+    expectCode(() => addKeyPackage(shortEncryption.keyPackage, tree), 'invalid-hpke-public-key', { object: 'encryption-key', expected: 32, actual: 3 });
+  });
+
   test('a KeyPackage extension missing from the capabilities is rejected, GREASE and defaults are not', () => {
     const { tree } = twoMembers();
     const bad = makeMember({ keyPackageExtensions: [{ extensionType: 0xff00, extensionData: new Uint8Array() }] });
