@@ -56,9 +56,13 @@ const LABEL_EXP = label('exp');
  * @throws CryptoError('invalid-length') for an oversized `info`, a PSK shorter than
  *   `MIN_PSK_LENGTH` or longer than `MAX_PSK_LENGTH`, or an empty or oversized PSK id.
  */
-export function verifyScheduleInputs(info: Uint8Array, psk: PskInput | undefined): void {
-  abytes(info, undefined, 'info');
-  if (info.length > MAX_INFO_LENGTH) throw new CryptoError('invalid-length', `info: longer than ${MAX_INFO_LENGTH} bytes`);
+export function verifyScheduleInputs(info: Uint8Array | PreparedInfo, psk: PskInput | undefined): void {
+  if (info instanceof PreparedInfo) {
+    // Checked when it was prepared; its hash no longer depends on the caller's array.
+  } else {
+    abytes(info, undefined, 'info');
+    if (info.length > MAX_INFO_LENGTH) throw new CryptoError('invalid-length', `info: longer than ${MAX_INFO_LENGTH} bytes`);
+  }
   if (psk === undefined) return;
   abytes(psk.psk, undefined, 'psk');
   abytes(psk.pskId, undefined, 'pskId');
@@ -68,6 +72,30 @@ export function verifyScheduleInputs(info: Uint8Array, psk: PskInput | undefined
   if (psk.pskId.length === 0 || psk.pskId.length > MAX_PSK_ID_LENGTH) {
     throw new CryptoError('invalid-length', `pskId: expected 1 to ${MAX_PSK_ID_LENGTH} bytes, got ${psk.pskId.length}`);
   }
+}
+
+/**
+ * An HPKE `info` whose info_hash (RFC 9180 §5.1) is computed once, for a sender that seals to
+ * many recipients with the same `info` (an MLS Welcome encrypts its large EncryptContext to
+ * every new member). The hash is taken at construction, so later changes to the caller's
+ * array do not affect it. Only usable with the suite it was prepared for.
+ * @throws CryptoError('invalid-length') for an `info` longer than MAX_INFO_LENGTH.
+ */
+export class PreparedInfo {
+  readonly suiteId: Uint8Array;
+  readonly infoHash: Uint8Array;
+
+  constructor(provider: CryptoProvider, suite: HpkeSuite, info: Uint8Array) {
+    verifyScheduleInputs(info, undefined);
+    this.suiteId = suite.suiteId;
+    this.infoHash = labeledExtract(provider, suite.kdf, suite.suiteId, EMPTY, LABEL_INFO_HASH, info);
+  }
+}
+
+function infoHashOf(provider: CryptoProvider, suite: HpkeSuite, info: Uint8Array | PreparedInfo): Uint8Array {
+  if (!(info instanceof PreparedInfo)) return labeledExtract(provider, suite.kdf, suite.suiteId, EMPTY, LABEL_INFO_HASH, info);
+  if (!provider.constantTimeEqual(info.suiteId, suite.suiteId)) throw new CryptoError('unsupported', 'info was prepared for another HPKE suite');
+  return info.infoHash;
 }
 
 /** The mode implied by which optional inputs are present (RFC 9180 §5). */
@@ -87,7 +115,7 @@ export function keySchedule(
   suite: HpkeSuite,
   mode: HpkeMode,
   sharedSecret: Uint8Array,
-  info: Uint8Array,
+  info: Uint8Array | PreparedInfo,
   psk: PskInput | undefined,
 ): KeyScheduleOutput {
   verifyScheduleInputs(info, psk);
@@ -97,7 +125,7 @@ export function keySchedule(
   abytes(sharedSecret, suite.kem.Nsecret, 'sharedSecret');
   const { kdf, aead, suiteId } = suite;
   const pskIdHash = labeledExtract(provider, kdf, suiteId, EMPTY, LABEL_PSK_ID_HASH, psk?.pskId ?? EMPTY);
-  const infoHash = labeledExtract(provider, kdf, suiteId, EMPTY, LABEL_INFO_HASH, info);
+  const infoHash = infoHashOf(provider, suite, info);
   const keyScheduleContext = concatBytes(Uint8Array.of(mode), pskIdHash, infoHash);
   const secret = labeledExtract(provider, kdf, suiteId, sharedSecret, LABEL_SECRET, psk?.psk ?? EMPTY);
   return {

@@ -16,7 +16,7 @@ import { isAuthKem } from '../kem/kem.ts';
 import type { AuthKem, KemEncapsulation } from '../kem/kem.ts';
 import type { CryptoProvider } from '../provider.ts';
 import { ReceiverContext, SenderContext } from './context.ts';
-import { keySchedule, modeOf, verifyScheduleInputs } from './key-schedule.ts';
+import { keySchedule, modeOf, verifyScheduleInputs, type PreparedInfo } from './key-schedule.ts';
 import type { PskInput } from './key-schedule.ts';
 import type { HpkeSuite } from './suite.ts';
 
@@ -59,7 +59,7 @@ export function setupSender(
   provider: CryptoProvider,
   suite: HpkeSuite,
   recipientPublicKey: Uint8Array,
-  info: Uint8Array,
+  info: Uint8Array | PreparedInfo,
   options: SenderOptions = {},
 ): SenderSetup {
   const { psk, senderPrivateKey, randomness } = options;

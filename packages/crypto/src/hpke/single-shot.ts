@@ -5,6 +5,7 @@
  */
 import type { CryptoProvider } from '../provider.ts';
 import { checkExportArguments } from './context.ts';
+import type { PreparedInfo } from './key-schedule.ts';
 import type { ReceiverOptions, SenderOptions } from './setup.ts';
 import { setupReceiver, setupSender } from './setup.ts';
 import type { HpkeSuite } from './suite.ts';
@@ -30,7 +31,7 @@ export function seal(
   provider: CryptoProvider,
   suite: HpkeSuite,
   recipientPublicKey: Uint8Array,
-  info: Uint8Array,
+  info: Uint8Array | PreparedInfo,
   aad: Uint8Array,
   plaintext: Uint8Array,
   options: SenderOptions = {},

@@ -7,6 +7,7 @@
  *   DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext) = OpenBase(KEMOutput, PrivateKey, EncryptContext, "", Ciphertext)
  */
 import { CryptoError } from '@sealed/crypto/errors';
+import { PreparedInfo } from '@sealed/crypto/hpke/key-schedule';
 import { open, seal } from '@sealed/crypto/hpke/single-shot';
 import type { HpkeSuite } from '@sealed/crypto/hpke/suite';
 import { hpkeSuiteFromIds } from '@sealed/crypto/hpke/suite';
@@ -48,6 +49,33 @@ export function encryptWithLabel(suite: CipherSuite, publicKey: Uint8Array, labe
   try {
     const { enc, ciphertext } = seal(suite.provider, hpkeSuiteOf(suite), publicKey, encodeEncryptContext(label, context), EMPTY, plaintext);
     return { kemOutput: enc, ciphertext };
+  } catch (error) {
+    if (error instanceof CryptoError) throw new MlsCryptoError('invalid-key', `EncryptWithLabel: ${error.code}`);
+    throw error;
+  }
+}
+
+/** One recipient of `encryptWithLabelToMany`. */
+export interface LabelRecipient {
+  readonly publicKey: Uint8Array;
+  readonly plaintext: Uint8Array;
+}
+
+/**
+ * EncryptWithLabel (§5.1.3) of one label and context to many recipients, each with its own
+ * plaintext: the same ciphertexts as calling `encryptWithLabel` per recipient, but the
+ * EncryptContext is encoded and its HPKE info_hash computed once (a Welcome's context is the
+ * encrypted GroupInfo, which carries the whole ratchet tree).
+ * @throws MlsCryptoError('invalid-key') when a public key is not a valid key of the suite's KEM.
+ */
+export function encryptWithLabelToMany(suite: CipherSuite, label: string, context: Uint8Array, recipients: readonly LabelRecipient[]): HpkeCiphertext[] {
+  try {
+    const hpke = hpkeSuiteOf(suite);
+    const info = new PreparedInfo(suite.provider, hpke, encodeEncryptContext(label, context));
+    return recipients.map(({ publicKey, plaintext }) => {
+      const { enc, ciphertext } = seal(suite.provider, hpke, publicKey, info, EMPTY, plaintext);
+      return { kemOutput: enc, ciphertext };
+    });
   } catch (error) {
     if (error instanceof CryptoError) throw new MlsCryptoError('invalid-key', `EncryptWithLabel: ${error.code}`);
     throw error;

@@ -5,7 +5,7 @@
  * its KeyPackage's init key with EncryptWithLabel(.., "Welcome", encrypted_group_info, ..).
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { encryptWithLabel } from '../crypto/hpke.ts';
+import { encryptWithLabelToMany } from '../crypto/hpke.ts';
 import { externalKeyPair } from '../key-schedule/external-key.ts';
 import { externalPubExtension, type Extension } from '../structs/extensions.ts';
 import { type GroupInfo, groupInfoBytes } from '../structs/group-info.ts';
@@ -60,18 +60,18 @@ export function createWelcome(
   recipients: readonly WelcomeRecipient[],
 ): Welcome {
   const encryptedGroupInfo = encryptGroupInfo(suite, secrets.welcomeSecret, groupInfoBytes(groupInfo));
+  const encrypted = encryptWithLabelToMany(
+    suite,
+    WELCOME_LABEL,
+    encryptedGroupInfo,
+    recipients.map(({ keyPackage, pathSecret }) => ({
+      publicKey: keyPackage.initKey,
+      plaintext: groupSecretsBytes({ joinerSecret: secrets.joinerSecret, pathSecret: pathSecret === undefined ? undefined : { pathSecret }, psks: pskIds }),
+    })),
+  );
   return {
     cipherSuite: suite.id,
-    secrets: recipients.map(({ keyPackage, pathSecret }) => ({
-      newMember: keyPackageRef(suite, keyPackage),
-      encryptedGroupSecrets: encryptWithLabel(
-        suite,
-        keyPackage.initKey,
-        WELCOME_LABEL,
-        encryptedGroupInfo,
-        groupSecretsBytes({ joinerSecret: secrets.joinerSecret, pathSecret: pathSecret === undefined ? undefined : { pathSecret }, psks: pskIds }),
-      ),
-    })),
+    secrets: recipients.map(({ keyPackage }, i) => ({ newMember: keyPackageRef(suite, keyPackage), encryptedGroupSecrets: encrypted[i]! })),
     encryptedGroupInfo,
   };
 }
