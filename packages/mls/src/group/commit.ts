@@ -17,8 +17,7 @@ import { mlsMessageBytes } from '../structs/mls-message.ts';
 import type { Proposal, ProposalOrRef } from '../structs/proposals.ts';
 import { treeHash } from '../tree/tree-hash.ts';
 import { confirmationTag, confirmedTranscriptHash, interimTranscriptHash } from '../transcript/transcript-hash.ts';
-import { pathSecretForNewMember, type CreatedUpdatePath } from '../treekem/create-update-path.ts';
-import { createCommitUpdatePath } from './update-path.ts';
+import { createUpdatePath, pathSecretForNewMember, type CreatedUpdatePath } from '../treekem/create-update-path.ts';
 import type { PrivateTree } from '../treekem/private-tree.ts';
 import type { LeafValidationPolicy } from '../validation/leaf-node.ts';
 import { applyProposals } from '../proposals/apply.ts';
@@ -102,7 +101,7 @@ export function createCommit(state: GroupState, options: CreateCommitOptions): C
   let created: CreatedUpdatePath | undefined;
   let privateTree: PrivateTree;
   if (pathRequired(resolved) || options.forcePath === true) {
-    created = createCommitUpdatePath({ suite, tree, leafIndex: me, signaturePrivateKey: state.own.signatureKey, context: provisional, addedLeaves });
+    created = createUpdatePath({ suite, tree, leafIndex: me, signaturePrivateKey: state.own.signatureKey, context: provisional, addedLeaves });
     privateTree = created.privateTree;
   } else {
     privateTree = state.own.privateTree.clone();

@@ -15,7 +15,7 @@ import { TreeError } from '../tree/errors.ts';
 import { treeHash } from '../tree/tree-hash.ts';
 import { transcriptHashesAfter, verifyConfirmationTag } from '../transcript/transcript-hash.ts';
 import { TreeKemError } from '../treekem/errors.ts';
-import { processCommitUpdatePath } from './update-path.ts';
+import { processUpdatePath } from '../treekem/process-update-path.ts';
 import type { PrivateTree } from '../treekem/private-tree.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import { ValidationError } from '../validation/errors.ts';
@@ -140,7 +140,7 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
       throw error;
     }
     try {
-      const processed = processCommitUpdatePath({ suite, tree, sender: committer, updatePath: commit.path, context: provisional, privateTree: ownPrivate, addedLeaves });
+      const processed = processUpdatePath({ suite, tree, sender: committer, updatePath: commit.path, context: provisional, privateTree: ownPrivate, addedLeaves });
       commitSecret = processed.commitSecret;
       privateTree = processed.privateTree;
     } catch (error) {
