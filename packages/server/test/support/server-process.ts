@@ -60,11 +60,31 @@ export interface ServerProcess {
   stop(): Promise<ExitStatus>;
 }
 
+/** A process that printed nothing at all before START_TIMEOUT_MS is started again, this often. */
+const START_ATTEMPTS = 3;
+
 /**
  * Starts a server and resolves once it printed a line containing "listening".
+ *
+ * On Node 20, tsx's off-thread module hooks now and then deadlock a process while it loads
+ * (idle, nothing printed; see scripts/test.mjs). Such a process is killed and started again;
+ * one that printed anything and still did not listen is a real failure.
  * @throws with the tail of its output when it exits or stays silent too long.
  */
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startServerOnce(options);
+    } catch (error) {
+      if (!(error instanceof SilentStartError) || attempt >= START_ATTEMPTS) throw error;
+      console.error(`${options.label}: silent for ${START_TIMEOUT_MS} ms at start-up (attempt ${attempt}); starting again`);
+    }
+  }
+}
+
+class SilentStartError extends Error {}
+
+async function startServerOnce(options: ServerOptions): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN, ...options.args, '--port', String(options.port)], {
     cwd: fileURLToPath(new URL('../../../..', import.meta.url)),
     env: { ...process.env, ...options.env },
@@ -98,7 +118,8 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.label}: no "listening" line within ${START_TIMEOUT_MS} ms\n${tail()}`));
+      const message = `${options.label}: no "listening" line within ${START_TIMEOUT_MS} ms\n${tail()}`;
+      reject(output.length === 0 ? new SilentStartError(message) : new Error(message));
     }, START_TIMEOUT_MS);
     listening = () => {
       clearTimeout(timer);
