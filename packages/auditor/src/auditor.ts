@@ -1,0 +1,138 @@
+/**
+ * The auditor: takes the log's updates one by one, checks each (check-epoch.ts), makes it
+ * durable (journal.ts) and only then countersigns the head (AuditorTreeHeadTBS, Ed25519).
+ * Any failed check writes evidence and halts the auditor for good: later calls throw
+ * `AuditorHalted` until an operator has looked at the evidence and removed it.
+ *
+ * Never two roots for one size: every size is countersigned at most for the root the
+ * journal holds for it. A re-served old size with the same root gets the same
+ * (deterministic) signature again; with another root it is a fork, and the evidence holds
+ * both log-signed heads.
+ */
+import type { Configuration } from '@sealed/kt/checkpoint/configuration';
+import { signAuditorTreeHead } from '@sealed/kt/checkpoint/tree-head';
+import { verifyTreeHeadSignature } from '@sealed/kt/checkpoint/tree-head';
+import { hashEquals } from '@sealed/kt/log/merkle-hash';
+import { nodeProvider } from '@sealed/crypto/node/provider';
+import { AuditError, type AuditErrorCode } from './audit-error.ts';
+import { checkEpoch } from './check-epoch.ts';
+import type { EpochUpdate } from './epoch-update.ts';
+import { type Evidence, existingEvidence, writeEvidence } from './evidence.ts';
+import { Journal, signedHeadOf } from './journal.ts';
+
+/** The auditor's countersignature of one head (draft: AuditorTreeHead). */
+export interface AuditorTreeHead {
+  readonly treeSize: number;
+  readonly timestamp: number;
+  readonly signature: Uint8Array;
+}
+
+/** Thrown once the auditor has stopped; `evidencePath` names the file to read. */
+export class AuditorHalted extends Error {
+  override readonly name = 'AuditorHalted';
+  constructor(
+    readonly code: AuditErrorCode | 'evidence-present',
+    readonly evidencePath: string,
+  ) {
+    super(`auditor halted (${code}); evidence in ${evidencePath}`);
+  }
+}
+
+/** A configuration problem found at start (wrong mode or key): nothing was signed. */
+export class AuditorConfigError extends Error {
+  override readonly name = 'AuditorConfigError';
+}
+
+export class Auditor {
+  private halted: AuditorHalted | undefined;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly config: Configuration,
+    private readonly secretKey: Uint8Array,
+    private readonly journal: Journal,
+    private readonly clock: () => number,
+  ) {}
+
+  /**
+   * Opens the auditor's state directory. `config` is the log's Configuration naming this
+   * auditor's public key (thirdPartyAuditing mode); `secretKey` the auditor's Ed25519 seed.
+   * @throws {AuditorConfigError} when the mode is wrong or the key is not the configured one.
+   * @throws {AuditorHalted} `evidence-present` when an earlier stop left evidence.
+   * @throws {AuditError} `corrupt-state` when the journal does not replay.
+   */
+  static open(dir: string, config: Configuration, secretKey: Uint8Array, clock: () => number = Date.now): Auditor {
+    if (config.mode.kind !== 'thirdPartyAuditing') throw new AuditorConfigError('the log configuration is not in thirdPartyAuditing mode');
+    const publicKey = nodeProvider.signaturePublicKey('Ed25519', secretKey);
+    if (!nodeProvider.constantTimeEqual(publicKey, config.mode.auditorPublicKey)) throw new AuditorConfigError("the configuration's auditor_public_key is not this auditor's key");
+    const evidence = existingEvidence(dir);
+    if (evidence.length > 0) throw new AuditorHalted('evidence-present', evidence[0]!);
+    return new Auditor(dir, config, secretKey, Journal.open(dir, config), clock);
+  }
+
+  /** Number of log entries checked and countersigned. */
+  get size(): number {
+    return this.journal.size;
+  }
+
+  /** The latest head countersigned, if any. */
+  latest(): AuditorTreeHead | undefined {
+    return this.size === 0 ? undefined : this.countersign(this.size);
+  }
+
+  private countersign(size: number): AuditorTreeHead {
+    const head = this.journal.headAt(size);
+    if (head === undefined) throw new AuditError('non-contiguous', `no accepted head of size ${size}`);
+    // AuditorTreeHead.timestamp is the log entry's timestamp (draft, auditing step 8).
+    return { treeSize: size, timestamp: head.timestamp, signature: signAuditorTreeHead(this.secretKey, this.config, head.timestamp, size, head.root) };
+  }
+
+  private halt(evidence: Evidence): never {
+    const path = writeEvidence(this.dir, evidence, new Date(this.clock()));
+    this.halted = new AuditorHalted(evidence.code, path);
+    this.journal.close();
+    throw this.halted;
+  }
+
+  /**
+   * Checks one update and returns the countersigned head it makes.
+   * @throws {AuditorHalted} after writing evidence, for any failed check (and on every
+   *   call after that).
+   */
+  accept(update: EpochUpdate): AuditorTreeHead {
+    if (this.halted !== undefined) throw this.halted;
+    const lastAccepted = this.journal.headAt(this.journal.size);
+    const known = this.journal.rootAt(update.treeSize);
+    if (known !== undefined) return this.reserved(update, known);
+    let checked;
+    try {
+      checked = checkEpoch(this.config, this.journal.state, update, this.clock());
+    } catch (error) {
+      if (!(error instanceof AuditError)) throw error;
+      return this.halt({ code: error.code, detail: error.detail, update, ...(lastAccepted !== undefined ? { lastAccepted } : {}) });
+    }
+    this.journal.append(update, checked.state);
+    return this.countersign(update.treeSize);
+  }
+
+  /** A size already accepted: the same root again, or a fork. */
+  private reserved(update: EpochUpdate, known: Uint8Array): AuditorTreeHead {
+    if (hashEquals(known, update.logRoot)) return this.countersign(update.treeSize);
+    const ours = this.journal.headAt(update.treeSize)!;
+    try {
+      verifyTreeHeadSignature(this.config, update.treeSize, update.logRoot, update.logSignature);
+    } catch {
+      return this.halt({ code: 'bad-log-signature', detail: `a second head of size ${update.treeSize} with a bad signature`, update });
+    }
+    return this.halt({
+      code: 'conflicting-head',
+      detail: `the log signed two roots for size ${update.treeSize}`,
+      update,
+      heads: [ours, signedHeadOf(update)],
+    });
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+}
