@@ -169,6 +169,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics.inc('sealed_entries_expired_total', {}, expired);
     await track(storage.sessions.deleteExpiredSessions(t));
     await track(storage.challenges.deleteExpiredChallenges(t));
+    await track(services.links.sweep());
     await track(services.attachments.sweep());
   };
   const sweeper = setInterval(() => {

@@ -27,6 +27,7 @@ import type { Services } from '../services/services.ts';
 import { declaredLength, readJson } from './body.ts';
 import { sendJson } from './respond.ts';
 import { Router } from './router.ts';
+import { addLinkRoutes } from '../linking/routes.ts';
 
 export interface RouteDeps {
   readonly services: Services;
@@ -72,7 +73,9 @@ function limit(limiter: RateLimiter, key: string): void {
 
 export function buildRouter(deps: RouteDeps): Router {
   const { services, limits } = deps;
-  return new Router()
+  const router = new Router();
+  addLinkRoutes(router, { services, authenticate: (req) => authenticate(req, services), body, limitSource: (req) => limit(limits.register, sourceKey(req)) });
+  return router
     .add('GET', '/healthz', async ({ res }) => {
       sendJson(res, deps.isDraining() ? 503 : 200, { status: deps.isDraining() ? 'draining' : 'ok' });
     })

@@ -7,6 +7,7 @@ import type { AccountStore, ChallengeStore, SessionStore } from './accounts.ts';
 import type { AttachmentStore } from './attachments.ts';
 import type { KeyPackageStore } from './key-packages.ts';
 import type { QueueStore } from './queue.ts';
+import type { LinkStore } from '../linking/store.ts';
 
 export interface Storage {
   readonly backend: 'sqlite' | 'postgres';
@@ -16,6 +17,8 @@ export interface Storage {
   readonly keyPackages: KeyPackageStore;
   readonly queue: QueueStore;
   readonly attachments: AttachmentStore;
+  /** Device-link mailboxes (linking/). */
+  readonly links: LinkStore;
   /** Finishes in-flight writes and releases the database. Idempotent. */
   close(): Promise<void>;
 }

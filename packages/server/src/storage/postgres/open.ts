@@ -10,6 +10,7 @@ import { migrate } from './migrate.ts';
 import { openPgPool, type PgConfig, type PgHandle } from './pool.ts';
 import { PgQueueStore } from './queue.ts';
 import { PG_MIGRATIONS } from './schema.ts';
+import { PgLinkStore } from '../../linking/pg-store.ts';
 
 /** A PostgreSQL-backed {@link Storage}; `handle` gives the blob store and tests the pool. */
 export interface PgStorage extends Storage {
@@ -40,6 +41,7 @@ export async function openPostgresStorage(config: PgConfig): Promise<PgStorage> 
     keyPackages: new PgKeyPackageStore(pool),
     queue,
     attachments: new PgAttachmentStore(pool),
+    links: new PgLinkStore(pool),
     // Sends waiting for the next batch are written first; then pool.end() waits for
     // checked-out clients (in-flight transactions) to be released.
     close: async () => {

@@ -127,4 +127,18 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   ${ENQUEUE_FUNCTION_V2}
   `,
   },
+  {
+    version: 5,
+    name: 'device-link mailboxes',
+    // Transient rows of linking/ (at most LINK_TTL_MS old), the same table as SQLite's.
+    sql: `
+  CREATE TABLE link_mailboxes (
+    id_hash bytea PRIMARY KEY,
+    offer bytea NOT NULL,
+    sealed bytea,
+    expires_at bigint NOT NULL
+  );
+  CREATE INDEX link_mailboxes_by_expiry ON link_mailboxes (expires_at);
+  `,
+  },
 ];

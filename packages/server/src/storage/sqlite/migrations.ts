@@ -87,4 +87,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE groups SET last_commit_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400) * 86400000;
   CREATE INDEX groups_by_last_commit ON groups (last_commit_day);
   `,
+  // 3: device-link mailboxes (linking/): transient rows, at most LINK_TTL_MS old.
+  `
+  CREATE TABLE link_mailboxes (
+    id_hash BLOB PRIMARY KEY,
+    offer BLOB NOT NULL,
+    sealed BLOB,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX link_mailboxes_by_expiry ON link_mailboxes (expires_at);
+  `,
 ];

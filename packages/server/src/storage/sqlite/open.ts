@@ -7,6 +7,7 @@ import { SqliteAttachmentStore } from './attachments.ts';
 import { openDatabase, type SqliteSynchronous } from './db.ts';
 import { SqliteKeyPackageStore } from './key-packages.ts';
 import { SqliteQueueStore } from './queue.ts';
+import { SqliteLinkStore } from '../../linking/sqlite-store.ts';
 
 export interface SqliteOptions {
   /** Directory created if missing (mode 0700: it holds every queued message). */
@@ -30,6 +31,7 @@ export function openSqliteStorage(options: SqliteOptions): Promise<Storage> {
     keyPackages: new SqliteKeyPackageStore(db),
     queue,
     attachments: new SqliteAttachmentStore(db),
+    links: new SqliteLinkStore(db),
     close: () => {
       if (!closed) {
         closed = true;
