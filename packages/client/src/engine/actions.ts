@@ -43,9 +43,9 @@ export type Action =
   /** Send this frame on the socket (SEND answers come back as `frame` events). */
   | { readonly type: 'send-frame'; readonly frame: ClientFrame }
   /** Persist an opaque record (to be encrypted by the vault's stores) before later actions run. */
-  | { readonly type: 'save'; readonly record: 'account' | 'group'; readonly key: string; readonly bytes: Uint8Array }
+  | { readonly type: 'save'; readonly record: 'account' | 'group' | 'meta'; readonly key: string; readonly bytes: Uint8Array }
   /** Delete a persisted record (a conversation we were removed from). */
-  | { readonly type: 'delete'; readonly record: 'group'; readonly key: string }
+  | { readonly type: 'delete'; readonly record: 'group' | 'meta'; readonly key: string }
   /** The account exists and its first device is registered and connected. */
   | { readonly type: 'account-ready'; readonly username: string; readonly deviceId: string }
   /** A conversation was created or joined, or its members changed. */
@@ -58,6 +58,23 @@ export type Action =
   /** We were removed from a conversation. */
   | { readonly type: 'conversation-closed'; readonly conversationId: string }
   | { readonly type: 'show'; readonly message: ShownMessage }
+  /** The relay acknowledged (stored) an outgoing message, encrypted in `epoch`: the single check mark. */
+  | { readonly type: 'sent'; readonly conversationId: string; readonly messageId: string; readonly epoch: bigint }
+  /**
+   * What is known of one of our outgoing messages (receipts): emitted only when it changes,
+   * so a UI never shows the same state twice. `deliveredTo`/`readBy` name accounts, not us.
+   */
+  | { readonly type: 'message-status'; readonly conversationId: string; readonly messageId: string; readonly sent: boolean; readonly deliveredTo: readonly string[]; readonly readBy: readonly string[] }
+  /** Disappearing messages whose time is up: the host deletes them and their stored plaintext now. */
+  | { readonly type: 'expired'; readonly conversationId: string; readonly messageIds: readonly string[] }
+  /** A conversation's shared settings changed (name, topic, disappearing timer), by `changedBy`. */
+  | { readonly type: 'conversation-settings'; readonly conversationId: string; readonly name: string; readonly topic: string; readonly disappearAfterSeconds: number; readonly changedBy: SenderRef }
+  /**
+   * The relay offered another identity key for `username` than the one pinned on this
+   * device: refused (nothing is encrypted to it) until the user accepts it after checking
+   * the new safety number. `verified`: the user had verified the old key (warn loudly).
+   */
+  | { readonly type: 'identity-changed'; readonly username: string; readonly verified: boolean }
   /** An incoming entry that could not be shown (counted in stats). */
   | { readonly type: 'decrypt-failure'; readonly seq: number; readonly reason: DecryptFailureReason; readonly conversationId?: string | undefined }
   /** An intent failed for good. `intent` is the id returned when it was started. */

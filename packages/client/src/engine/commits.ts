@@ -56,13 +56,16 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
   const actions: Action[] = [];
   const recipients = recipientsOf(conversation.state);
   while (conversation.outbox.length > 0) {
-    const content = conversation.outbox.shift()!;
+    const { content, messageId } = conversation.outbox.shift()!;
     const payload = encryptApplication(conversation.state, content);
     conversation.sentSinceUpdate++;
     if (recipients.length === 0) continue;
+    const epoch = conversation.state.groupContext.epoch;
     actions.push(
-      core.send({ kind: 'application', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload }, (reply) =>
-        reply.type === 'sent' ? [] : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
+      core.send({ kind: 'application', epoch: Number(epoch), groupId: conversation.groupId, recipients, payload }, (reply): Action[] =>
+        reply.type === 'sent'
+          ? [{ type: 'sent', conversationId: conversation.id, messageId, epoch }]
+          : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
       ),
     );
   }

@@ -36,7 +36,7 @@ export interface Conversation {
   /** Intents waiting for their turn (one commit in flight per conversation). */
   readonly intents: CommitIntent[];
   /** Texts waiting for the conversation's commit to settle: encrypted only then, in order. */
-  readonly outbox: Uint8Array[];
+  readonly outbox: OutgoingMessage[];
   /** Recent message ids (hex), oldest first, for showing duplicates once. */
   readonly seen: Set<string>;
   sentSinceUpdate: number;
@@ -45,6 +45,12 @@ export interface Conversation {
   preparing: boolean;
   /** After losing a commit race: the epoch the relay is at; intents wait until we reach it. */
   waitEpoch: bigint | undefined;
+}
+
+/** Encoded MIMI content waiting to be encrypted, with its id (reported again when the relay acknowledges it). */
+export interface OutgoingMessage {
+  readonly content: Uint8Array;
+  readonly messageId: string;
 }
 
 export function newConversation(state: GroupState, now: number): Conversation {

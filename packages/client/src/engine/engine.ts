@@ -14,10 +14,11 @@ import { normaliseUsername } from '@sealed/protocol/username';
 import { parseChallengeResponse, parseSessionResponse } from '@sealed/protocol/http';
 import { mlsMessageBytes } from '@sealed/mls/structs/mls-message';
 import { encodeMessageContent, messageIdOf, type MessageBody } from '../content/message.ts';
-import type { Action } from './actions.ts';
+import type { Action, SenderRef } from './actions.ts';
 import { addKeyPackages, type Account, newAccount, ownKeyPackage, registerRequest, sessionRequest } from './account.ts';
 import { conversationAction, pump } from './commits.ts';
-import { type Conversation, newConversation, rememberMessage } from './conversation.ts';
+import { type Conversation, membersOf, newConversation, rememberMessage } from './conversation.ts';
+import { epochAuthenticator } from '@sealed/mls/group/exporter';
 import { EngineCore, type EngineStats } from './core.ts';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
@@ -97,6 +98,21 @@ export class Engine {
   /** Conversation ids this device is in. */
   conversationIds(): string[] {
     return [...this.core.conversations.keys()];
+  }
+
+  /** The member devices of a conversation as this device sees them now. */
+  membersOf(conversationId: string): SenderRef[] {
+    const conversation = this.core.conversations.get(conversationId);
+    return conversation === undefined ? [] : membersOf(conversation.state).map(({ username, deviceId }) => ({ username, deviceId }));
+  }
+
+  /**
+   * The epoch authenticator (RFC 9420 §8.7) of a conversation's current epoch, hex: members
+   * who see the same value share the same epoch; comparing it out of band detects a fork.
+   */
+  epochAuthenticatorOf(conversationId: string): string | undefined {
+    const conversation = this.core.conversations.get(conversationId);
+    return conversation === undefined ? undefined : toHex(epochAuthenticator(conversation.state));
   }
 
   /** The MLS epoch of a conversation (for tests and status displays). */
@@ -213,7 +229,7 @@ export class Engine {
     const identity = credentialFor(account.username, account.device.id);
     const messageId = toHex(messageIdOf(core.provider, conversation.groupId, identity.type === 'basic' ? identity.identity : new Uint8Array(0), bytes));
     rememberMessage(conversation, messageId);
-    conversation.outbox.push(bytes);
+    conversation.outbox.push({ content: bytes, messageId });
     const shown: Action = { type: 'show', message: { conversationId, messageId, sender: { username: account.username, deviceId: account.deviceIdHex }, outgoing: true, content } };
     return { intent: core.id(), value: messageId, actions: [shown, ...pump(core, conversation)] };
   }

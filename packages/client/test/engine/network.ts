@@ -18,6 +18,8 @@ export class Client {
   readonly failures: Action[] = [];
   readonly conversations = new Map<string, Extract<Action, { type: 'conversation' }>>();
   readonly closed: string[] = [];
+  /** Relay acknowledgements of our own messages ('sent' actions), in order. */
+  readonly acknowledged: Extract<Action, { type: 'sent' }>[] = [];
   readonly saved = new Map<string, Uint8Array>();
   readonly inbox: EngineEvent[] = [];
   online = false;
@@ -75,6 +77,9 @@ export class Network {
           break;
         case 'show':
           client.shown.push(action.message);
+          break;
+        case 'sent':
+          client.acknowledged.push(action);
           break;
         case 'decrypt-failure':
         case 'intent-failed':
