@@ -43,6 +43,19 @@ export class AuditorConfigError extends Error {
   override readonly name = 'AuditorConfigError';
 }
 
+/**
+ * The auditor keys a Configuration names: Sealed's wire contract concatenates 1..16
+ * Ed25519 keys in `auditor_public_key` (protocol/transparency/configuration.ts); every
+ * auditor signs AuditorTreeHeadTBS over that same Configuration.
+ */
+export function auditorKeysOf(config: Configuration): Uint8Array[] {
+  if (config.mode.kind !== 'thirdPartyAuditing') return [];
+  const field = config.mode.auditorPublicKey;
+  const keys: Uint8Array[] = [];
+  for (let off = 0; off + 32 <= field.length; off += 32) keys.push(field.subarray(off, off + 32));
+  return keys;
+}
+
 export class Auditor {
   private halted: AuditorHalted | undefined;
 
@@ -64,10 +77,15 @@ export class Auditor {
   static open(dir: string, config: Configuration, secretKey: Uint8Array, clock: () => number = Date.now): Auditor {
     if (config.mode.kind !== 'thirdPartyAuditing') throw new AuditorConfigError('the log configuration is not in thirdPartyAuditing mode');
     const publicKey = nodeProvider.signaturePublicKey('Ed25519', secretKey);
-    if (!nodeProvider.constantTimeEqual(publicKey, config.mode.auditorPublicKey)) throw new AuditorConfigError("the configuration's auditor_public_key is not this auditor's key");
+    if (!auditorKeysOf(config).some((k) => nodeProvider.constantTimeEqual(k, publicKey))) throw new AuditorConfigError("the configuration's auditor_public_key does not name this auditor's key");
     const evidence = existingEvidence(dir);
     if (evidence.length > 0) throw new AuditorHalted('evidence-present', evidence[0]!);
     return new Auditor(dir, config, secretKey, Journal.open(dir, config), clock);
+  }
+
+  /** This auditor's Ed25519 public key (the AuditorTreeHead names it). */
+  get publicKey(): Uint8Array {
+    return nodeProvider.signaturePublicKey('Ed25519', this.secretKey);
   }
 
   /** Number of log entries checked and countersigned. */
