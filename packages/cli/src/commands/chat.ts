@@ -1,0 +1,99 @@
+/**
+ * `sealed chat <target>`: history, then live messages; each line typed is sent. Plain
+ * readline (no TUI dependency). Ends on /quit, end of input, or `sealed lock`; when input
+ * ends it first waits (bounded) until what was typed reached the server.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import { usersOf, type SealedHost } from '@sealed/client/host/host';
+import type { HostEvent } from '@sealed/client/host/events';
+import { intFlag } from '../args.ts';
+import type { Context } from '../context.ts';
+import { CliError, EXIT } from '../exit-codes.ts';
+import { explain } from '../explain.ts';
+import { conversationLine, conversationTitle, messageLine } from '../render.ts';
+import { conversationFor } from '../target.ts';
+
+export const CHAT_FLAGS = { history: { value: true } } as const;
+const DEFAULT_HISTORY = 20;
+
+/** One line for an event of conversation `id`, or undefined when it is not shown. */
+function eventLine(event: HostEvent, id: string, me: string): string | undefined {
+  switch (event.type) {
+    case 'message':
+      return event.conversationId === id ? messageLine(event.message, me) : undefined;
+    case 'conversation':
+      return event.conversation.conversationId === id ? `* members: ${usersOf(event.conversation).join(', ')} (epoch ${event.conversation.epoch})` : undefined;
+    case 'conversation-closed':
+      return event.conversationId === id ? '* you were removed from this conversation; nothing more can be sent' : undefined;
+    case 'member-unverified':
+      return event.conversationId === id ? `* WARNING: ${event.usernames.join(', ')} have a device their account did not sign${event.left ? '; left the conversation' : ''}` : undefined;
+    case 'decrypt-failure':
+      return event.conversationId === id || event.conversationId === undefined ? `* a message could not be decrypted (${event.reason})` : undefined;
+    case 'offline':
+      return '* connection lost; reconnecting...';
+    case 'online':
+      return '* connected';
+    case 'intent-failed':
+      return `* ${explain(event.error).message}`;
+    default:
+      return undefined;
+  }
+}
+
+function handleLine(line: string, host: SealedHost, id: string, me: string, print: (line: string) => void, rl: Interface): void {
+  const text = line.trim();
+  if (text === '') return;
+  if (text === '/quit') return rl.close();
+  if (text === '/help') return print('* type a message and press Enter; /members: who is in it; /quit: leave');
+  if (text === '/members') {
+    const info = host.conversation(id);
+    if (info !== undefined) print(`* ${conversationLine(info, me)}`);
+    return;
+  }
+  host.send(id, line).catch((error: unknown) => print(`* ${explain(error).message}`));
+}
+
+export async function chat(ctx: Context): Promise<void> {
+  const [target, ...rest] = ctx.args.positional;
+  if (target === undefined || rest.length > 0) throw new CliError(EXIT.usage, 'chat takes one user, group or conversation id', 'see `sealed chat --help`');
+  const historyCount = intFlag(ctx.args, 'history', 0, 1000) ?? DEFAULT_HISTORY;
+  const tty = process.stdin.isTTY === true;
+  let rl: Interface | undefined;
+  let locked = false;
+  const session = await ctx.connect(() => {
+    locked = true;
+    rl?.close();
+  });
+  try {
+    const host = session.host;
+    const conversation = await conversationFor(host, target, ctx.timeoutMs);
+    const id = conversation.conversationId;
+    const me = host.username;
+    for (const message of await host.history(id, historyCount)) ctx.io.out(messageLine(message, me));
+    const input = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+    rl = input;
+    const print = (line: string) => {
+      if (tty) process.stdout.write('\r\x1b[K');
+      ctx.io.out(line);
+      if (tty) input.prompt(true);
+    };
+    host.on((event) => {
+      const line = eventLine(event, id, me);
+      if (line !== undefined) print(line);
+    });
+    ctx.io.out(`Chat with ${conversationTitle(conversation, me)} (${id.slice(0, 8)}). Type a message and press Enter; /quit to leave.`);
+    input.setPrompt('> ');
+    if (tty) input.prompt();
+    const ended = new Promise<void>((resolve) => input.once('close', resolve));
+    input.on('line', (line) => {
+      handleLine(line, host, id, me, print, input);
+      if (tty && !locked) input.prompt();
+    });
+    if (locked) input.close();
+    await ended;
+    if (!locked) await host.settle(ctx.timeoutMs).catch((error: unknown) => ctx.io.err(`sealed: ${explain(error).message}`));
+  } finally {
+    await session.close();
+  }
+  ctx.io.out(locked ? 'Locked by `sealed lock`.' : 'Bye.');
+}

@@ -1,0 +1,70 @@
+/**
+ * What every command gets: the parsed command line, the data directory, the time bound,
+ * where to print, and how to open the device (unlock the vault, restore, connect).
+ */
+import { dataDirectory, openNodeSession, type NodeSession } from '@sealed/client/host/node-host';
+import type { Argon2Params } from '@sealed/client/vault/argon2';
+import { flag, intFlag, type Parsed } from './args.ts';
+import { passcodeSource, type PasscodeSource } from './passcode.ts';
+
+/** Default bound on every wait for the server, in seconds (--timeout). */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** Largest --timeout: one hour; beyond it a script should loop itself. */
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/**
+ * Tests only: SEALED_TEST_WEAK_ARGON2=1 makes new vaults use 8 KiB / 1 pass so a test can
+ * run dozens of commands. Such a vault is refused by every run without the variable (the
+ * vault's production floor), so it cannot slip into real use unnoticed.
+ */
+export const WEAK_ARGON2_FOR_TESTS: Argon2Params = { memoryKiB: 8, iterations: 1, parallelism: 1 };
+
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export interface Context {
+  readonly args: Parsed;
+  readonly directory: string;
+  readonly timeoutMs: number;
+  readonly weakArgon2: Argon2Params | undefined;
+  readonly io: Output;
+  /** The passcode source, with the environment variables to use in turn. */
+  passcodes(envNames?: readonly string[]): PasscodeSource;
+  /** Unlocks with the passcode and restores the host (not connected yet). */
+  open(onLockRequest?: () => void): Promise<NodeSession>;
+  /** Unlocks, connects and waits until caught up with what the relay queued. */
+  connect(onLockRequest?: () => void): Promise<NodeSession>;
+}
+
+export function makeContext(args: Parsed, io: Output, env: NodeJS.ProcessEnv = process.env): Context {
+  const directory = dataDirectory(flag(args, 'data-dir'), env);
+  const timeoutMs = (intFlag(args, 'timeout', 1, MAX_TIMEOUT_SECONDS) ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const fd = intFlag(args, 'passcode-fd', 0, 65535);
+  const weakArgon2 = env['SEALED_TEST_WEAK_ARGON2'] === '1' ? WEAK_ARGON2_FOR_TESTS : undefined;
+  const context: Context = {
+    args,
+    directory,
+    timeoutMs,
+    weakArgon2,
+    io,
+    passcodes: (envNames = ['SEALED_PASSCODE']) => passcodeSource(fd, envNames, env),
+    async open(onLockRequest) {
+      const passcode = await context.passcodes().next('Passcode: ');
+      return openNodeSession({ directory, passcode, weakArgon2ForTests: weakArgon2, ...(onLockRequest === undefined ? {} : { onLockRequest }) });
+    },
+    async connect(onLockRequest) {
+      const session = await context.open(onLockRequest);
+      try {
+        await session.host.start();
+        await session.host.settle(timeoutMs);
+        return session;
+      } catch (error) {
+        await session.close();
+        throw error;
+      }
+    },
+  };
+  return context;
+}

@@ -1,0 +1,118 @@
+/** The help text of `sealed` and of every command (`sealed <command> --help`). */
+
+export interface CommandHelp {
+  readonly usage: string;
+  readonly summary: string;
+  readonly details: readonly string[];
+}
+
+const COMMON = [
+  'Options of every command:',
+  '  --data-dir DIR     where this device keeps its vault (default $SEALED_HOME, else ~/.sealed)',
+  '  --passcode-fd N    read the passcode from file descriptor N (one per line) instead of the terminal',
+  '  --timeout SECONDS  longest wait for the server (default 30)',
+  '  --help             this text',
+  'The passcode is read from the terminal without echo, or from SEALED_PASSCODE, or --passcode-fd.',
+];
+
+export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
+  init: {
+    usage: 'sealed init <username> --server <url> [--max-attempts N]',
+    summary: 'create an account on a server and lock this device with a passcode',
+    details: [
+      'Creates the vault (Argon2id calibrated on this machine, at least 64 MiB) and registers',
+      '<username> on the server at <url>. The passcode is asked twice.',
+      '  --server URL       the Sealed server, e.g. http://127.0.0.1:8080',
+      '  --max-attempts N   wrong passcodes in a row before this device erases its keys (1-1000, default 10)',
+    ],
+  },
+  link: {
+    usage: 'sealed link',
+    summary: 'link another device to this account (not available yet)',
+    details: ['Device linking is not available in this version yet.'],
+  },
+  devices: {
+    usage: 'sealed devices',
+    summary: "list this account's devices",
+    details: ['Shows the devices of this account; this one is marked.'],
+  },
+  contacts: {
+    usage: 'sealed contacts',
+    summary: 'list the people you share conversations with',
+    details: ['Everyone who is a member of a conversation with you, with the conversations you share.'],
+  },
+  chat: {
+    usage: 'sealed chat <user|group|id> [--history N]',
+    summary: 'interactive chat: history, then new messages as they arrive',
+    details: [
+      'Shows the last N messages (default 20), then every new one live. Type a line and press',
+      'Enter to send it. Commands inside the chat: /members, /help, /quit (or Ctrl-D).',
+      'A user with no conversation yet gets a new 1:1 conversation.',
+      '  --history N   messages of history to show (0-1000)',
+    ],
+  },
+  send: {
+    usage: 'sealed send <user|group|id> <text...>',
+    summary: 'send one message and exit once the server has it',
+    details: ['A user with no conversation yet gets a new 1:1 conversation. Use "-" as the text to read it from standard input.'],
+  },
+  group: {
+    usage: 'sealed group create <name> <user...> | add <group> <user> | remove <group> <user> | leave <group> | list',
+    summary: 'make and manage groups',
+    details: [
+      '  create <name> <user...>  a new group with these users; <name> is how this device calls it',
+      '  add <group> <user>       add every device of <user>',
+      '  remove <group> <user>    remove every device of <user>',
+      '  leave <group>            leave the group (not available yet)',
+      '  list                     every conversation: id, name, members, epoch',
+      'A <group> is its name on this device, or the first digits of its id (see list).',
+    ],
+  },
+  verify: {
+    usage: 'sealed verify <user>',
+    summary: 'compare safety numbers with a contact (not available yet)',
+    details: ['Safety numbers are not available in this version yet.'],
+  },
+  lock: {
+    usage: 'sealed lock',
+    summary: 'lock this device now: a running chat forgets its keys and exits',
+    details: ['Every other command locks the vault again when it exits; `lock` closes a running `sealed chat`.'],
+  },
+  passcode: {
+    usage: 'sealed passcode',
+    summary: 'change the passcode',
+    details: [
+      'Asks for the current passcode, then the new one twice. The vault key is re-wrapped; records',
+      'are not re-encrypted. From scripts: SEALED_PASSCODE and SEALED_NEW_PASSCODE, or two lines on --passcode-fd.',
+    ],
+  },
+  status: {
+    usage: 'sealed status',
+    summary: 'this device: vault, account, server, conversations',
+    details: ['Shows the vault state without a passcode; with the passcode also the account and whether the server answers.'],
+  },
+};
+
+export function commandHelp(name: string): string {
+  const help = COMMANDS[name]!;
+  return [`Usage: ${help.usage}`, '', `${help.summary[0]!.toUpperCase()}${help.summary.slice(1)}.`, ...help.details, '', ...COMMON].join('\n');
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'sealed: end-to-end encrypted messaging from a terminal.',
+    '',
+    'Usage: sealed <command> [arguments] [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, help]) => `  ${name.padEnd(width)}  ${help.summary}`),
+    '',
+    'Run `sealed <command> --help` for the details of one command.',
+    'Exit codes: 0 ok, 1 internal error, 2 usage, 3 no account here / damaged vault, 4 wrong passcode,',
+    '5 vault erased, 6 server unreachable or too slow, 7 not found, 8 device busy, 9 not available yet,',
+    '10 refused by the server.',
+    '',
+    ...COMMON,
+  ].join('\n');
+}

@@ -1,0 +1,76 @@
+/**
+ * The `sealed` command: parses the command line, runs one command, prints errors as one
+ * line (what happened, then what to do next) and exits with the code of its kind
+ * (exit-codes.ts). Every import is static, so once this body runs all code is loaded.
+ */
+import { writeSync } from 'node:fs';
+import { parseArgs, type FlagSpec } from './args.ts';
+import { makeContext, type Context, type Output } from './context.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+import { explain } from './explain.ts';
+import { commandHelp, COMMANDS, mainHelp } from './help.ts';
+import { chat, CHAT_FLAGS } from './commands/chat.ts';
+import { lock, passcode, status } from './commands/device.ts';
+import { group } from './commands/group.ts';
+import { init, INIT_FLAGS } from './commands/init.ts';
+import { contacts, devices, link, verify } from './commands/people.ts';
+import { send } from './commands/send.ts';
+
+interface Command {
+  readonly flags: Record<string, FlagSpec>;
+  readonly run: (ctx: Context) => Promise<void>;
+}
+
+const RUN: Readonly<Record<string, Command>> = {
+  init: { flags: INIT_FLAGS, run: init },
+  link: { flags: {}, run: link },
+  devices: { flags: {}, run: devices },
+  contacts: { flags: {}, run: contacts },
+  chat: { flags: CHAT_FLAGS, run: chat },
+  send: { flags: {}, run: send },
+  group: { flags: {}, run: group },
+  verify: { flags: {}, run: verify },
+  lock: { flags: {}, run: lock },
+  passcode: { flags: {}, run: passcode },
+  status: { flags: {}, run: status },
+};
+
+const io: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs one command line; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === 'help') {
+      io.out(mainHelp());
+      return name === undefined ? EXIT.usage : EXIT.ok;
+    }
+    const command = RUN[name];
+    if (command === undefined || COMMANDS[name] === undefined) throw new CliError(EXIT.usage, `unknown command "${name}"`, 'run `sealed --help` for the list');
+    const args = parseArgs(rest, command.flags, name);
+    if (args.flags.has('help')) {
+      io.out(commandHelp(name));
+      return EXIT.ok;
+    }
+    await command.run(makeContext(args, io));
+    return EXIT.ok;
+  } catch (error) {
+    const failure = explain(error);
+    // SEALED_DEBUG=1 adds the stack of an internal error (never a secret: SDK errors carry codes only).
+    if (failure.exitCode === EXIT.internal && process.env['SEALED_DEBUG'] === '1') io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    io.err(`sealed: ${failure.message}${failure.hint === undefined ? '' : ` (${failure.hint})`}`);
+    return failure.exitCode;
+  }
+}
+
+// Tests start many processes; on Node 20 a process now and then hangs while tsx loads
+// modules. The test harness passes a descriptor and restarts a process that never wrote to it.
+const startFd = process.env['SEALED_TEST_START_FD'];
+if (startFd !== undefined) writeSync(Number(startFd), 'started\n');
+
+const code = await main(process.argv.slice(2));
+// Let stdout drain, then exit even if a socket or timer lingers.
+process.stdout.write('', () => process.exit(code));

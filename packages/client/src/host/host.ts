@@ -1,0 +1,554 @@
+/**
+ * The host: wires an unlocked vault, the engine and a transport into one object a UI can
+ * drive (intents as methods) and watch (a typed event stream). It restores the engine from
+ * the vault's records, persists every record the engine saves, keeps the history and what
+ * it knows of each conversation in the vault, and feeds clock ticks.
+ *
+ * Portable: no node:* import, so the browser host reuses it with its own transport and
+ * vault storage (the Node wiring is node-host.ts). Timers come from the global scope.
+ */
+import type { CryptoProvider } from '@sealed/crypto/provider';
+import { fromHex } from '@sealed/protocol/encoding';
+import { normaliseUsername } from '@sealed/protocol/username';
+import type { Action } from '../engine/actions.ts';
+import { Engine, type Started } from '../engine/engine.ts';
+import type { EngineError } from '../engine/errors.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import type { EngineStats } from '../engine/core.ts';
+import type { RecordStore } from '../transport/node-transport.ts';
+import { VaultRecordStore } from '../transport/vault-record-store.ts';
+import type { VaultStores } from '../store/vault-stores.ts';
+import type { Vault } from '../vault/vault.ts';
+import { HostError } from './errors.ts';
+import type { HostEvent, HostListener } from './events.ts';
+import { MAX_CONVERSATION_NAME, MAX_CONVERSATION_PAGES, MAX_HISTORY_PAGES, MAX_REMEMBERED_FAILURES, SETTLE_POLL_MS, TICK_MS } from './limits.ts';
+import { Quiescence } from './quiescence.ts';
+import {
+  CONVERSATION_RECORD_VERSION,
+  type ConversationInfo,
+  decodeConversationRecord,
+  decodeMessageRecord,
+  encodeConversationRecord,
+  encodeMessageRecord,
+  MESSAGE_RECORD_VERSION,
+  type StoredMessage,
+} from './records.ts';
+
+/** What a platform's transport must offer the host (NodeTransport does; a browser one will). */
+export interface HostTransport {
+  run(actions: readonly Action[]): Promise<void>;
+  dispatch(event: EngineEvent): Promise<void>;
+  idle(): Promise<void>;
+  close(): void;
+  readonly failure: unknown;
+}
+
+/** What the host gives a transport: the engine seen through its observer, where to save, where to report. */
+export interface TransportParts {
+  readonly baseUrl: string;
+  /** The engine's `handle`, observed by the host: the transport must call only this. */
+  readonly handle: (event: EngineEvent) => Action[];
+  readonly store: RecordStore;
+  readonly onAction: (action: Action) => void;
+}
+
+export type TransportFactory = (parts: TransportParts) => HostTransport;
+
+export interface HostOptions {
+  readonly provider: CryptoProvider;
+  /** An unlocked vault; the host locks it on `close()`. */
+  readonly vault: Vault;
+  readonly transport: TransportFactory;
+  /** Milliseconds since the Unix epoch (default Date.now). */
+  readonly clock?: () => number;
+  readonly tickMs?: number;
+  /** Key packages kept on the relay (engine default when absent). */
+  readonly keyPackageTarget?: number;
+}
+
+const SERVER_SETTING = 'server-url';
+const SETTING_VERSION = 1;
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+function idBytes(hex: string): Uint8Array {
+  const bytes = fromHex(hex);
+  if (bytes === undefined) throw new HostError('unknown-conversation', 'id is not hex');
+  return bytes;
+}
+
+function hexOf(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export class SealedHost {
+  readonly #engine: Engine;
+  readonly #vault: Vault;
+  readonly #stores: VaultStores;
+  readonly #clock: () => number;
+  readonly #tickMs: number;
+  readonly #quiet = new Quiescence();
+  readonly #listeners = new Set<HostListener>();
+  readonly #conversations = new Map<string, ConversationInfo>();
+  readonly #failures = new Map<number, EngineError>();
+  readonly #transport: HostTransport;
+  #writes: Promise<void> = Promise.resolve();
+  #fatal: unknown;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #announcedOnline = false;
+  #closed = false;
+  #accountReady = false;
+  readonly serverUrl: string;
+
+  private constructor(options: HostOptions, engine: Engine, serverUrl: string) {
+    this.#engine = engine;
+    this.#vault = options.vault;
+    this.#stores = options.vault.stores();
+    this.#clock = options.clock ?? (() => Date.now());
+    this.#tickMs = options.tickMs ?? TICK_MS;
+    this.serverUrl = serverUrl;
+    const records = new VaultRecordStore(this.#stores);
+    this.#transport = options.transport({
+      baseUrl: serverUrl,
+      handle: (event) => this.#handle(event),
+      store: records,
+      onAction: (action) => this.#onAction(action),
+    });
+  }
+
+  /**
+   * Creates the account on the relay at `serverUrl` and saves it in the (new, unlocked)
+   * vault; resolves once it is registered and connected.
+   * @throws HostError('account-failed' (detail: the relay's code, e.g. username-taken) | 'timeout')
+   */
+  static async createAccount(options: HostOptions, serverUrl: string, username: string, timeoutMs: number): Promise<SealedHost> {
+    const clock = options.clock ?? (() => Date.now());
+    const engine = new Engine({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) });
+    const host = new SealedHost(options, engine, serverUrl);
+    await options.vault.stores().settings.put(SERVER_SETTING, { version: SETTING_VERSION, data: utf8.encode(serverUrl) });
+    let started: Started;
+    try {
+      started = engine.createAccount(username);
+    } catch (error) {
+      throw new HostError('account-failed', (error as EngineError).detail ?? 'invalid-username');
+    }
+    await host.#run(started.actions);
+    await host.until(() => host.#accountReady || host.#failures.has(started.intent), timeoutMs, 'account creation');
+    const failure = host.#failures.get(started.intent);
+    if (failure !== undefined) {
+      host.#stop();
+      throw new HostError('account-failed', failure.detail.replace(/^[a-z-]+: /, ''));
+    }
+    host.#startTicks();
+    return host;
+  }
+
+  /**
+   * The host of the account saved in this unlocked vault. Call `start()` to connect.
+   * @throws HostError('no-account' | 'no-server'), VaultError from the stores, SnapshotError/GroupError for damaged records
+   */
+  static async open(options: HostOptions): Promise<SealedHost> {
+    const stores = options.vault.stores();
+    const records = await new VaultRecordStore(stores).load();
+    if (records === undefined) throw new HostError('no-account', 'this device has no account yet');
+    const server = await stores.settings.get(SERVER_SETTING);
+    if (server === undefined) throw new HostError('no-server', 'no relay address saved');
+    const clock = options.clock ?? (() => Date.now());
+    const engine = Engine.restore({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) }, records);
+    const host = new SealedHost(options, engine, utf8Decoder.decode(server.data));
+    await host.#loadConversations();
+    return host;
+  }
+
+  /** Signs in and connects; the relay then delivers what waited. Ticks start. */
+  async start(): Promise<void> {
+    this.#startTicks();
+    await this.#run(this.#engine.start());
+  }
+
+  get username(): string {
+    return this.#engine.username ?? '';
+  }
+
+  get deviceId(): string {
+    return this.#engine.deviceId ?? '';
+  }
+
+  get stats(): Readonly<EngineStats> {
+    return this.#engine.stats;
+  }
+
+  get online(): boolean {
+    return this.#quiet.online;
+  }
+
+  /** The engine, for status displays and tests (epochs). Intents go through the host. */
+  get engine(): Engine {
+    return this.#engine;
+  }
+
+  /** Subscribes to events; returns the unsubscribe function. */
+  on(listener: HostListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Conversations known on this device, most recently active first. */
+  conversations(): ConversationInfo[] {
+    return [...this.#conversations.values()].sort((a, b) => b.lastActivity - a.lastActivity);
+  }
+
+  conversation(conversationId: string): ConversationInfo | undefined {
+    return this.#conversations.get(conversationId);
+  }
+
+  /**
+   * The open conversation `target` names: a local name, a username (the 1:1 conversation
+   * with that user, most recent first), or an id prefix (at least 4 hex digits).
+   * @returns undefined when nothing matches
+   * @throws HostError('ambiguous-conversation') for an id prefix matching several
+   */
+  findConversation(target: string): ConversationInfo | undefined {
+    const open = this.conversations().filter((c) => !c.closed);
+    const lower = target.toLowerCase();
+    const named = open.find((c) => c.name !== null && c.name.toLowerCase() === lower);
+    if (named !== undefined) return named;
+    const user = normaliseUsername(target);
+    if (user.ok) {
+      const direct = open.find((c) => c.name === null && sameSet(usersOf(c), [this.username, user.username]));
+      if (direct !== undefined) return direct;
+    }
+    if (/^[0-9a-f]{4,}$/.test(lower)) {
+      const matches = this.conversations().filter((c) => c.conversationId.startsWith(lower));
+      if (matches.length > 1) throw new HostError('ambiguous-conversation', `${matches.length} conversations start with ${lower}`);
+      return matches[0];
+    }
+    return undefined;
+  }
+
+  /**
+   * Starts a conversation with `usernames` (one name: a 1:1 conversation), optionally named
+   * on this device. Returns its id and the intent (see `outcome`).
+   * @throws EngineError('too-many-users'), HostError for a name too long
+   */
+  async createConversation(usernames: readonly string[], name: string | null = null): Promise<{ conversationId: string; intent: number }> {
+    if (name !== null && (name.length === 0 || name.length > MAX_CONVERSATION_NAME)) throw new RangeError(`a name has 1 to ${MAX_CONVERSATION_NAME} characters`);
+    const started = this.#engine.createConversation(usernames);
+    const now = this.#clock();
+    const info: ConversationInfo = { conversationId: started.value, name, members: [{ username: this.username, deviceId: this.deviceId }], epoch: 0n, closed: false, createdAt: now, lastActivity: now };
+    this.#conversations.set(info.conversationId, info);
+    this.#write(() => this.#saveConversation(info));
+    await this.#run(started.actions);
+    return { conversationId: started.value, intent: started.intent };
+  }
+
+  /** Names a conversation on this device (null removes the name). */
+  async rename(conversationId: string, name: string | null): Promise<void> {
+    const info = this.#require(conversationId);
+    if (name !== null && (name.length === 0 || name.length > MAX_CONVERSATION_NAME)) throw new RangeError(`a name has 1 to ${MAX_CONVERSATION_NAME} characters`);
+    const next = { ...info, name };
+    this.#conversations.set(conversationId, next);
+    this.#write(() => this.#saveConversation(next));
+    await this.#writes;
+  }
+
+  /** Sends a text; returns its message id. @throws HostError('closed'), EngineError as Engine.send */
+  async send(conversationId: string, text: string): Promise<string> {
+    const info = this.#require(conversationId);
+    if (info.closed) throw new HostError('closed', 'this conversation was closed');
+    const started = this.#engine.send(conversationId, text);
+    await this.#run(started.actions);
+    return started.value;
+  }
+
+  /** Adds every device of `username`; returns the intent id. */
+  async addMember(conversationId: string, username: string): Promise<number> {
+    this.#require(conversationId);
+    const started = this.#engine.addMember(conversationId, username);
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** Removes every device of `username`; returns the intent id. */
+  async removeMember(conversationId: string, username: string): Promise<number> {
+    this.#require(conversationId);
+    const started = this.#engine.removeMember(conversationId, username);
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** The error an intent failed with, or undefined (still running or done). */
+  outcome(intent: number): EngineError | undefined {
+    return this.#failures.get(intent);
+  }
+
+  /**
+   * The last `limit` messages of a conversation, oldest first.
+   * @throws VaultError from the stores
+   */
+  async history(conversationId: string, limit: number): Promise<StoredMessage[]> {
+    await this.#writes;
+    const id = idBytes(conversationId);
+    const out: StoredMessage[] = [];
+    let after: number | undefined;
+    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+      const result = await this.#stores.messages.list(id, after === undefined ? {} : { after });
+      for (const item of result.items) {
+        const message = decodeMessageRecord(hexOf(item.messageId), item.message.data);
+        if (message.kind === 'text' || message.kind === 'other') out.push(message);
+        if (out.length > limit) out.shift();
+      }
+      if (result.next === undefined) break;
+      after = result.next;
+    }
+    return out;
+  }
+
+  /** Resolves when `predicate` holds. @throws HostError('timeout' | 'transport-failed') */
+  async until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      this.#throwIfFailed();
+      if (Date.now() > deadline) throw new HostError('timeout', `${what} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+    this.#throwIfFailed();
+  }
+
+  /**
+   * Resolves once online, caught up, with no request, SEND or write outstanding: what was
+   * started reached the relay and what waited was processed and saved.
+   * @throws HostError('timeout' (detail says what is pending) | 'transport-failed')
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.#transport.idle();
+      await this.#writes;
+      this.#throwIfFailed();
+      if (this.#quiet.settled()) {
+        // One more turn: an answer handled just now may have started more.
+        await this.#transport.idle();
+        await this.#writes;
+        if (this.#quiet.settled()) return;
+      }
+      if (Date.now() > deadline) throw new HostError('timeout', `the relay did not settle within ${timeoutMs} ms (${this.#quiet.describe()})`);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+  }
+
+  /** Stops ticks and the transport, waits for pending writes, locks the vault. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#stop();
+    await this.#transport.idle().catch(() => undefined);
+    await this.#writes.catch(() => undefined);
+    await this.#vault.lock();
+    this.#emit({ type: 'locked' });
+  }
+
+  #stop(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#transport.close();
+  }
+
+  #startTicks(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = setInterval(() => void this.#transport.dispatch({ type: 'tick', now: this.#clock() }), this.#tickMs);
+    // In Node an interval keeps the process alive; the socket is what should.
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  #throwIfFailed(): void {
+    const failure = this.#fatal ?? this.#transport.failure;
+    if (failure !== undefined) throw new HostError('transport-failed', failure instanceof Error ? failure.message : 'unknown');
+  }
+
+  #require(conversationId: string): ConversationInfo {
+    const info = this.#conversations.get(conversationId);
+    if (info === undefined) throw new HostError('unknown-conversation', conversationId.slice(0, 16));
+    return info;
+  }
+
+  async #run(actions: Action[]): Promise<void> {
+    this.#quiet.actions(actions);
+    await this.#transport.run(actions);
+  }
+
+  /** The engine as the transport sees it: every event and every answer passes the observer. */
+  #handle(event: EngineEvent): Action[] {
+    this.#quiet.event(event);
+    const actions = this.#engine.handle(event);
+    this.#quiet.actions(actions);
+    if (event.type === 'socket-down' && this.#announcedOnline && !this.#closed) {
+      this.#announcedOnline = false;
+      this.#emit({ type: 'offline' });
+    }
+    return actions;
+  }
+
+  #emit(event: HostEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A UI's bug must not stop the host.
+      }
+    }
+  }
+
+  #write(task: () => Promise<void>): void {
+    this.#writes = this.#writes.then(task).catch((error: unknown) => {
+      if (this.#fatal === undefined) {
+        this.#fatal = error;
+        this.#emit({ type: 'fatal', error });
+      }
+    });
+  }
+
+  #onAction(action: Action): void {
+    if (!this.#announcedOnline && this.#quiet.online && this.#quiet.settled()) {
+      this.#announcedOnline = true;
+      this.#emit({ type: 'online' });
+    }
+    switch (action.type) {
+      case 'account-ready':
+        this.#accountReady = true;
+        break;
+      case 'show':
+        this.#write(() => this.#saveShown(action.message));
+        break;
+      case 'conversation': {
+        const now = this.#clock();
+        const old = this.#conversations.get(action.conversationId);
+        const info: ConversationInfo = {
+          conversationId: action.conversationId,
+          name: old?.name ?? null,
+          members: action.members,
+          epoch: action.epoch,
+          closed: false,
+          createdAt: old?.createdAt ?? now,
+          lastActivity: now,
+        };
+        this.#conversations.set(info.conversationId, info);
+        this.#write(() => this.#saveConversation(info));
+        this.#emit({ type: 'conversation', conversation: info });
+        break;
+      }
+      case 'conversation-closed':
+        this.#markClosed(action.conversationId);
+        this.#emit({ type: 'conversation-closed', conversationId: action.conversationId });
+        break;
+      case 'member-unverified':
+        if (action.left) this.#markClosed(action.conversationId);
+        this.#emit({ type: 'member-unverified', conversationId: action.conversationId, usernames: action.usernames, left: action.left });
+        break;
+      case 'decrypt-failure':
+        this.#emit({ type: 'decrypt-failure', reason: action.reason, conversationId: action.conversationId });
+        break;
+      case 'intent-failed':
+        if (this.#failures.size >= MAX_REMEMBERED_FAILURES) this.#failures.delete(this.#failures.keys().next().value!);
+        this.#failures.set(action.intent, action.error);
+        this.#emit({ type: 'intent-failed', intent: action.intent, error: action.error });
+        break;
+      case 'sign-in-failed':
+        this.#emit({ type: 'sign-in-failed', code: action.code });
+        break;
+      default:
+        break;
+    }
+  }
+
+  #markClosed(conversationId: string): void {
+    const old = this.#conversations.get(conversationId);
+    if (old === undefined) return;
+    const info = { ...old, closed: true };
+    this.#conversations.set(conversationId, info);
+    this.#write(() => this.#saveConversation(info));
+  }
+
+  async #saveConversation(info: ConversationInfo): Promise<void> {
+    await this.#stores.conversations.put(idBytes(info.conversationId), { version: CONVERSATION_RECORD_VERSION, data: encodeConversationRecord(info) });
+  }
+
+  async #loadConversations(): Promise<void> {
+    let after: number | undefined;
+    for (let page = 0; page < MAX_CONVERSATION_PAGES; page++) {
+      const result = await this.#stores.conversations.list(after === undefined ? {} : { after });
+      for (const item of result.items) {
+        const info = decodeConversationRecord(hexOf(item.conversationId), item.record.data);
+        this.#conversations.set(info.conversationId, info);
+      }
+      if (result.next === undefined) return;
+      after = result.next;
+    }
+  }
+
+  /**
+   * Saves a shown message; an edit or delete is applied to its target when we have it.
+   * Kinds this host does not render yet are kept as "other" with their kind as text.
+   */
+  async #saveShown(shown: Extract<Action, { type: 'show' }>['message']): Promise<void> {
+    const conversation = idBytes(shown.conversationId);
+    const body = shown.content.body;
+    const receivedAt = this.#clock();
+    if (body.kind === 'edit' || body.kind === 'delete') {
+      const existing = await this.#stores.messages.get(conversation, body.target);
+      if (existing !== undefined) {
+        const target = decodeMessageRecord(hexOf(body.target), existing.data);
+        // Only the author of a message may edit or delete it.
+        if (target.sender.username === shown.sender.username) {
+          const updated: StoredMessage = body.kind === 'edit' ? { ...target, text: body.text, edited: true } : { ...target, text: null, deleted: true };
+          await this.#stores.messages.put(conversation, body.target, { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(updated) });
+          await this.#touch(shown.conversationId, receivedAt);
+          this.#emit({ type: 'message', conversationId: shown.conversationId, message: updated });
+          return;
+        }
+      }
+    }
+    let kind: StoredMessage['kind'] = 'other';
+    let text: string | null = `<${body.kind}>`;
+    let target: Uint8Array | null = null;
+    let inReplyTo: Uint8Array | null = null;
+    if (body.kind === 'text') {
+      kind = 'text';
+      text = body.text;
+      inReplyTo = body.inReplyTo;
+    } else if (body.kind === 'edit') {
+      kind = 'edit';
+      text = body.text;
+      target = body.target;
+    } else if (body.kind === 'delete') {
+      kind = 'delete';
+      text = null;
+      target = body.target;
+    }
+    const message: StoredMessage = { messageId: shown.messageId, sender: shown.sender, outgoing: shown.outgoing, sentAt: shown.content.sentAt, receivedAt, kind, text, target, inReplyTo, edited: false, deleted: false };
+    await this.#stores.messages.put(conversation, idBytes(shown.messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
+    await this.#touch(shown.conversationId, receivedAt);
+    this.#emit({ type: 'message', conversationId: shown.conversationId, message });
+  }
+
+  async #touch(conversationId: string, at: number): Promise<void> {
+    const old = this.#conversations.get(conversationId);
+    if (old === undefined) return;
+    const info = { ...old, lastActivity: at };
+    this.#conversations.set(conversationId, info);
+    await this.#saveConversation(info);
+  }
+}
+
+/** Usernames of a conversation's members, without repeats. */
+export function usersOf(info: ConversationInfo): string[] {
+  return [...new Set(info.members.map((m) => m.username))];
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+}
