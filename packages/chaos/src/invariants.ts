@@ -1,0 +1,196 @@
+/**
+ * The promises a chaos run checks, after a bounded settling time with the faults off:
+ *
+ * - nothing lost: every message the relay acknowledged is shown by every device that was a
+ *   member of its group in the epoch it was encrypted in;
+ * - nothing shown twice: after the SDK's de-duplication each is shown exactly once;
+ * - nothing undecryptable: zero decrypt failures (and no other SDK failure but the ones a race
+ *   legitimately causes, listed in TOLERATED_INTENT_FAILURES);
+ * - no leak to non-members: no device shows a message of an epoch it was not a member of
+ *   (a removed device reads nothing sent after its removal);
+ * - nothing stuck: every message sent by a device that is online at the end was acknowledged;
+ * - convergence: all members of each group are in the same epoch with the same epoch
+ *   authenticator;
+ * - the relay's queues are empty at the end (everything delivered was acknowledged);
+ * - memory stayed bounded (each server process under MAX_SERVER_RSS_MIB).
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME } from '@sealed/server/storage/sqlite/open';
+import type { Cluster } from './cluster.ts';
+import type { Ledger } from './ledger.ts';
+import type { MemorySampler, MemorySummary } from './memory.ts';
+import type { SimUser } from './sim-user.ts';
+
+/** A server process above this resident size fails the run. */
+export const MAX_SERVER_RSS_MIB = 768;
+/**
+ * Intent failures a race makes legitimate: two members remove the same person, or add one
+ * who was just added by someone else; the loser's intent fails with these codes.
+ */
+export const TOLERATED_INTENT_FAILURES: ReadonlySet<string> = new Set(['not-a-participant', 'already-a-participant']);
+/** Examples of each violation kept for the report. */
+const EXAMPLES = 5;
+const POLL_MS = 250;
+
+export interface Violation {
+  readonly invariant: string;
+  readonly count: number;
+  readonly examples: readonly string[];
+}
+
+export interface InvariantReport {
+  readonly ok: boolean;
+  readonly messagesSent: number;
+  readonly messagesAcknowledged: number;
+  readonly deliveriesExpected: number;
+  readonly deliveriesShown: number;
+  readonly groups: number;
+  readonly failuresTolerated: number;
+  readonly queuedAtEnd: number;
+  readonly memory: MemorySummary;
+  readonly settledInMs: number;
+  readonly violations: readonly Violation[];
+}
+
+interface CheckContext {
+  readonly ledger: Ledger;
+  readonly users: readonly SimUser[];
+  readonly cluster: Cluster;
+  readonly memory: MemorySampler;
+  readonly settleMs: number;
+  readonly log: (line: string) => void;
+}
+
+export async function checkInvariants(context: CheckContext): Promise<InvariantReport> {
+  const { ledger, users, cluster, memory } = context;
+  const settleStarted = Date.now();
+  // Settle: let every device catch up, retry and converge (bounded), ticking their clocks.
+  let last = evaluate(ledger, users);
+  while (Date.now() - settleStarted < context.settleMs) {
+    for (const user of users) await user.tick();
+    await Promise.all(users.map((u) => u.transport.idle()));
+    last = evaluate(ledger, users);
+    if (last.settled) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  const settledInMs = Date.now() - settleStarted;
+  context.log(`chaos: settled=${last.settled} after ${settledInMs} ms`);
+  memory.sample();
+  const summary = memory.summary();
+  const violations = [...last.violations];
+  const queuedAtEnd = await queuedEntries(cluster);
+  if (queuedAtEnd > 0) violations.push({ invariant: 'server queues empty at the end', count: queuedAtEnd, examples: [] });
+  if (summary.serverPeakMiB > MAX_SERVER_RSS_MIB) {
+    violations.push({ invariant: `server memory under ${MAX_SERVER_RSS_MIB} MiB`, count: 1, examples: [`peak ${summary.serverPeakMiB} MiB`] });
+  }
+  return {
+    ok: violations.length === 0,
+    messagesSent: ledger.sent.size,
+    messagesAcknowledged: ledger.acknowledged().length,
+    deliveriesExpected: last.expected,
+    deliveriesShown: last.shown,
+    groups: ledger.membersAt.size,
+    failuresTolerated: last.tolerated,
+    queuedAtEnd,
+    memory: summary,
+    settledInMs,
+    violations,
+  };
+}
+
+interface Evaluation {
+  readonly settled: boolean;
+  readonly expected: number;
+  readonly shown: number;
+  readonly tolerated: number;
+  readonly violations: Violation[];
+}
+
+function evaluate(ledger: Ledger, users: readonly SimUser[]): Evaluation {
+  const found = new Map<string, string[]>();
+  const counts = new Map<string, number>();
+  const report = (invariant: string, example: string) => {
+    counts.set(invariant, (counts.get(invariant) ?? 0) + 1);
+    const list = found.get(invariant) ?? [];
+    if (list.length < EXAMPLES) list.push(example);
+    found.set(invariant, list);
+  };
+  let expected = 0;
+  let shownCount = 0;
+  for (const record of ledger.acknowledged()) {
+    const members = ledger.membersAt.get(record.conversationId)?.get(record.ackedEpoch!);
+    if (members === undefined) {
+      report('membership known for every acknowledged epoch', `${record.messageId.slice(0, 12)} epoch ${record.ackedEpoch}`);
+      continue;
+    }
+    for (const device of members) {
+      if (device === record.senderDevice) continue;
+      expected++;
+      const times = ledger.shown.get(device)?.get(record.messageId) ?? 0;
+      if (times === 0) report('every acknowledged message delivered to every member', `${record.messageId.slice(0, 12)} -> ${device.slice(0, 8)} (epoch ${record.ackedEpoch})`);
+      else shownCount++;
+      if (times > 1) report('each message shown exactly once', `${record.messageId.slice(0, 12)} x${times} on ${device.slice(0, 8)}`);
+    }
+  }
+  for (const [device, seen] of ledger.shown) {
+    for (const messageId of seen.keys()) {
+      const record = ledger.sent.get(messageId);
+      if (record?.ackedEpoch === undefined) continue;
+      const members = ledger.membersAt.get(record.conversationId)?.get(record.ackedEpoch);
+      if (members !== undefined && !members.has(device)) report('no device reads an epoch it is not a member of', `${messageId.slice(0, 12)} on ${device.slice(0, 8)}`);
+    }
+  }
+  let tolerated = 0;
+  for (const failure of ledger.failures) {
+    if (failure.type === 'intent-failed' && TOLERATED_INTENT_FAILURES.has(failure.detail)) {
+      tolerated++;
+      continue;
+    }
+    report('zero SDK failures (decrypt failures above all)', `${failure.type} ${failure.detail} on ${failure.device.slice(0, 8)}`);
+  }
+  if (ledger.failureCount > ledger.failures.length) report('zero SDK failures (decrypt failures above all)', `${ledger.failureCount - ledger.failures.length} more not kept`);
+  const online = new Set(users.filter((u) => !u.offline).map((u) => u.deviceId));
+  for (const record of ledger.sent.values()) {
+    if (record.ackedEpoch === undefined && online.has(record.senderDevice) && stillMember(users, record)) {
+      report('every message sent by an online member is acknowledged', `${record.messageId.slice(0, 12)} from ${record.senderDevice.slice(0, 8)}`);
+    }
+  }
+  convergence(users, report);
+  const violations = [...counts].map(([invariant, count]) => ({ invariant, count, examples: found.get(invariant) ?? [] }));
+  return { settled: violations.length === 0, expected, shown: shownCount, tolerated, violations };
+}
+
+/** A message sent into a group its sender has since left cannot go out; it is not stuck. */
+function stillMember(users: readonly SimUser[], record: { conversationId: string; senderDevice: string }): boolean {
+  const sender = users.find((u) => u.deviceId === record.senderDevice);
+  return sender !== undefined && sender.engine.conversationIds().includes(record.conversationId);
+}
+
+function convergence(users: readonly SimUser[], report: (invariant: string, example: string) => void): void {
+  const views = new Map<string, Map<string, string>>();
+  for (const user of users) {
+    for (const id of user.engine.conversationIds()) {
+      const view = `${user.engine.epochOf(id)}:${user.engine.epochAuthenticatorOf(id)}`;
+      const byView = views.get(id) ?? new Map<string, string>();
+      byView.set(view, user.username);
+      views.set(id, byView);
+    }
+  }
+  for (const [id, byView] of views) {
+    if (byView.size > 1) report('every group converges (one epoch and epoch authenticator)', `${id.slice(0, 12)}: ${[...byView.keys()].map((v) => v.slice(0, 14)).join(' / ')}`);
+  }
+}
+
+async function queuedEntries(cluster: Cluster): Promise<number> {
+  if (cluster.mode === 'pg-nats') {
+    const rows = await cluster.query<{ n: string }>('SELECT count(*) AS n FROM queue');
+    return Number(rows[0]?.n ?? 0);
+  }
+  const db = new Database(join(cluster.sqliteDataDir!, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM queue').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,18 @@
+/** A chaos report as text for people: counts first, then every invariant with its verdict. */
+import type { ChaosReport } from './scenario.ts';
+
+export function renderReport(report: ChaosReport): string {
+  const inv = report.invariants;
+  const lines = [
+    `chaos report: mode ${report.mode}, seed ${report.seed}, ${(report.durationMs / 1000).toFixed(0)} s, ${report.users} users, ${inv.groups} groups`,
+    `  steps: ${Object.entries(report.steps).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  proxy faults: ${Object.entries(report.faults).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  server faults: ${Object.entries(report.serverFaults).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  messages: ${inv.messagesSent} sent, ${inv.messagesAcknowledged} acknowledged; deliveries ${inv.deliveriesShown}/${inv.deliveriesExpected}; ` +
+      `tolerated race failures ${inv.failuresTolerated}; queued at end ${inv.queuedAtEnd}; settled in ${(inv.settledInMs / 1000).toFixed(1)} s`,
+    `  memory: server peak ${inv.memory.serverPeakMiB} MiB (last ${inv.memory.serverLastMiB.join(', ')}), clients heap peak ${inv.memory.clientsHeapPeakMiB} MiB`,
+  ];
+  if (inv.violations.length === 0) lines.push('  invariants: all held');
+  for (const v of inv.violations) lines.push(`  VIOLATED: ${v.invariant} (${v.count})${v.examples.map((e) => `\n      ${e}`).join('')}`);
+  return lines.join('\n');
+}
