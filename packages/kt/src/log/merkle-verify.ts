@@ -37,22 +37,17 @@ function checkHashes(hashes: readonly Uint8Array[], what: string): void {
 }
 
 /**
- * RFC 9162 §2.1.3.2: checks that `leafHash` (HASH(0x00 || entry)) is leaf `leafIndex` of
- * the tree of size `treeSize` whose root is `rootHash`.
+ * RFC 9162 §2.1.3.2 steps 1-5 without the final comparison: the root that `inclusionPath`
+ * yields for `leafHash` as leaf `leafIndex` of a tree of size `treeSize`. A client that is
+ * given a log entry and its path (but not the root) computes the root this way and then
+ * checks a signature over it.
  * @throws {LogError} `invalid-size`, `index-out-of-range` (step 1), `too-many-hashes`,
- *   `invalid-hash-length`, `proof-too-long` (step 4a), `proof-too-short` or
- *   `root-mismatch` (step 5).
+ *   `invalid-hash-length`, `proof-too-long` (step 4a) or `proof-too-short` (step 5).
  */
-export function verifyInclusion(
-  leafHash: Uint8Array,
-  leafIndex: number,
-  treeSize: number,
-  inclusionPath: readonly Uint8Array[],
-  rootHash: Uint8Array,
-): void {
+export function rootFromInclusion(leafHash: Uint8Array, leafIndex: number, treeSize: number, inclusionPath: readonly Uint8Array[]): Uint8Array {
   checkSize('leafIndex', leafIndex);
   checkSize('treeSize', treeSize);
-  checkHashes([leafHash, rootHash], 'inclusion inputs');
+  checkHashes([leafHash], 'inclusion inputs');
   checkHashes(inclusionPath, 'inclusion_path');
   // Step 1: leaf_index >= tree_size fails.
   if (leafIndex >= treeSize) throw new LogError('index-out-of-range', `RFC 9162 §2.1.3.2 step 1: index ${leafIndex} >= size ${treeSize}`);
@@ -84,8 +79,27 @@ export function verifyInclusion(
     fn = shiftRight(fn);
     sn = shiftRight(sn);
   }
-  // Step 5: sn must be 0 and r must equal root_hash.
+  // Step 5: sn must be 0 (the root comparison is the caller's).
   if (sn !== 0) throw new LogError('proof-too-short', `RFC 9162 §2.1.3.2 step 5: missing hashes for size ${treeSize}`);
+  return r;
+}
+
+/**
+ * RFC 9162 §2.1.3.2: checks that `leafHash` (HASH(0x00 || entry)) is leaf `leafIndex` of
+ * the tree of size `treeSize` whose root is `rootHash`.
+ * @throws {LogError} `invalid-size`, `index-out-of-range` (step 1), `too-many-hashes`,
+ *   `invalid-hash-length`, `proof-too-long` (step 4a), `proof-too-short` or
+ *   `root-mismatch` (step 5).
+ */
+export function verifyInclusion(
+  leafHash: Uint8Array,
+  leafIndex: number,
+  treeSize: number,
+  inclusionPath: readonly Uint8Array[],
+  rootHash: Uint8Array,
+): void {
+  checkHashes([rootHash], 'inclusion inputs');
+  const r = rootFromInclusion(leafHash, leafIndex, treeSize, inclusionPath);
   if (!hashEquals(r, rootHash)) throw new LogError('root-mismatch', `RFC 9162 §2.1.3.2 step 5: root differs for index ${leafIndex} size ${treeSize}`);
 }
 

@@ -15,7 +15,13 @@ export type PrefixErrorCode =
   | 'invalid-opening-length' // a commitment opening that is not NC octets
   | 'label-too-long' // a label over 255 octets (label<0..2^8-1>)
   | 'value-too-long' // an update value over MAX_UPDATE_VALUE_LEN octets
-  | 'invalid-version'; // a version that is not a uint32
+  | 'invalid-version' // a version that is not a uint32
+  | 'invalid-position' // an insertion position that is not a safe non-negative integer
+  | 'duplicate-query' // a batched search names one key twice
+  | 'wrong-result-count' // a batched proof whose results do not number the searched keys
+  | 'inconsistent-results' // results ending at one node that disagree, or a terminal node with results below it
+  | 'missing-commitment' // an inclusion result for a key whose commitment the verifier was not given
+  | 'too-many-elements' // more elements than the proof can need, or elements left over
 
 export class PrefixError extends Error {
   override readonly name = 'PrefixError';

@@ -13,26 +13,41 @@ import { PrefixError } from './prefix-error.ts';
 import { HASH_LEN, KEY_BITS, MISSING_CHILD, VRF_OUTPUT_LEN, keyBit, prefixLeafValue, prefixParentValue } from './prefix-hash.ts';
 import type { PrefixSearchProof } from './prefix-proof.ts';
 
-interface LeafNode {
+/** `position` is the log entry (epoch) whose prefix tree first held the key. */
+export interface LeafNode {
   readonly kind: 'leaf';
   readonly key: Uint8Array;
   readonly commitment: Uint8Array;
   readonly value: Uint8Array;
+  readonly position: number;
 }
-interface ParentNode {
+/** `maxPosition`: the latest insertion below, so a past tree's view can skip old subtrees. */
+export interface ParentNode {
   readonly kind: 'parent';
   readonly left: PrefixNode | undefined;
   readonly right: PrefixNode | undefined;
   readonly value: Uint8Array;
+  readonly maxPosition: number;
 }
-type PrefixNode = LeafNode | ParentNode;
+export type PrefixNode = LeafNode | ParentNode;
 
-function leaf(key: Uint8Array, commitment: Uint8Array): LeafNode {
-  return { kind: 'leaf', key, commitment, value: prefixLeafValue(key, commitment) };
+function leaf(key: Uint8Array, commitment: Uint8Array, position: number): LeafNode {
+  return { kind: 'leaf', key, commitment, value: prefixLeafValue(key, commitment), position };
+}
+
+function positionOf(node: PrefixNode | undefined): number {
+  if (node === undefined) return -1;
+  return node.kind === 'leaf' ? node.position : node.maxPosition;
 }
 
 function parent(left: PrefixNode | undefined, right: PrefixNode | undefined): ParentNode {
-  return { kind: 'parent', left, right, value: prefixParentValue(left?.value ?? MISSING_CHILD, right?.value ?? MISSING_CHILD) };
+  return {
+    kind: 'parent',
+    left,
+    right,
+    value: prefixParentValue(left?.value ?? MISSING_CHILD, right?.value ?? MISSING_CHILD),
+    maxPosition: Math.max(positionOf(left), positionOf(right)),
+  };
 }
 
 function withChild(p: ParentNode, bit: 0 | 1, child: PrefixNode): ParentNode {
@@ -86,15 +101,23 @@ export class PrefixTree {
     return this.root.value.slice();
   }
 
+  /** The root node, for the batched and past-position proofs (prefix-batch.ts). */
+  rootNode(): ParentNode {
+    return this.root;
+  }
+
   /**
    * A new tree that also maps `key` (a VRF output) to `commitment`.
+   * `position` is the log entry (epoch) that first holds the key; proofs about a past
+   * entry (prefix-batch.ts) leave out keys inserted after it.
    * @throws {PrefixError} `invalid-key-length`, `invalid-hash-length` or `duplicate-key`
-   *   (a label-version pair is written once; keys are never replaced).
+   *   (a label-version pair is written once; keys are never replaced), `invalid-position`.
    */
-  insert(key: Uint8Array, commitment: Uint8Array): PrefixTree {
+  insert(key: Uint8Array, commitment: Uint8Array, position = 0): PrefixTree {
     checkKey(key);
     if (commitment.length !== HASH_LEN) throw new PrefixError('invalid-hash-length', `commitment must be ${HASH_LEN} octets, got ${commitment.length}`);
-    return new PrefixTree(insertBelow(this.root, leaf(key.slice(), commitment.slice()), 0), this.size + 1);
+    if (!Number.isSafeInteger(position) || position < 0) throw new PrefixError('invalid-position', 'position must be a safe non-negative integer');
+    return new PrefixTree(insertBelow(this.root, leaf(key.slice(), commitment.slice(), position), 0), this.size + 1);
   }
 
   /**
