@@ -42,6 +42,17 @@ const MAX_PENDING_FRAMES = 256;
 /** Bytes buffered for a socket above which pushes stop and the pump (which waits) takes over. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The next window size: grows fast (x4) while a window's payloads are far under the byte
+ * budget, doubles while under half of it, halves above it.
+ */
+export function nextWindow(window: number, bytes: number): number {
+  if (bytes > WINDOW_BYTE_BUDGET) return Math.max(MIN_DELIVERY_WINDOW, window >> 1);
+  if (bytes < WINDOW_BYTE_BUDGET / 4) return Math.min(MAX_DELIVERY_WINDOW, window << 2);
+  if (bytes < WINDOW_BYTE_BUDGET / 2) return Math.min(MAX_DELIVERY_WINDOW, window << 1);
+  return window;
+}
+
 export interface ConnectionDeps {
   readonly services: Services;
   readonly bus: Bus;
@@ -62,7 +73,12 @@ export class Connection {
   private pumping = false;
   private pumpAgain = false;
   private pending = 0;
-  private chain: Promise<void> = Promise.resolve();
+  /**
+   * Frames that arrived while AUTH was being checked, handled in order once it finished;
+   * undefined otherwise. Only AUTH has to be awaited before the next frame is looked at, so
+   * every other frame is handled at once, without a promise chain per frame.
+   */
+  private backlog: ClientFrame[] | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly outbox: Outbox;
   /** Set by any traffic; cleared by the gateway's idle check. */
@@ -116,10 +132,30 @@ export class Connection {
     }
     this.pending++;
     if (this.pending >= MAX_PENDING_FRAMES) this.ws.pause();
-    // AUTH is awaited before the next frame is looked at; SEND and ACK are only *started* in
-    // order (storage applies them in call order), so a socket's sends pipeline into the same
-    // group commit instead of waiting for each other.
-    this.chain = this.chain.then(() => this.handle(frame));
+    this.onFrame(frame);
+  }
+
+  /**
+   * AUTH is awaited before the next frame is looked at; SEND and ACK are only *started* in
+   * order (storage applies them in call order), so a socket's sends pipeline into the same
+   * group commit instead of waiting for each other.
+   */
+  private onFrame(frame: ClientFrame): void {
+    if (this.backlog !== undefined) {
+      this.backlog.push(frame);
+      return;
+    }
+    if (frame.type === 'auth' && this.state === 'awaiting-auth') {
+      this.backlog = [];
+      void this.handleAuth(frame.token).then(() => {
+        const frames = this.backlog ?? [];
+        this.backlog = undefined;
+        // Bounded by MAX_PENDING_FRAMES (reading pauses at that many unhandled frames).
+        for (const next of frames) this.onFrame(next);
+      });
+      return;
+    }
+    this.handle(frame);
   }
 
   private settled(): void {
@@ -135,19 +171,22 @@ export class Connection {
     this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: e.code, value: e.value }));
   }
 
-  private async handle(frame: ClientFrame): Promise<void> {
+  private async handleAuth(token: Uint8Array): Promise<void> {
+    try {
+      await this.authenticate(token);
+    } catch (error) {
+      this.fail(0, error);
+      this.close(CLOSE_CODES.goingAway, 'authentication failed');
+    }
+    this.settled();
+  }
+
+  private handle(frame: ClientFrame): void {
     if (this.state === 'closed') return this.settled();
     const requestId = frame.type === 'send' ? frame.requestId : 0;
     if (frame.type === 'auth') {
-      if (this.state !== 'awaiting-auth') this.fail(0, new ServerError('out-of-order', 'already authenticated'));
-      else {
-        try {
-          await this.authenticate(frame.token);
-        } catch (error) {
-          this.fail(0, error);
-          this.close(CLOSE_CODES.goingAway, 'authentication failed');
-        }
-      }
+      // handleAuth takes the first AUTH; any later one is out of order.
+      this.fail(0, new ServerError('out-of-order', 'already authenticated'));
       return this.settled();
     }
     const caller = this.caller;
@@ -241,7 +280,11 @@ export class Connection {
     }
   }
 
-  /** Streams the queue after `cursor` from storage, window by window, until it is empty. */
+  /**
+   * Streams the queue after `cursor` from storage, window by window, until it is empty.
+   * Pipelined: window n+1 is read while window n is being written, and window n+1 is handed
+   * to the socket only once window n reached the kernel, so at most two windows are held.
+   */
   private async pump(): Promise<void> {
     if (this.pumping) {
       this.pumpAgain = true;
@@ -252,21 +295,28 @@ export class Connection {
     try {
       do {
         this.pumpAgain = false;
+        if (this.state !== 'ready' || this.caller === undefined) return;
+        let entries = await this.deps.services.delivery.fetch(this.caller, this.cursor, window);
         // Bounded by the queue: each round advances the cursor or ends the loop.
         for (;;) {
           if (this.state !== 'ready' || this.caller === undefined) return;
-          const entries = await this.deps.services.delivery.fetch(this.caller, this.cursor, window);
-          const fresh = entries.filter((entry) => entry.seq > this.cursor);
+          const fetched = window;
           let bytes = 0;
-          for (const entry of fresh) bytes += entry.payload.length;
-          if (fresh.length > 0) {
-            this.outbox.entries(fresh);
-            this.cursor = fresh[fresh.length - 1]!.seq;
-            await this.outbox.flushed();
+          let fresh = 0;
+          for (const entry of entries) {
+            if (entry.seq <= this.cursor) continue;
+            bytes += entry.payload.length;
+            fresh++;
           }
-          if (entries.length < window) break;
-          if (bytes > WINDOW_BYTE_BUDGET) window = Math.max(MIN_DELIVERY_WINDOW, window >> 1);
-          else if (bytes < WINDOW_BYTE_BUDGET / 2) window = Math.min(MAX_DELIVERY_WINDOW, window << 1);
+          if (fresh > 0) {
+            this.outbox.entries(fresh === entries.length ? entries : entries.filter((entry) => entry.seq > this.cursor));
+            this.cursor = entries[entries.length - 1]!.seq;
+          }
+          if (entries.length < fetched || fresh === 0) break;
+          window = nextWindow(window, bytes);
+          const written = this.outbox.flushed();
+          entries = await this.deps.services.delivery.fetch(this.caller, this.cursor, window);
+          await written;
         }
       } while (this.pumpAgain);
     } catch (error) {
@@ -279,7 +329,6 @@ export class Connection {
 
   /** Flushes output and waits for frames already received to be handled (graceful shutdown). */
   async drain(): Promise<void> {
-    await this.chain;
     if (this.pending > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.outbox.flush();
   }

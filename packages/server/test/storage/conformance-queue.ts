@@ -50,6 +50,27 @@ export function queueConformance(open: OpenStorage): void {
     assert.equal(next.status === 'accepted' && next.entries[0]!.seq, 3, 'seqs never restart');
   }));
 
+  it('acks in any order, with repeats and gaps, delete exactly the named entries; counters stay right when sends and acks share a commit', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    for (let i = 0; i < 10; i++) await s.queue.enqueue(send(a, [b]));
+    assert.equal(await s.queue.ack(b, [7, 3, 4, 3, 5, 10, 12]), 5);
+    assert.deepEqual((await s.queue.fetch(b, 0, 100)).map((e) => e.seq), [1, 2, 6, 8, 9]);
+    assert.equal(await s.queue.count(b), 5);
+    // Started together: storage applies them in call order, whether or not it batches them.
+    const [sent1, acked, sent2, ackedAgain] = await Promise.all([
+      s.queue.enqueue(send(a, [b])),
+      s.queue.ack(b, [1, 2, 11]),
+      s.queue.enqueue(send(a, [b])),
+      s.queue.ack(b, [12, 6]),
+    ]);
+    assert.deepEqual([sent1.status === 'accepted' && sent1.entries[0]!.seq, acked, sent2.status === 'accepted' && sent2.entries[0]!.seq, ackedAgain], [11, 3, 12, 2]);
+    assert.deepEqual((await s.queue.fetch(b, 0, 100)).map((e) => e.seq), [8, 9]);
+    assert.equal(await s.queue.count(b), 2);
+    const next = await s.queue.enqueue(send(a, [b]));
+    assert.equal(next.status === 'accepted' && next.entries[0]!.seq, 13);
+  }));
+
   it('a retry with the same client message id is idempotent', withStorage(open, async (s) => {
     const { deviceId: a } = await createAccount(s);
     const { deviceId: b } = await createAccount(s);

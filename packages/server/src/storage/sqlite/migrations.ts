@@ -87,7 +87,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   UPDATE groups SET last_commit_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400) * 86400000;
   CREATE INDEX groups_by_last_commit ON groups (last_commit_day);
   `,
-  // 3: device-link mailboxes (linking/): transient rows, at most LINK_TTL_MS old.
+  // 3: fewer B-trees written per message (docs/BENCHMARKS.md, "Relay server"): expiry walks
+  // each device's queue and the idempotency table in key order instead of keeping an index
+  // on the receive day and on the expiry hour, each written on every send.
+  `
+  DROP INDEX queue_by_received;
+  DROP INDEX idempotency_by_expiry;
+  `,
+  // 4: device-link mailboxes (linking/): transient rows, at most LINK_TTL_MS old.
   `
   CREATE TABLE link_mailboxes (
     id_hash BLOB PRIMARY KEY,

@@ -1,14 +1,25 @@
 /**
- * SQLite implementation of QueueStore. `enqueue` is one synchronous transaction: checks
- * first (idempotency, epoch, recipients, bounds), then writes, so a rejected send writes
- * nothing. Per-device `next_seq` and `queued` counters live on the device row so neither a
- * sequence number nor a bound check ever scans a queue.
+ * SQLite implementation of QueueStore. `enqueue` checks before it writes (idempotency,
+ * epoch, recipients, bounds), so a rejected send leaves nothing. Per-device `next_seq` and
+ * `queued` counters live on the device row so neither a sequence number nor a bound check
+ * ever scans a queue.
  *
  * Group commit: sends and acks made during one event-loop turn (from every socket) run in
  * one transaction at the end of the turn, in call order; each promise resolves only after
  * that transaction committed. A commit costs the same for 1 or 500 writes, so this is where
- * throughput comes from. Each send still checks before it writes, so a rejected send in a
- * batch leaves nothing, and the others are unaffected.
+ * throughput comes from.
+ *
+ * Row work per message is the other cost (see docs/BENCHMARKS.md, "Relay server"), so inside
+ * one group commit:
+ * - device counters and group epochs are read once per transaction into `TxState` and the
+ *   counters written back once at its end (not one read and one update per entry);
+ * - the idempotency record is written first with an upsert that only replaces an expired
+ *   record, so a fresh send costs one B-tree descent there, not a lookup and an insert; a
+ *   send rejected by a later check deletes the record it wrote again;
+ * - acknowledgements delete contiguous runs of seqs with one range delete each;
+ * - the queue and the idempotency table carry no secondary index: expiry walks each device's
+ *   queue (bounded by the per-device bound) and the idempotency table in key order, in
+ *   short transactions (schema version 3).
  */
 import type { EnqueueInput, EnqueueResult, Enqueued, QueueStore } from '../queue.ts';
 import { MESSAGE_KIND_CODE, messageKindFromCode, toDay, type DeviceId, type GroupId, type Millis, type QueueEntry } from '../types.ts';
@@ -35,6 +46,20 @@ interface EntryRow {
   payload: Uint8Array;
 }
 
+/** A device's counters as the current transaction sees them. */
+interface Counters {
+  nextSeq: number;
+  queued: number;
+  dirty: boolean;
+}
+
+/** What one group-commit transaction has read or changed so far; dropped when it ends. */
+class TxState {
+  readonly counters = new Map<string, Counters | null>();
+  /** Current epoch per group id; null when the group has no row. */
+  readonly epochs = new Map<string, number | null>();
+}
+
 function toEntry(row: EntryRow): QueueEntry {
   // A kind code outside the table can only come from a corrupted database.
   const kind = messageKindFromCode(row.kind);
@@ -42,28 +67,64 @@ function toEntry(row: EntryRow): QueueEntry {
   return { seq: row.seq, kind, receivedAt: row.received_at, payload: bytes(row.payload) };
 }
 
+/**
+ * Contiguous runs of distinct seqs, ascending: [[lo, hi], ...]. Acks nearly always name one
+ * run (a DELIVER frame's seqs), so this usually returns one pair.
+ */
+export function seqRuns(seqs: readonly number[]): [number, number][] {
+  let sorted = true;
+  for (let i = 1; i < seqs.length; i++) {
+    if (seqs[i]! <= seqs[i - 1]!) {
+      sorted = false;
+      break;
+    }
+  }
+  const ordered = sorted ? seqs : [...new Set(seqs)].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const seq of ordered) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && seq === last[1] + 1) last[1] = seq;
+    else runs.push([seq, seq]);
+  }
+  return runs;
+}
+
 export class SqliteQueueStore implements QueueStore {
+  private readonly claimIdempotent;
   private readonly selectIdempotent;
+  private readonly deleteIdempotent;
   private readonly selectEpoch;
   private readonly upsertEpoch;
   private readonly selectCounters;
-  private readonly bumpCounters;
+  private readonly writeCounters;
   private readonly insertEntry;
-  private readonly insertIdempotent;
   private readonly selectWindow;
-  private readonly deleteEntry;
+  private readonly deleteRange;
   private readonly decrementQueued;
   private readonly selectQueued;
-  private readonly deleteExpiredBatch;
-  private readonly deleteExpiredIdempotency;
+  private readonly selectDevicesWithQueue;
+  private readonly selectExpiredSeqs;
+  private readonly deleteEntry;
+  private readonly selectIdempotencyPage;
+  private readonly selectIdempotencyFirstPage;
   private readonly deleteQuietGroups;
   private pending: PendingWrite[] = [];
   private scheduled = false;
+  /** Set only while a group commit runs (its writes are synchronous). */
+  private tx: TxState | undefined;
 
   constructor(private readonly db: Db) {
-    this.selectIdempotent = db.prepare<[string, string, number], { epoch: number }>(
-      'SELECT epoch FROM idempotency WHERE sender_device_id = ? AND client_message_id = ? AND expires_at > ?',
+    // Inserts the record, or replaces one whose TTL ran out; a live record is left alone
+    // (0 changes), which is how a retry is recognised.
+    this.claimIdempotent = db.prepare<[string, string, number, number, number]>(
+      'INSERT INTO idempotency (sender_device_id, client_message_id, epoch, expires_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (sender_device_id, client_message_id) DO UPDATE SET epoch = excluded.epoch, expires_at = excluded.expires_at ' +
+        'WHERE idempotency.expires_at <= ?',
     );
+    this.selectIdempotent = db.prepare<[string, string], { epoch: number }>(
+      'SELECT epoch FROM idempotency WHERE sender_device_id = ? AND client_message_id = ?',
+    );
+    this.deleteIdempotent = db.prepare('DELETE FROM idempotency WHERE sender_device_id = ? AND client_message_id = ?');
     this.selectEpoch = db.prepare<[string], { epoch: number }>('SELECT epoch FROM groups WHERE group_id = ?');
     this.upsertEpoch = db.prepare(
       'INSERT INTO groups (group_id, epoch, last_commit_day) VALUES (?, ?, ?) ' +
@@ -71,22 +132,26 @@ export class SqliteQueueStore implements QueueStore {
     );
     this.deleteQuietGroups = db.prepare('DELETE FROM groups WHERE last_commit_day < ?');
     this.selectCounters = db.prepare<[string], { next_seq: number; queued: number }>('SELECT next_seq, queued FROM devices WHERE id = ?');
-    this.bumpCounters = db.prepare('UPDATE devices SET next_seq = next_seq + 1, queued = queued + 1 WHERE id = ?');
+    this.writeCounters = db.prepare('UPDATE devices SET next_seq = ?, queued = ? WHERE id = ?');
     this.insertEntry = db.prepare('INSERT INTO queue (device_id, seq, kind, received_at, payload) VALUES (?, ?, ?, ?, ?)');
-    this.insertIdempotent = db.prepare(
-      'INSERT INTO idempotency (sender_device_id, client_message_id, epoch, expires_at) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT (sender_device_id, client_message_id) DO UPDATE SET epoch = excluded.epoch, expires_at = excluded.expires_at',
-    );
     this.selectWindow = db.prepare<[string, number, number], EntryRow>(
       'SELECT seq, kind, received_at, payload FROM queue WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
-    this.deleteEntry = db.prepare('DELETE FROM queue WHERE device_id = ? AND seq = ?');
+    this.deleteRange = db.prepare('DELETE FROM queue WHERE device_id = ? AND seq >= ? AND seq <= ?');
     this.decrementQueued = db.prepare('UPDATE devices SET queued = queued - ? WHERE id = ?');
     this.selectQueued = db.prepare<[string], { queued: number }>('SELECT queued FROM devices WHERE id = ?');
-    this.deleteExpiredBatch = db.prepare<[number, number], { device_id: string }>(
-      'DELETE FROM queue WHERE (device_id, seq) IN (SELECT device_id, seq FROM queue WHERE received_at < ? LIMIT ?) RETURNING device_id',
+    this.selectDevicesWithQueue = db.prepare<[], { id: string }>('SELECT id FROM devices WHERE queued > 0');
+    this.selectExpiredSeqs = db.prepare<[string, number, number, number], { seq: number }>(
+      'SELECT seq FROM queue WHERE device_id = ? AND seq > ? AND received_at < ? ORDER BY seq LIMIT ?',
     );
-    this.deleteExpiredIdempotency = db.prepare('DELETE FROM idempotency WHERE expires_at <= ?');
+    this.deleteEntry = db.prepare('DELETE FROM queue WHERE device_id = ? AND seq = ?');
+    this.selectIdempotencyFirstPage = db.prepare<[number], IdempotencyKeyRow>(
+      'SELECT sender_device_id, client_message_id, expires_at FROM idempotency ORDER BY sender_device_id, client_message_id LIMIT ?',
+    );
+    this.selectIdempotencyPage = db.prepare<[string, string, number], IdempotencyKeyRow>(
+      'SELECT sender_device_id, client_message_id, expires_at FROM idempotency WHERE (sender_device_id, client_message_id) > (?, ?) ' +
+        'ORDER BY sender_device_id, client_message_id LIMIT ?',
+    );
   }
 
   /** Queues a write for the group commit at the end of this event-loop turn. */
@@ -105,18 +170,50 @@ export class SqliteQueueStore implements QueueStore {
     this.scheduled = false;
     // Bounded: each round takes up to MAX_WRITES_PER_COMMIT writes off the list.
     while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_WRITES_PER_COMMIT);
-      const results: unknown[] = [];
+      const batch = this.pending.length <= MAX_WRITES_PER_COMMIT ? this.pending : this.pending.slice(0, MAX_WRITES_PER_COMMIT);
+      this.pending = batch === this.pending ? [] : this.pending.slice(MAX_WRITES_PER_COMMIT);
+      const results: unknown[] = new Array<unknown>(batch.length);
       try {
         this.db.transaction(() => {
-          for (const write of batch) results.push(write.run());
+          this.tx = new TxState();
+          for (let i = 0; i < batch.length; i++) results[i] = batch[i]!.run();
+          this.flushCounters(this.tx);
         }).immediate();
       } catch (error) {
         for (const write of batch) write.reject(error);
         continue;
+      } finally {
+        this.tx = undefined;
       }
-      batch.forEach((write, i) => write.resolve(results[i] as never));
+      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i] as never);
     }
+  }
+
+  /** The device's counters in this transaction (null: no such device). */
+  private counters(tx: TxState, deviceId: string): Counters | null {
+    let counters = tx.counters.get(deviceId);
+    if (counters === undefined) {
+      const row = this.selectCounters.get(deviceId);
+      counters = row === undefined ? null : { nextSeq: row.next_seq, queued: row.queued, dirty: false };
+      tx.counters.set(deviceId, counters);
+    }
+    return counters;
+  }
+
+  private flushCounters(tx: TxState): void {
+    for (const [deviceId, counters] of tx.counters) {
+      if (counters?.dirty === true) this.writeCounters.run(counters.nextSeq, counters.queued, deviceId);
+    }
+  }
+
+  /** The group's current epoch in this transaction (null: the server has no row for it). */
+  private epochOf(tx: TxState, groupId: string): number | null {
+    let epoch = tx.epochs.get(groupId);
+    if (epoch === undefined) {
+      epoch = this.selectEpoch.get(groupId)?.epoch ?? null;
+      tx.epochs.set(groupId, epoch);
+    }
+    return epoch;
   }
 
   enqueue(input: EnqueueInput): Promise<EnqueueResult> {
@@ -124,32 +221,50 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   private enqueueLocked(input: EnqueueInput): EnqueueResult {
-    const seen = this.selectIdempotent.get(input.senderDeviceId, input.clientMessageId, input.now);
-    if (seen !== undefined) return { status: 'duplicate', epoch: seen.epoch };
-
+    const tx = this.tx!;
+    const isCommit = input.kind === 'commit';
     // An unknown group (never seen or expired) accepts a commit at any epoch: it starts over.
-    const current = this.selectEpoch.get(input.groupId)?.epoch ?? (input.kind === 'commit' ? input.epoch : 0);
-    if (input.kind === 'commit' && input.epoch !== current) return { status: 'stale-epoch', currentEpoch: current };
+    const current = this.epochOf(tx, input.groupId) ?? (isCommit ? input.epoch : 0);
+    const epoch = isCommit ? current + 1 : current;
 
-    const seqs: number[] = [];
-    for (const deviceId of input.recipients) {
-      const counters = this.selectCounters.get(deviceId);
-      if (counters === undefined) return { status: 'unknown-recipient', deviceId };
-      if (counters.queued >= input.maxQueuedPerDevice) return { status: 'queue-full', deviceId };
-      seqs.push(counters.next_seq);
+    const sender = input.senderDeviceId;
+    const messageId = input.clientMessageId;
+    const fresh = this.claimIdempotent.run(sender, messageId, epoch, input.now + input.idempotencyTtlMs, input.now).changes > 0;
+    if (!fresh) return { status: 'duplicate', epoch: this.selectIdempotent.get(sender, messageId)!.epoch };
+
+    // From here a rejection takes back the record it just wrote (an expired record it
+    // replaced counts as no record, so deleting it changes nothing observable).
+    if (isCommit && input.epoch !== current) {
+      this.deleteIdempotent.run(sender, messageId);
+      return { status: 'stale-epoch', currentEpoch: current };
+    }
+    const recipients = input.recipients;
+    const all: Counters[] = [];
+    for (const deviceId of recipients) {
+      const counters = this.counters(tx, deviceId);
+      if (counters === null || counters.queued >= input.maxQueuedPerDevice) {
+        this.deleteIdempotent.run(sender, messageId);
+        return counters === null ? { status: 'unknown-recipient', deviceId } : { status: 'queue-full', deviceId };
+      }
+      all.push(counters);
     }
 
-    const epoch = input.kind === 'commit' ? current + 1 : current;
-    if (input.kind === 'commit') this.upsertEpoch.run(input.groupId, epoch, toDay(input.now));
+    if (isCommit) {
+      this.upsertEpoch.run(input.groupId, epoch, toDay(input.now));
+      tx.epochs.set(input.groupId, epoch);
+    }
     const kind = MESSAGE_KIND_CODE[input.kind];
     const entries: Enqueued[] = [];
-    input.recipients.forEach((deviceId, index) => {
-      const seq = seqs[index]!;
+    for (let i = 0; i < recipients.length; i++) {
+      const deviceId = recipients[i]!;
+      const counters = all[i]!;
+      const seq = counters.nextSeq;
       this.insertEntry.run(deviceId, seq, kind, input.receivedAt, input.payload);
-      this.bumpCounters.run(deviceId);
+      counters.nextSeq = seq + 1;
+      counters.queued++;
+      counters.dirty = true;
       entries.push({ deviceId, seq });
-    });
-    this.insertIdempotent.run(input.senderDeviceId, input.clientMessageId, epoch, input.now + input.idempotencyTtlMs);
+    }
     return { status: 'accepted', entries, epoch };
   }
 
@@ -160,33 +275,65 @@ export class SqliteQueueStore implements QueueStore {
   ack(deviceId: DeviceId, seqs: readonly number[]): Promise<number> {
     return this.submit(() => {
       let n = 0;
-      for (const seq of seqs) n += this.deleteEntry.run(deviceId, seq).changes;
-      if (n > 0) this.decrementQueued.run(n, deviceId);
+      for (const [lo, hi] of seqRuns(seqs)) n += this.deleteRange.run(deviceId, lo, hi).changes;
+      if (n > 0) {
+        const counters = this.counters(this.tx!, deviceId);
+        if (counters !== null) {
+          counters.queued -= n;
+          counters.dirty = true;
+        }
+      }
       return n;
     });
   }
 
   async count(deviceId: DeviceId): Promise<number> {
+    // A group commit of this turn has not run yet: storage is the committed state.
     return this.selectQueued.get(deviceId)?.queued ?? 0;
   }
 
   async expire(before: Millis, now: Millis): Promise<number> {
+    // Writes of this turn first: expiry runs in its own transactions, outside any group commit.
+    this.commitPending();
     let total = 0;
-    const batch = this.db.transaction(() => {
-      const rows = this.deleteExpiredBatch.all(before, EXPIRE_BATCH);
-      const perDevice = new Map<string, number>();
-      for (const row of rows) perDevice.set(row.device_id, (perDevice.get(row.device_id) ?? 0) + 1);
-      for (const [deviceId, n] of perDevice) this.decrementQueued.run(n, deviceId);
-      return rows.length;
+    const expireDeviceBatch = this.db.transaction((deviceId: string, afterSeq: number) => {
+      const rows = this.selectExpiredSeqs.all(deviceId, afterSeq, before, EXPIRE_BATCH);
+      for (const row of rows) this.deleteEntry.run(deviceId, row.seq);
+      if (rows.length > 0) this.decrementQueued.run(rows.length, deviceId);
+      return rows;
     });
-    // Bounded by the table: each round deletes up to EXPIRE_BATCH rows or ends the loop.
-    for (;;) {
-      const n = batch();
-      total += n;
-      if (n < EXPIRE_BATCH) break;
+    for (const { id } of this.selectDevicesWithQueue.all()) {
+      let afterSeq = 0;
+      // Bounded by the device's queue: each round deletes up to EXPIRE_BATCH rows past the
+      // last one deleted, or ends the loop.
+      for (;;) {
+        const rows = expireDeviceBatch(id, afterSeq);
+        total += rows.length;
+        if (rows.length < EXPIRE_BATCH) break;
+        afterSeq = rows[rows.length - 1]!.seq;
+      }
     }
-    this.deleteExpiredIdempotency.run(now);
+    this.expireIdempotency(now);
     return total;
+  }
+
+  /** Walks the idempotency table in key order, a page per transaction, deleting records past their TTL. */
+  private expireIdempotency(now: Millis): void {
+    const page = this.db.transaction((after: IdempotencyKeyRow | undefined) => {
+      const rows =
+        after === undefined
+          ? this.selectIdempotencyFirstPage.all(EXPIRE_BATCH)
+          : this.selectIdempotencyPage.all(after.sender_device_id, after.client_message_id, EXPIRE_BATCH);
+      for (const row of rows) if (row.expires_at <= now) this.deleteIdempotent.run(row.sender_device_id, row.client_message_id);
+      return rows;
+    });
+    let after: IdempotencyKeyRow | undefined;
+    // Bounded by the table: each round advances past EXPIRE_BATCH keys or ends the loop.
+    for (;;) {
+      const rows = page(after);
+      if (rows.length < EXPIRE_BATCH) break;
+      after = rows[rows.length - 1];
+    }
   }
 
   async expireGroups(before: Millis): Promise<number> {
@@ -196,4 +343,10 @@ export class SqliteQueueStore implements QueueStore {
   async getEpoch(groupId: GroupId): Promise<number> {
     return this.selectEpoch.get(groupId)?.epoch ?? 0;
   }
+}
+
+interface IdempotencyKeyRow {
+  sender_device_id: string;
+  client_message_id: string;
+  expires_at: number;
 }
