@@ -102,7 +102,8 @@ export class Auditor {
     const head = this.journal.headAt(size);
     if (head === undefined) throw new AuditError('non-contiguous', `no accepted head of size ${size}`);
     // AuditorTreeHead.timestamp is the log entry's timestamp (draft, auditing step 8).
-    return { treeSize: size, timestamp: head.timestamp, signature: signAuditorTreeHead(this.secretKey, this.config, head.timestamp, size, head.root) };
+    const root = this.journal.rootAt(size)!;
+    return { treeSize: size, timestamp: head.timestamp, signature: signAuditorTreeHead(this.secretKey, this.config, head.timestamp, size, root) };
   }
 
   private halt(evidence: Evidence): never {
@@ -129,24 +130,51 @@ export class Auditor {
       if (!(error instanceof AuditError)) throw error;
       return this.halt({ code: error.code, detail: error.detail, update, ...(lastAccepted !== undefined ? { lastAccepted } : {}) });
     }
-    this.journal.append(update, checked.state);
+    this.journal.append(update, checked.state, checked.head.root);
     return this.countersign(update.treeSize);
   }
 
-  /** A size already accepted: the same root again, or a fork. */
+  /**
+   * A position already accepted, served again (a restarted follower re-reads a page): the
+   * same entry whose signature verifies over our root gets the same countersignature;
+   * anything else at that position is a second view of the log.
+   */
   private reserved(update: EpochUpdate, known: Uint8Array): AuditorTreeHead {
-    if (hashEquals(known, update.logRoot)) return this.countersign(update.treeSize);
     const ours = this.journal.headAt(update.treeSize)!;
+    let sameSignature = true;
     try {
-      verifyTreeHeadSignature(this.config, update.treeSize, update.logRoot, update.logSignature);
+      verifyTreeHeadSignature(this.config, update.treeSize, known, update.logSignature);
     } catch {
-      return this.halt({ code: 'bad-log-signature', detail: `a second head of size ${update.treeSize} with a bad signature`, update });
+      sameSignature = false;
     }
+    if (sameSignature && update.timestamp === ours.timestamp && hashEquals(update.prefixRoot, ours.prefixRoot)) return this.countersign(update.treeSize);
     return this.halt({
       code: 'conflicting-head',
-      detail: `the log signed two roots for size ${update.treeSize}`,
+      detail: `the log served a second entry at position ${update.treeSize - 1}`,
       update,
       heads: [ours, signedHeadOf(update)],
+    });
+  }
+
+  /**
+   * Checks a log-signed head the server shows clients (GET /v1/kt/checkpoint) against our
+   * journal: for a size we accepted, the log's signature must verify over our root. A head
+   * beyond our size is not judged here (we have not checked those entries yet).
+   * @throws {AuditorHalted} `conflicting-head` with both heads as evidence.
+   */
+  checkServedHead(treeSize: number, timestamp: number, prefixRoot: Uint8Array, root: Uint8Array, signature: Uint8Array): void {
+    if (this.halted !== undefined) throw this.halted;
+    const known = this.journal.rootAt(treeSize);
+    if (known === undefined || hashEquals(known, root)) return;
+    try {
+      verifyTreeHeadSignature(this.config, treeSize, root, signature);
+    } catch {
+      return; // not signed by the log: proves nothing, the client will refuse it too
+    }
+    this.halt({
+      code: 'conflicting-head',
+      detail: `the log signed two roots for size ${treeSize}`,
+      heads: [this.journal.headAt(treeSize)!, { treeSize, timestamp, prefixRoot, root, signature }],
     });
   }
 

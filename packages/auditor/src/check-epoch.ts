@@ -1,8 +1,8 @@
 /**
  * The auditor's check of one log entry (draft-ietf-keytrans-protocol, "Third-Party
- * Auditing", steps 1-7), specialised to Sealed's insert-only directory. The auditor keeps
- * its own prefix tree and log frontier, so both roots are recomputed from the inserted
- * leaves alone; nothing the server says about the previous state is trusted.
+ * Auditing", steps 1-7), specialised to Sealed's insert-only directory and audit feed. The
+ * auditor keeps its own prefix tree and log frontier, so both roots are recomputed from the
+ * inserted leaves alone; nothing the server says about earlier state is trusted.
  *
  * Pure: the caller passes the state and the clock; the state is returned new, never
  * changed in place, so a refused update leaves nothing half-applied.
@@ -34,17 +34,12 @@ export interface CheckedHead {
   readonly root: Uint8Array;
 }
 
-function compareKeys(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
-  return a.length - b.length;
-}
-
 function checkShape(u: EpochUpdate): void {
   if (!Number.isSafeInteger(u.treeSize) || u.treeSize < 1) throw new AuditError('malformed-update', 'tree size must be a positive safe integer');
   if (!Number.isSafeInteger(u.timestamp) || u.timestamp < 0) throw new AuditError('malformed-update', 'timestamp must be a safe non-negative integer');
   if (u.added.length > MAX_LEAVES_PER_EPOCH) throw new AuditError('too-many-leaves', `${u.added.length} > ${MAX_LEAVES_PER_EPOCH} added leaves`);
   if (u.removed.length > MAX_LEAVES_PER_EPOCH) throw new AuditError('too-many-leaves', `${u.removed.length} > ${MAX_LEAVES_PER_EPOCH} removed leaves`);
-  if (u.prefixRoot.length !== HASH_LEN || u.logRoot.length !== HASH_LEN) throw new AuditError('malformed-update', `roots must be ${HASH_LEN} octets`);
+  if (u.prefixRoot.length !== HASH_LEN) throw new AuditError('malformed-update', `prefix root must be ${HASH_LEN} octets`);
   for (const leaf of u.added) {
     if (leaf.vrfOutput.length !== VRF_OUTPUT_LEN || leaf.commitment.length !== HASH_LEN) throw new AuditError('malformed-update', 'a leaf has a wrong-length key or commitment');
   }
@@ -52,30 +47,32 @@ function checkShape(u: EpochUpdate): void {
 
 /**
  * Checks `update` against `state` and returns the next state and the head to countersign.
- * Order: shape and bounds, the log's signature (so that every later failure is evidence
- * signed by the log), position, time, insert-only, prefix root, log root.
+ * Order: shape and bounds, position, time, the log's signature over the log root
+ * recomputed with the served entry (so every later failure is evidence the log signed),
+ * then insert-only and the prefix root recomputed from the inserted leaves.
  * @param now the auditor's clock (ms); an entry more than `config.maxAhead` ahead of it
  *   is refused (`time-ahead`): a clock the log cannot honestly have.
  * @throws {AuditError} with the code of the first failed check.
  */
 export function checkEpoch(config: Configuration, state: AuditState, update: EpochUpdate, now: number): { state: AuditState; head: CheckedHead } {
   checkShape(update);
-  try {
-    verifyTreeHeadSignature(config, update.treeSize, update.logRoot, update.logSignature);
-  } catch {
-    throw new AuditError('bad-log-signature', `TreeHead of size ${update.treeSize} does not verify`);
-  }
   const expectedSize = state.frontier.size + 1;
   if (update.treeSize !== expectedSize) throw new AuditError('non-contiguous', `expected the entry making size ${expectedSize}, got ${update.treeSize}`);
   // Step 1: time never goes back; and it cannot run ahead of the auditor's clock either.
   if (update.timestamp < state.lastTimestamp) throw new AuditError('time-went-back', `entry ${update.treeSize - 1}: ${update.timestamp} < ${state.lastTimestamp}`);
   if (update.timestamp > now + config.maxAhead) throw new AuditError('time-ahead', `entry ${update.treeSize - 1} is ${update.timestamp - now} ms ahead of the auditor's clock`);
-  // Steps 2-4, insert-only: nothing removed, added keys sorted, distinct and new.
+  // Step 7 (log part): the log root with this entry appended, which the log must have signed.
+  const frontier = appendLeaf(state.frontier, logEntryLeafHash({ timestamp: update.timestamp, prefixTreeRoot: update.prefixRoot }));
+  const root = frontierRoot(frontier);
+  try {
+    verifyTreeHeadSignature(config, update.treeSize, root, update.logSignature);
+  } catch {
+    throw new AuditError('bad-log-signature', `TreeHead of size ${update.treeSize} does not verify over the recomputed log root`);
+  }
+  // Steps 2-4, insert-only: nothing removed, added keys distinct and new.
   if (update.removed.length > 0) throw new AuditError('not-insert-only', `entry ${update.treeSize - 1} removes ${update.removed.length} leaves`);
   let prefix = state.prefix;
-  for (let i = 0; i < update.added.length; i++) {
-    const leaf = update.added[i]!;
-    if (i > 0 && compareKeys(update.added[i - 1]!.vrfOutput, leaf.vrfOutput) >= 0) throw new AuditError('not-insert-only', `added leaves not strictly ascending at ${i}`);
+  for (const [i, leaf] of update.added.entries()) {
     try {
       prefix = prefix.insert(leaf.vrfOutput, leaf.commitment);
     } catch (error) {
@@ -83,11 +80,7 @@ export function checkEpoch(config: Configuration, state: AuditState, update: Epo
       throw error;
     }
   }
-  // Step 6-7: both roots recompute.
+  // Steps 6-7 (prefix part): the served prefix root is the one the inserts make.
   if (!hashEquals(prefix.rootValue(), update.prefixRoot)) throw new AuditError('prefix-root-mismatch', `entry ${update.treeSize - 1}: prefix root differs from the inserted leaves`);
-  const frontier = appendLeaf(state.frontier, logEntryLeafHash({ timestamp: update.timestamp, prefixTreeRoot: update.prefixRoot }));
-  const root = frontierRoot(frontier);
-  if (!hashEquals(root, update.logRoot)) throw new AuditError('log-root-mismatch', `log root of size ${update.treeSize} differs from the recomputed one`);
   return { state: { frontier, prefix, lastTimestamp: update.timestamp }, head: { treeSize: update.treeSize, timestamp: update.timestamp, root } };
 }
-

@@ -1,7 +1,9 @@
 /**
- * What the auditor receives for one log entry (draft-ietf-keytrans-protocol,
- * "Third-Party Auditing", AuditorUpdate), plus the log's signed tree head for the size the
- * entry makes, so that what the auditor countersigns is exactly what the log signed.
+ * What the auditor receives for one log entry: an AuditEpoch of the audit feed
+ * (protocol/transparency/audit.ts; the draft's AuditorUpdate in Sealed's shape). It holds
+ * the log's TreeHead signature for the size the entry makes but no root: the auditor
+ * computes the root itself, and the signature must verify over that root, so what the
+ * auditor countersigns is exactly what the log signed.
  *
  * Sealed's directory only ever inserts: a label's versions are new search keys, and no
  * leaf is removed. `removed` exists so that a server that removes one says so and is
@@ -19,21 +21,18 @@ export interface EpochUpdate {
   readonly treeSize: number;
   /** The log entry's timestamp, milliseconds since the Unix epoch. */
   readonly timestamp: number;
-  /** Leaves inserted by this entry, ascending by vrfOutput (empty for a heartbeat). */
+  /** Leaves inserted by this entry, in insertion order (empty for a heartbeat). */
   readonly added: readonly PrefixLeaf[];
   /** Leaves removed by this entry: must be empty in Sealed. */
   readonly removed: readonly PrefixLeaf[];
   /** The prefix-tree root the log entry commits to. */
   readonly prefixRoot: Uint8Array;
-  /** The log root of size `treeSize`, as the log signed it. */
-  readonly logRoot: Uint8Array;
-  /** The log's Ed25519 signature over TreeHeadTBS(treeSize, logRoot). */
+  /** The log's Ed25519 signature over TreeHeadTBS(treeSize, root of the log with this entry). */
   readonly logSignature: Uint8Array;
 }
 
 /**
- * The most leaves one entry may add, checked before any hashing: the draft's
- * `PrefixLeaf added<0..2^16-1>` bounds the wire form, and one epoch of a large directory
- * (60 s of registrations and device changes) stays far below it.
+ * The most leaves one entry may add, checked before any hashing: the wire contract's
+ * KT_MAX_INSERTS_PER_EPOCH (the server closes an epoch early rather than exceed it).
  */
-export const MAX_LEAVES_PER_EPOCH = 0xffff;
+export { KT_MAX_INSERTS_PER_EPOCH as MAX_LEAVES_PER_EPOCH } from '@sealed/protocol/transparency/limits';

@@ -1,8 +1,10 @@
 /**
  * What the auditor leaves behind when it stops: a JSON file naming the failed check and
  * holding what the log signed, so that anyone can verify the misbehaviour with the log's
- * public key alone. For a fork: the two log-signed heads of one size. For a bad entry: the
- * log's update (with its signature) that failed, and the last head the auditor accepted.
+ * public key alone. For a fork: the two heads of one size, both carrying the log's
+ * signature (the first with the root the auditor computed; the second's root needs the
+ * rest of the other view, so it is given as its entry). For a bad entry: the log's update
+ * (with its signature) that failed, and the last head the auditor accepted.
  *
  * While an evidence file exists the auditor refuses to start: a human must look first.
  */
@@ -33,11 +35,23 @@ export interface EvidenceJson {
   detail: string;
   detectedAt: string;
   update?: UpdateRecordJson;
-  heads?: { treeSize: number; timestamp: number; root: string; signature: string }[];
-  lastAccepted?: { treeSize: number; timestamp: number; root: string; signature: string };
+  heads?: HeadJson[];
+  lastAccepted?: HeadJson;
 }
 
-const headJson = (h: LogSignedHead) => ({ treeSize: h.treeSize, timestamp: h.timestamp, root: toHex(h.root), signature: toHex(h.signature) });
+interface HeadJson {
+  treeSize: number;
+  timestamp: number;
+  prefixRoot: string;
+  root?: string;
+  signature: string;
+}
+
+function headJson(h: LogSignedHead): HeadJson {
+  const json: HeadJson = { treeSize: h.treeSize, timestamp: h.timestamp, prefixRoot: toHex(h.prefixRoot), signature: toHex(h.signature) };
+  if (h.root !== undefined) json.root = toHex(h.root);
+  return json;
+}
 
 /** Writes `evidence` to a new file in `dir`, fsync'd; returns its path. */
 export function writeEvidence(dir: string, evidence: Evidence, now: Date): string {

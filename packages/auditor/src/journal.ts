@@ -11,6 +11,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Configuration } from '@sealed/kt/checkpoint/configuration';
+import { hashEquals } from '@sealed/kt/log/merkle-hash';
 import { AuditError } from './audit-error.ts';
 import { type AuditState, checkEpoch, INITIAL_AUDIT_STATE } from './check-epoch.ts';
 import type { EpochUpdate } from './epoch-update.ts';
@@ -18,16 +19,19 @@ import { updateFromJson, updateToJson } from './update-record.ts';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 
-/** A tree head as the log signed it (what a fork's evidence shows twice). */
+/** A tree head as the log signed it, with the entry that made it (what a fork's evidence shows). */
 export interface LogSignedHead {
   readonly treeSize: number;
   readonly timestamp: number;
-  readonly root: Uint8Array;
+  readonly prefixRoot: Uint8Array;
+  /** The log root; absent for a conflicting head whose root the auditor cannot compute. */
+  readonly root?: Uint8Array;
   readonly signature: Uint8Array;
 }
 
-export function signedHeadOf(u: EpochUpdate): LogSignedHead {
-  return { treeSize: u.treeSize, timestamp: u.timestamp, root: u.logRoot, signature: u.logSignature };
+export function signedHeadOf(u: EpochUpdate, root?: Uint8Array): LogSignedHead {
+  const head = { treeSize: u.treeSize, timestamp: u.timestamp, prefixRoot: u.prefixRoot, signature: u.logSignature };
+  return root === undefined ? head : { ...head, root };
 }
 
 /** Makes a new file's directory entry durable (POSIX: fsync the directory). */
@@ -69,16 +73,20 @@ export class Journal {
     const heads: LogSignedHead[] = [];
     const lines = text.split('\n').filter((l) => l.length > 0);
     for (const [i, line] of lines.entries()) {
-      const update = updateFromJson(line);
+      const { update, logRoot } = updateFromJson(line);
+      let root: Uint8Array;
       try {
         // The clock check is for live updates; replay only re-checks the content.
-        state = checkEpoch(config, state, update, Number.MAX_SAFE_INTEGER).state;
+        const checked = checkEpoch(config, state, update, Number.MAX_SAFE_INTEGER);
+        state = checked.state;
+        root = checked.head.root;
       } catch (error) {
         if (error instanceof AuditError) throw new AuditError('corrupt-state', `journal line ${i + 1} does not re-check (${error.code})`);
         throw error;
       }
-      roots.push(update.logRoot);
-      heads.push(signedHeadOf(update));
+      if (logRoot === undefined || !hashEquals(logRoot, root)) throw new AuditError('corrupt-state', `journal line ${i + 1}: recorded root differs`);
+      roots.push(root);
+      heads.push(signedHeadOf(update, root));
     }
     const created = !existsSync(path);
     const fd = openSync(path, 'a');
@@ -106,16 +114,16 @@ export class Journal {
   }
 
   /**
-   * Appends an update already checked into `next`, and fsyncs before returning: only then
+   * Appends an update already checked into `next` (with the log `root` it makes), and fsyncs before returning: only then
    * may its head be countersigned.
    */
-  append(update: EpochUpdate, next: AuditState): void {
+  append(update: EpochUpdate, next: AuditState, root: Uint8Array): void {
     if (update.treeSize !== this.roots.length + 1) throw new AuditError('non-contiguous', `journal at ${this.roots.length}, update makes ${update.treeSize}`);
-    const line = `${JSON.stringify(updateToJson(update))}\n`;
+    const line = `${JSON.stringify(updateToJson(update, root))}\n`;
     writeSync(this.fd, line);
     fsyncSync(this.fd);
-    this.roots.push(update.logRoot);
-    this.heads.push(signedHeadOf(update));
+    this.roots.push(root);
+    this.heads.push(signedHeadOf(update, root));
     this.current = next;
   }
 

@@ -4,7 +4,10 @@
  * so that a replay re-checks everything and an evidence file can show what the log signed.
  *
  *   {"v":1,"treeSize":n,"timestamp":ms,"added":[[vrfOutputHex,commitmentHex],...],
- *    "removed":[...],"prefixRoot":hex,"logRoot":hex,"logSignature":hex}
+ *    "removed":[...],"prefixRoot":hex,"logSignature":hex[,"logRoot":hex]}
+ *
+ * `logRoot` is the root the auditor computed (journal lines carry it; replay recomputes
+ * and compares it).
  */
 import { AuditError } from './audit-error.ts';
 import { type EpochUpdate, MAX_LEAVES_PER_EPOCH, type PrefixLeaf } from './epoch-update.ts';
@@ -21,23 +24,24 @@ export interface UpdateRecordJson {
   added: [string, string][];
   removed: [string, string][];
   prefixRoot: string;
-  logRoot: string;
   logSignature: string;
+  logRoot?: string;
 }
 
 const leafJson = (l: PrefixLeaf): [string, string] => [toHex(l.vrfOutput), toHex(l.commitment)];
 
-export function updateToJson(u: EpochUpdate): UpdateRecordJson {
-  return {
+export function updateToJson(u: EpochUpdate, logRoot?: Uint8Array): UpdateRecordJson {
+  const json: UpdateRecordJson = {
     v: UPDATE_RECORD_VERSION,
     treeSize: u.treeSize,
     timestamp: u.timestamp,
     added: u.added.map(leafJson),
     removed: u.removed.map(leafJson),
     prefixRoot: toHex(u.prefixRoot),
-    logRoot: toHex(u.logRoot),
     logSignature: toHex(u.logSignature),
   };
+  if (logRoot !== undefined) json.logRoot = toHex(logRoot);
+  return json;
 }
 
 function leaves(value: unknown): PrefixLeaf[] {
@@ -52,7 +56,7 @@ function leaves(value: unknown): PrefixLeaf[] {
  * Parses one journal line.
  * @throws {AuditError} `corrupt-state` for anything but a well-formed version-1 record.
  */
-export function updateFromJson(line: string): EpochUpdate {
+export function updateFromJson(line: string): { update: EpochUpdate; logRoot?: Uint8Array } {
   if (line.length > MAX_RECORD_CHARS) throw new AuditError('corrupt-state', `record of ${line.length} characters`);
   let raw: unknown;
   try {
@@ -64,13 +68,13 @@ export function updateFromJson(line: string): EpochUpdate {
   const r = raw as Record<string, unknown>;
   if (r.v !== UPDATE_RECORD_VERSION) throw new AuditError('corrupt-state', `unknown record version ${String(r.v)}`);
   if (!Number.isSafeInteger(r.treeSize) || !Number.isSafeInteger(r.timestamp)) throw new AuditError('corrupt-state', 'size or timestamp not an integer');
-  return {
+  const update: EpochUpdate = {
     treeSize: r.treeSize as number,
     timestamp: r.timestamp as number,
     added: leaves(r.added),
     removed: leaves(r.removed),
     prefixRoot: fromHex(r.prefixRoot, 32),
-    logRoot: fromHex(r.logRoot, 32),
     logSignature: fromHex(r.logSignature, 64),
   };
+  return r.logRoot === undefined ? { update } : { update, logRoot: fromHex(r.logRoot, 32) };
 }

@@ -24,7 +24,7 @@ test('countersigns each checked head with AuditorTreeHeadTBS; the signature veri
       const head = auditor.accept(u);
       assert.equal(head.treeSize, u.treeSize);
       assert.equal(head.timestamp, u.timestamp);
-      verifyAuditorTreeHeadSignature(log.config, head.timestamp, head.treeSize, u.logRoot, head.signature);
+      verifyAuditorTreeHeadSignature(log.config, head.timestamp, head.treeSize, log.root, head.signature);
     }
     assert.equal(auditor.size, 5);
     auditor.close();
@@ -66,7 +66,7 @@ test('a torn last journal line (crash before fsync returned) is cut off; other d
     b.accept(log.next([]));
     b.close();
     const text = readFileSync(join(dir, JOURNAL_FILE), 'utf8');
-    writeFileSync(join(dir, JOURNAL_FILE), text.replace(/"logRoot":"(.)/, (_m, c: string) => `"logRoot":"${c === '0' ? '1' : '0'}`));
+    writeFileSync(join(dir, JOURNAL_FILE), text.replace(/"prefixRoot":"(.)/, (_m, c: string) => `"prefixRoot":"${c === '0' ? '1' : '0'}`));
     assert.throws(() => Auditor.open(dir, log.config, AUDITOR_SK), (e) => e instanceof AuditError && e.code === 'corrupt-state');
   } finally {
     rmSync(dir, { recursive: true });
@@ -89,12 +89,13 @@ test('never two roots for one size: a forked head halts the auditor with both lo
     assert.throws(() => a.accept(log.next([])), AuditorHalted);
     assert.throws(() => Auditor.open(dir, log.config, AUDITOR_SK), (e) => e instanceof AuditorHalted && e.code === 'evidence-present');
     const file = readdirSync(dir).find((n) => n.startsWith('evidence-'))!;
-    const evidence = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { code: string; heads: { treeSize: number; root: string }[] };
+    const evidence = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { code: string; heads: { treeSize: number; prefixRoot: string; signature: string }[] };
     assert.equal(evidence.code, 'conflicting-head');
     assert.equal(evidence.heads.length, 2);
     assert.equal(evidence.heads[0]!.treeSize, 2);
     assert.equal(evidence.heads[1]!.treeSize, 2);
-    assert.notEqual(evidence.heads[0]!.root, evidence.heads[1]!.root);
+    assert.notEqual(evidence.heads[0]!.prefixRoot, evidence.heads[1]!.prefixRoot);
+    assert.notEqual(evidence.heads[0]!.signature, evidence.heads[1]!.signature);
   } finally {
     rmSync(dir, { recursive: true });
   }
@@ -106,7 +107,8 @@ test('a failed check stops the auditor with the failing entry as evidence; nothi
     const log = new HonestLog();
     const a = Auditor.open(dir, log.config, AUDITOR_SK, clockAt(log));
     a.accept(log.next(randomLeaves(1)));
-    const bad = resign(log.config, { ...log.next(randomLeaves(1)), prefixRoot: new Uint8Array(32).fill(5) });
+    const before = [...log.leafHashes];
+    const bad = resign(log.config, before, { ...log.next(randomLeaves(1)), prefixRoot: new Uint8Array(32).fill(5) });
     assert.throws(() => a.accept(bad), (e) => e instanceof AuditorHalted && e.code === 'prefix-root-mismatch');
     const file = readdirSync(dir).find((n) => n.startsWith('evidence-'))!;
     const evidence = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { update: { treeSize: number; logSignature: string }; lastAccepted: { treeSize: number } };
@@ -125,6 +127,26 @@ test('refuses to start with a key the configuration does not name, or outside th
   try {
     assert.throws(() => Auditor.open(dir, testConfig(), LOG_SK), AuditorConfigError);
     assert.throws(() => Auditor.open(dir, { ...testConfig(), mode: { kind: 'contactMonitoring' } }, AUDITOR_SK), AuditorConfigError);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a head the server shows clients with another root for a size we countersigned halts with both log-signed heads', async () => {
+  const { signTreeHead } = await import('@sealed/kt/checkpoint/tree-head');
+  const dir = tempDir();
+  try {
+    const log = new HonestLog();
+    const a = Auditor.open(dir, log.config, AUDITOR_SK, clockAt(log));
+    a.accept(log.next(randomLeaves(1)));
+    a.accept(log.next(randomLeaves(1)));
+    a.checkServedHead(2, log.time, log.prefix.rootValue(), log.root, signTreeHead(LOG_SK, log.config, 2, log.root));
+    a.checkServedHead(9, log.time, log.prefix.rootValue(), new Uint8Array(32), new Uint8Array(64)); // beyond us: not judged
+    const otherRoot = new Uint8Array(32).fill(9);
+    assert.throws(
+      () => a.checkServedHead(2, log.time, log.prefix.rootValue(), otherRoot, signTreeHead(LOG_SK, log.config, 2, otherRoot)),
+      (e) => e instanceof AuditorHalted && e.code === 'conflicting-head',
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }

@@ -36,6 +36,8 @@ export class HonestLog {
   prefix = PrefixTree.empty();
   readonly leafHashes: Uint8Array[] = [];
   time = 1_700_000_000_000;
+  /** The root of the log after the last `next`. */
+  root: Uint8Array = new Uint8Array(32);
 
   constructor(readonly config: Configuration = testConfig()) {}
 
@@ -45,13 +47,17 @@ export class HonestLog {
     for (const l of added) this.prefix = this.prefix.insert(l.vrfOutput, l.commitment);
     const prefixRoot = this.prefix.rootValue();
     this.leafHashes.push(logEntryLeafHash({ timestamp: this.time, prefixTreeRoot: prefixRoot }));
-    const logRoot = treeRoot(this.leafHashes);
+    this.root = treeRoot(this.leafHashes);
     const treeSize = this.leafHashes.length;
-    return { treeSize, timestamp: this.time, added, removed: [], prefixRoot, logRoot, logSignature: signTreeHead(LOG_SK, this.config, treeSize, logRoot) };
+    return { treeSize, timestamp: this.time, added, removed: [], prefixRoot, logSignature: signTreeHead(LOG_SK, this.config, treeSize, this.root) };
   }
 }
 
-/** Re-signs a tampered update with the log's key: a malicious log signs what it serves. */
-export function resign(config: Configuration, u: EpochUpdate): EpochUpdate {
-  return { ...u, logSignature: signTreeHead(LOG_SK, config, u.treeSize, u.logRoot) };
+/**
+ * Re-signs a tampered update with the log's key over the log root its entry makes after
+ * `previousLeaves`: a malicious log signs what it serves.
+ */
+export function resign(config: Configuration, previousLeaves: readonly Uint8Array[], u: EpochUpdate): EpochUpdate {
+  const root = treeRoot([...previousLeaves, logEntryLeafHash({ timestamp: u.timestamp, prefixTreeRoot: u.prefixRoot })]);
+  return { ...u, logSignature: signTreeHead(LOG_SK, config, u.treeSize, root) };
 }
