@@ -1,11 +1,14 @@
 // SQLite queue details beyond the conformance suite: ack runs, expiry past one batch (the
-// queue and idempotency tables have no secondary index since schema 3: expiry walks keys).
+// queue and idempotency tables have no secondary index since schema 3: expiry walks keys),
+// WAL checkpoints by the background worker.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { CHECKPOINT_INTERVAL_MS, MAIN_AUTOCHECKPOINT_PAGES } from '../../src/storage/sqlite/checkpointer.ts';
 import { seqRuns } from '../../src/storage/sqlite/queue.ts';
 import { openSqliteStorage, SQLITE_FILE_NAME } from '../../src/storage/sqlite/open.ts';
 import { createAccount, NOW, send } from './fixtures.ts';
@@ -49,6 +52,32 @@ describe('SQLite queue expiry past one batch', () => {
       }
       assert.equal((await s.queue.enqueue({ ...fresh, now: NOW + 300 })).status, 'duplicate');
       assert.equal((await s.queue.enqueue({ ...inputs[0]!, now: NOW + 300 })).status, 'accepted', 'an expired id is new again');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('SQLite WAL checkpoints in the background', () => {
+  it('copies committed pages into the database file without the writer checkpointing', async () => {
+    const dir = join(root, String(n++));
+    const s = await openSqliteStorage({ dataDir: dir });
+    try {
+      const { deviceId: a } = await createAccount(s);
+      const { deviceId: b } = await createAccount(s);
+      // Let the worker catch up with the set-up writes, then note the database file's size.
+      await sleep(3 * CHECKPOINT_INTERVAL_MS);
+      const before = statSync(join(dir, SQLITE_FILE_NAME)).size;
+      const payload = new Uint8Array(1000);
+      const results = await Promise.all(Array.from({ length: 2000 }, () => s.queue.enqueue(send(a, [b], { payload, maxQueuedPerDevice: 10_000 }))));
+      assert.ok(results.every((r) => r.status === 'accepted'));
+      // ~2 MB of entries: far below the writer's backstop (MAIN_AUTOCHECKPOINT_PAGES), so
+      // only the worker can have moved them out of the WAL.
+      assert.ok(2000 * 1000 < MAIN_AUTOCHECKPOINT_PAGES * 4096);
+      const deadline = Date.now() + 10_000;
+      // Bounded by the deadline.
+      while (statSync(join(dir, SQLITE_FILE_NAME)).size < before + 2000 * 1000 && Date.now() < deadline) await sleep(CHECKPOINT_INTERVAL_MS);
+      assert.ok(statSync(join(dir, SQLITE_FILE_NAME)).size >= before + 2000 * 1000, 'the database file holds the entries');
     } finally {
       await s.close();
     }

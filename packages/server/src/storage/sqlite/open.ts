@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Storage } from '../storage.ts';
 import { SqliteAccountStore, SqliteChallengeStore, SqliteSessionStore } from './accounts.ts';
 import { SqliteAttachmentStore } from './attachments.ts';
+import { startCheckpointer, MAIN_AUTOCHECKPOINT_PAGES } from './checkpointer.ts';
 import { openDatabase, type SqliteSynchronous } from './db.ts';
 import { SqliteKeyPackageStore } from './key-packages.ts';
 import { SqliteQueueStore } from './queue.ts';
@@ -20,7 +21,11 @@ export const SQLITE_FILE_NAME = 'sealed.sqlite';
 /** @throws when the directory cannot be created or the schema is newer than this code. */
 export function openSqliteStorage(options: SqliteOptions): Promise<Storage> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(options.dataDir, SQLITE_FILE_NAME), options.synchronous ?? 'normal');
+  const file = join(options.dataDir, SQLITE_FILE_NAME);
+  const synchronous = options.synchronous ?? 'normal';
+  const db = openDatabase(file, synchronous);
+  db.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`);
+  const checkpointer = startCheckpointer(file, synchronous);
   let closed = false;
   const queue = new SqliteQueueStore(db);
   const storage: Storage = {
@@ -32,13 +37,13 @@ export function openSqliteStorage(options: SqliteOptions): Promise<Storage> {
     queue,
     attachments: new SqliteAttachmentStore(db),
     links: new SqliteLinkStore(db),
-    close: () => {
+    close: async () => {
       if (!closed) {
         closed = true;
         queue.commitPending();
         db.close();
       }
-      return Promise.resolve();
+      await checkpointer.stop();
     },
   };
   return Promise.resolve(storage);
