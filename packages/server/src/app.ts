@@ -16,6 +16,7 @@ import { ServerError, toServerError } from './errors.ts';
 import { discardBody } from './http/body.ts';
 import { sendError } from './http/respond.ts';
 import { buildRouter } from './http/routes.ts';
+import { DEFAULT_WEB_DIR, loadWebAssets, type WebAssets } from './http/static-web.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -41,6 +42,8 @@ export interface RunningServer {
   readonly metrics: Metrics;
   readonly services: Services;
   readonly gateway: Gateway;
+  /** The web client served at `/`, when built (its bundle hash is printed at start). */
+  readonly web: WebAssets | undefined;
   /** Runs one expiry sweep now (tests; the timer runs it every sweepIntervalMs). */
   sweep(): Promise<void>;
   close(): Promise<void>;
@@ -115,6 +118,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { handshakeTimeoutMs: config.handshakeTimeoutMs, idleTimeoutMs: config.idleTimeoutMs },
   );
 
+  const webDir = config.webDir ?? 'auto';
+  const web = webDir === 'none' ? undefined : loadWebAssets(webDir === 'auto' ? DEFAULT_WEB_DIR : webDir);
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0]!;
@@ -122,6 +128,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const route = typeof match === 'object' ? match.route.pattern : 'unmatched';
     try {
       if (draining && path !== '/healthz') throw new ServerError('unavailable', 'shutting down');
+      if (match === undefined && web?.serve(req, res, path) === true) return;
       if (match === undefined) throw new ServerError('not-found', 'no such endpoint');
       if (match === 'method-not-allowed') throw new ServerError('not-found', 'method not allowed here');
       await track(match.route.handler({ req, res, params: match.params }));
@@ -205,5 +212,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return closing;
   };
 
-  return { url: `http://${host}:${address.port}`, host: address.address, port: address.port, storage, metrics, services, gateway, sweep, close };
+  return { url: `http://${host}:${address.port}`, host: address.address, port: address.port, storage, metrics, services, gateway, web, sweep, close };
 }

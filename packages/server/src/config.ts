@@ -32,6 +32,8 @@ export interface Config {
   readonly sendBurst: number;
   readonly sweepIntervalMs: number;
   readonly logLevel: LogLevel;
+  /** Built web client served at `/` ("auto": packages/web/dist when built; "none": off). */
+  readonly webDir?: string;
 }
 
 const DAY = 86_400_000;
@@ -91,6 +93,7 @@ export const OPTIONS: readonly Option[] = [
   { flag: '--send-per-second', env: 'SEALED_SEND_PER_SECOND', key: 'sendPerSecond', default: '2000', parse: int(1, 10_000_000), help: 'Sends per device per second (sustained).' },
   { flag: '--send-burst', env: 'SEALED_SEND_BURST', key: 'sendBurst', default: '4000', parse: int(1, 10_000_000), help: 'Sends per device in a burst.' },
   { flag: '--sweep-interval-ms', env: 'SEALED_SWEEP_INTERVAL_MS', key: 'sweepIntervalMs', default: '60000', parse: int(100, 86_400_000), help: 'How often expired entries, sessions and attachments are deleted.' },
+  { flag: '--web-dir', env: 'SEALED_WEB_DIR', key: 'webDir', default: 'auto', parse: text, help: 'Built web client served at / ("auto": packages/web/dist when built, "none": off).' },
   { flag: '--log-level', env: 'SEALED_LOG_LEVEL', key: 'logLevel', default: 'info', parse: oneOf('debug', 'info', 'warn', 'error'), help: 'Lowest level logged (JSON lines on stdout).' },
 ];
 

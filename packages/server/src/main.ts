@@ -26,6 +26,11 @@ async function main(argv: string[]): Promise<void> {
   const server = await startServer(config);
   const where = config.storage === 'sqlite' ? `SQLite in ${resolve(config.dataDir)}` : 'PostgreSQL';
   process.stderr.write(`Sealed relay listening on ${server.url} (WebSocket ${server.url.replace('http', 'ws')}/v1/ws), storage: ${where}, bus: ${config.bus}\n`);
+  process.stderr.write(
+    server.web === undefined
+      ? 'Web client: not built (npm start builds it), not served\n'
+      : `Web client at ${server.url}/ from ${server.web.dir}\nWeb client bundle (app.js) sha256: ${server.web.bundleSha256}\n`,
+  );
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

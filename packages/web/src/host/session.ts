@@ -1,0 +1,315 @@
+/**
+ * The web client's life cycle on one device: no vault yet -> create account; locked ->
+ * unlock (attempts counted and the wipe done by the vault, exactly as in the CLI); unlocked
+ * -> the engine restored from the vault's records, the browser transport signed in, the
+ * chat model loaded. Locking drops the engine, the socket and every key from memory.
+ *
+ * The UI reads `phase` and the model and calls the methods; it subscribes for changes.
+ */
+import type { Action } from '@sealed/client/engine/actions';
+import { Engine } from '@sealed/client/engine/engine';
+import { EngineError } from '@sealed/client/engine/errors';
+import { VaultRecordStore } from '@sealed/client/transport/vault-record-store';
+import { VaultError } from '@sealed/client/vault/errors';
+import { decodeHeader } from '@sealed/client/vault/header';
+import { Vault } from '@sealed/client/vault/vault';
+import { nobleProvider } from '@sealed/crypto/noble/provider';
+import { fromHex } from '@sealed/protocol/encoding';
+import { BrowserTransport } from './browser-transport.ts';
+import { ChatModel } from './chat-model.ts';
+import { IndexedDbVaultStorage } from './idb-vault-storage.ts';
+
+export type Phase =
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'welcome' }
+  | { readonly kind: 'locked'; readonly attemptsRemaining: number; readonly maxAttempts: number }
+  | { readonly kind: 'wiped' }
+  | { readonly kind: 'needs-account' }
+  | { readonly kind: 'ready' };
+
+/** Clock ticks for the engine (self-update schedule): every 30 s is plenty for a 24 h rule. */
+export const TICK_INTERVAL_MS = 30_000;
+/** Most notices kept on screen; older ones are dropped. */
+export const MAX_NOTICES = 20;
+
+export interface Notice {
+  readonly id: number;
+  readonly level: 'info' | 'warning' | 'error';
+  readonly text: string;
+}
+
+const provider = nobleProvider;
+
+export class Session {
+  phase: Phase = { kind: 'starting' };
+  online = false;
+  username: string | undefined;
+  deviceId: string | undefined;
+  model: ChatModel | undefined;
+  notices: Notice[] = [];
+  private vault: Vault | undefined;
+  private engine: Engine | undefined;
+  private transport: BrowserTransport | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private noticeId = 0;
+  private readonly listeners = new Set<() => void>();
+  private pendingIntents = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  private accountReady: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+
+  constructor(private readonly storage = new IndexedDbVaultStorage()) {}
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  notice(level: Notice['level'], text: string): void {
+    this.notices = [...this.notices.slice(-(MAX_NOTICES - 1)), { id: ++this.noticeId, level, text }];
+    this.changed();
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+    this.changed();
+  }
+
+  /** Reads the vault header (without counting anything) and picks the first screen. */
+  async init(): Promise<void> {
+    this.phase = await this.phaseFromHeader();
+    this.changed();
+  }
+
+  private async phaseFromHeader(): Promise<Phase> {
+    const bytes = await this.storage.readHeader();
+    if (bytes === undefined) return { kind: 'welcome' };
+    const header = decodeHeader(provider, bytes, 'production');
+    if (header.state === 'wiped') return { kind: 'wiped' };
+    return { kind: 'locked', attemptsRemaining: header.maxAttempts - header.failures, maxAttempts: header.maxAttempts };
+  }
+
+  /** After a wipe: back to the first-run screen (creating a vault over a wiped one is allowed). */
+  startOver(): void {
+    if (this.phase.kind !== 'wiped') return;
+    this.phase = { kind: 'welcome' };
+    this.changed();
+  }
+
+  /**
+   * First run (or after a wipe): a new vault under `passcode` (Argon2id calibrated on this
+   * device, production floor), then the account.
+   * @throws VaultError, EngineError (username taken or invalid: the vault stays, unlocked,
+   *   and the phase becomes 'needs-account')
+   */
+  async createAccount(username: string, passcode: string): Promise<void> {
+    this.vault = await Vault.create({ provider, storage: this.storage, passcode });
+    this.phase = { kind: 'needs-account' };
+    this.changed();
+    await this.register(username);
+  }
+
+  /** Registers `username` in the unlocked vault (phase 'needs-account'). @throws EngineError */
+  async register(username: string): Promise<void> {
+    const vault = this.vault;
+    if (vault === undefined) throw new VaultError('locked', 'the vault is locked');
+    const engine = new Engine({ provider, now: Date.now() });
+    const started = engine.createAccount(username); // throws for an invalid name
+    const ready = new Promise<void>((resolve, reject) => {
+      this.accountReady = { resolve, reject };
+      this.pendingIntents.set(started.intent, { resolve, reject });
+    });
+    await this.attach(vault, engine);
+    await this.transport!.run(started.actions);
+    try {
+      await ready;
+    } catch (error) {
+      this.detach();
+      throw error;
+    }
+    this.phase = { kind: 'ready' };
+    this.changed();
+  }
+
+  /**
+   * Unlocks with `passcode`: a wrong one is counted (the phase shows what is left); the
+   * last allowed wrong one wipes the vault (phase 'wiped').
+   * @throws VaultError('wrong-passcode' | 'wiped' | 'invalid-argument' | ...)
+   */
+  async unlock(passcode: string): Promise<void> {
+    const vault = await Vault.open({ provider, storage: this.storage });
+    try {
+      await vault.unlock(passcode);
+    } catch (error) {
+      this.phase = await this.phaseFromHeader();
+      this.changed();
+      throw error;
+    }
+    this.vault = vault;
+    const records = await new VaultRecordStore(vault.stores()).load();
+    if (records === undefined) {
+      this.phase = { kind: 'needs-account' };
+      this.changed();
+      return;
+    }
+    const engine = Engine.restore({ provider, now: Date.now() }, records);
+    await this.attach(vault, engine);
+    await this.model!.load();
+    this.phase = { kind: 'ready' };
+    this.changed();
+    await this.transport!.run(engine.start());
+  }
+
+  private async attach(vault: Vault, engine: Engine): Promise<void> {
+    const stores = vault.stores();
+    const model = new ChatModel(stores);
+    this.engine = engine;
+    this.model = model;
+    this.username = engine.username;
+    this.deviceId = engine.deviceId;
+    this.unsubscribe = model.subscribe(() => this.changed());
+    this.transport = new BrowserTransport({
+      baseUrl: location.origin,
+      engine,
+      store: new VaultRecordStore(stores),
+      onAction: (action) => this.onAction(action),
+      onFailure: (error) => this.notice('error', `Internal error: ${error instanceof Error ? error.name : 'unknown'}`),
+      onOnline: (online) => {
+        this.online = online;
+        this.changed();
+      },
+    });
+    this.ticker = setInterval(() => void this.transport?.dispatch({ type: 'tick', now: Date.now() }), TICK_INTERVAL_MS);
+  }
+
+  private detach(): void {
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.transport?.close();
+    this.transport = undefined;
+    this.unsubscribe?.();
+    this.engine = undefined;
+    this.model = undefined;
+    this.online = false;
+  }
+
+  private onAction(action: Action): void {
+    switch (action.type) {
+      case 'account-ready':
+        this.username = action.username;
+        this.deviceId = action.deviceId;
+        this.accountReady?.resolve();
+        this.accountReady = undefined;
+        break;
+      case 'intent-failed': {
+        const pending = this.pendingIntents.get(action.intent);
+        this.pendingIntents.delete(action.intent);
+        if (pending !== undefined) pending.reject(action.error);
+        else this.notice('error', userText(action.error));
+        break;
+      }
+      case 'decrypt-failure':
+        this.notice('warning', `A message could not be shown (${action.reason}).`);
+        break;
+      case 'sign-in-failed':
+        this.online = false;
+        break;
+      case 'member-unverified':
+        this.notice('warning', `Unverified device in a conversation: ${action.usernames.join(', ')}${action.left ? '. The conversation was left.' : '.'}`);
+        break;
+      default:
+        break;
+    }
+    this.model?.apply(action);
+    this.changed();
+  }
+
+  /** Locks now: socket closed, engine dropped, keys zeroed by the vault. */
+  async lock(): Promise<void> {
+    const model = this.model;
+    this.detach();
+    await model?.flushed();
+    await this.vault?.lock();
+    this.vault = undefined;
+    this.phase = await this.phaseFromHeader();
+    this.notices = [];
+    this.changed();
+  }
+
+  /** @throws VaultError as Vault.changePasscode (a wrong current passcode is counted). */
+  async changePasscode(current: string, next: string): Promise<void> {
+    if (this.vault === undefined) throw new VaultError('locked', 'the vault is locked');
+    await this.vault.changePasscode(current, next);
+    this.notice('info', 'Passcode changed.');
+  }
+
+  private requireEngine(): { engine: Engine; transport: BrowserTransport } {
+    if (this.engine === undefined || this.transport === undefined) throw new VaultError('locked', 'the vault is locked');
+    return { engine: this.engine, transport: this.transport };
+  }
+
+  /** Starts a conversation with `usernames` (one name: a 1:1). Returns its id. */
+  newConversation(usernames: readonly string[]): string {
+    const { engine, transport } = this.requireEngine();
+    const started = engine.createConversation(usernames);
+    void transport.run(started.actions);
+    return started.value;
+  }
+
+  sendText(conversationId: string, text: string, replyTo: string | null): void {
+    const { engine, transport } = this.requireEngine();
+    const inReplyTo = replyTo === null ? null : (fromHex(replyTo) ?? null);
+    void transport.run(engine.send(conversationId, { kind: 'text', text, inReplyTo }).actions);
+  }
+
+  editText(conversationId: string, messageId: string, text: string): void {
+    const { engine, transport } = this.requireEngine();
+    const target = fromHex(messageId);
+    if (target === undefined) return;
+    void transport.run(engine.send(conversationId, { kind: 'edit', target, text }).actions);
+  }
+
+  deleteMessage(conversationId: string, messageId: string): void {
+    const { engine, transport } = this.requireEngine();
+    const target = fromHex(messageId);
+    if (target === undefined) return;
+    void transport.run(engine.send(conversationId, { kind: 'delete', target }).actions);
+  }
+
+  addMember(conversationId: string, username: string): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.addMember(conversationId, username).actions);
+  }
+
+  removeMember(conversationId: string, username: string): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.removeMember(conversationId, username).actions);
+  }
+}
+
+/** The message a person sees for an error (never key material or plaintext: error details here are codes). */
+export function userText(error: unknown): string {
+  if (error instanceof VaultError) {
+    switch (error.code) {
+      case 'wrong-passcode':
+        return `Wrong passcode. ${error.attemptsRemaining ?? 0} attempts left before this device's data is erased.`;
+      case 'wiped':
+        return 'Too many wrong passcodes: the data on this device was erased.';
+      case 'invalid-argument':
+        return 'The passcode must not be empty (at most 1024 bytes).';
+      case 'busy':
+        return 'Another tab is unlocking; try again.';
+      default:
+        return `Vault error (${error.code}).`;
+    }
+  }
+  if (error instanceof EngineError) {
+    if (error.message.includes('username-taken')) return 'That username is taken.';
+    if (error.message.includes('invalid-username')) return 'Usernames are 3-32 characters: lowercase letters, digits, dot, dash, underscore.';
+    return `Could not complete that (${error.code}).`;
+  }
+  return 'Something went wrong.';
+}

@@ -1,0 +1,135 @@
+/**
+ * One conversation: live messages (newest at the bottom, announced politely to screen
+ * readers), replies, edits and deletes of one's own messages, and the composer (Enter
+ * sends, Shift+Enter adds a line).
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Session } from '../host/session.ts';
+import { userText } from '../host/session.ts';
+import type { MessageView } from '../host/views.ts';
+import { timeOf, titleOf } from './format.ts';
+import { hrefOf } from './route.ts';
+
+type Mode = { readonly kind: 'new' } | { readonly kind: 'reply'; readonly to: MessageView } | { readonly kind: 'edit'; readonly of: MessageView };
+
+export function ConversationScreen({ session, id }: { session: Session; id: string }) {
+  const model = session.model!;
+  const conversation = model.conversations.get(id);
+  const messages = model.messages.get(id) ?? [];
+  const [draft, setDraft] = useState('');
+  const [mode, setMode] = useState<Mode>({ kind: 'new' });
+  const [error, setError] = useState('');
+  const end = useRef<HTMLLIElement>(null);
+  const composer = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    model.openConversation = id;
+    model.markRead(id);
+    return () => {
+      if (model.openConversation === id) model.openConversation = undefined;
+    };
+  }, [model, id]);
+  useEffect(() => {
+    model.markRead(id);
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length]);
+
+  if (conversation === undefined) {
+    return (
+      <section class="pane-body">
+        <p role="status">Creating the conversation…</p>
+      </section>
+    );
+  }
+  const title = titleOf(conversation.members, session.username);
+  const byId = new Map(messages.map((m) => [m.id, m]));
+
+  const submit = (event?: Event) => {
+    event?.preventDefault();
+    const text = draft.trim();
+    if (text.length === 0) return;
+    setError('');
+    try {
+      if (mode.kind === 'edit') session.editText(id, mode.of.id, text);
+      else session.sendText(id, text, mode.kind === 'reply' ? mode.to.id : null);
+      setDraft('');
+      setMode({ kind: 'new' });
+    } catch (e) {
+      setError(userText(e));
+    }
+  };
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && !event.shiftKey) submit(event);
+    if (event.key === 'Escape') setMode({ kind: 'new' });
+  };
+  const startMode = (next: Mode) => {
+    setMode(next);
+    if (next.kind === 'edit') setDraft(next.of.text);
+    composer.current?.focus();
+  };
+
+  return (
+    <section class="conversation" aria-labelledby="conversation-title">
+      <header class="pane-header">
+        <a href={hrefOf({ screen: 'list' })} class="back" aria-label="Back to conversations">‹</a>
+        <h2 id="conversation-title" class="title">{title}</h2>
+        <a href={hrefOf({ screen: 'members', id })} class="button-link">Members ({new Set(conversation.members.map((m) => m.username)).size})</a>
+      </header>
+      {conversation.warning === null ? null : <p role="alert" class="warning">{conversation.warning}</p>}
+      <ol class="messages" aria-live="polite" aria-relevant="additions text" aria-label={`Messages with ${title}`}>
+        {messages.map((m) => (
+          <Message key={m.id} message={m} quoted={m.replyTo === null ? undefined : byId.get(m.replyTo)} onReply={() => startMode({ kind: 'reply', to: m })} onEdit={() => startMode({ kind: 'edit', of: m })} onDelete={() => session.deleteMessage(id, m.id)} />
+        ))}
+        <li ref={end} class="end" aria-hidden="true" />
+      </ol>
+      {conversation.closed ? (
+        <p class="hint composer-closed">You are no longer in this conversation.</p>
+      ) : (
+        <form class="composer" onSubmit={submit}>
+          {mode.kind === 'new' ? null : (
+            <p class="composer-mode">
+              {mode.kind === 'reply' ? `Replying to ${mode.to.sender.username}: ${mode.to.text.slice(0, 80)}` : 'Editing your message'}
+              <button type="button" class="link" onClick={() => { setMode({ kind: 'new' }); setDraft(''); }}>Cancel</button>
+            </p>
+          )}
+          <label for="composer-text" class="visually-hidden">Message</label>
+          <textarea ref={composer} id="composer-text" rows={2} placeholder="Message" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} onKeyDown={onKey} />
+          <button type="submit">{mode.kind === 'edit' ? 'Save' : 'Send'}</button>
+          {error === '' ? null : <p role="alert" class="error">{error}</p>}
+        </form>
+      )}
+    </section>
+  );
+}
+
+function Message(props: { message: MessageView; quoted: MessageView | undefined; onReply: () => void; onEdit: () => void; onDelete: () => void }) {
+  const { message: m, quoted } = props;
+  return (
+    <li class={m.outgoing ? 'message outgoing' : 'message incoming'} data-message={m.id}>
+      <div class="bubble">
+        {m.outgoing ? null : <span class="sender">{m.sender.username}</span>}
+        {quoted === undefined ? null : (
+          <blockquote class="quote" aria-label={`In reply to ${quoted.sender.username}`}>
+            <span class="sender">{quoted.sender.username}</span> {quoted.deleted ? 'Message deleted' : quoted.text}
+          </blockquote>
+        )}
+        {m.deleted ? <p class="deleted">Message deleted</p> : <p class="text">{m.text}</p>}
+        <span class="meta">
+          <time dateTime={new Date(m.sentAt).toISOString()}>{timeOf(m.sentAt)}</time>
+          {m.edited && !m.deleted ? <span> · edited</span> : null}
+        </span>
+      </div>
+      {m.deleted ? null : (
+        <div class="message-actions">
+          <button type="button" class="link" onClick={props.onReply} aria-label={`Reply to ${m.sender.username}`}>Reply</button>
+          {m.outgoing ? (
+            <>
+              <button type="button" class="link" onClick={props.onEdit}>Edit</button>
+              <button type="button" class="link" onClick={props.onDelete}>Delete</button>
+            </>
+          ) : null}
+        </div>
+      )}
+    </li>
+  );
+}

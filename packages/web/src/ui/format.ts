@@ -1,0 +1,21 @@
+/** Small display helpers shared by the screens. */
+
+/** "14:03" today, "3 Mar 14:03" otherwise, in the browser's locale. */
+export function timeOf(ms: number): string {
+  const date = new Date(ms);
+  const sameDay = new Date().toDateString() === date.toDateString();
+  return sameDay
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A conversation's title: the other members' names, or "Just you". */
+export function titleOf(members: readonly { username: string }[], self: string | undefined): string {
+  const others = [...new Set(members.map((m) => m.username))].filter((u) => u !== self);
+  return others.length === 0 ? 'Just you' : others.join(', ');
+}
+
+/** A device id shown in groups of four hex digits (easier to compare aloud). */
+export function groupedHex(hex: string): string {
+  return hex.replace(/(.{4})/g, '$1 ').trim();
+}

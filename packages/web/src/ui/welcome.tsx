@@ -1,0 +1,53 @@
+/** First run: choose a username and a passcode (the vault is created under the passcode). */
+import { useState } from 'preact/hooks';
+import type { Session } from '../host/session.ts';
+import { userText } from '../host/session.ts';
+
+export function Welcome({ session, needsAccountOnly }: { session: Session; needsAccountOnly: boolean }) {
+  const [username, setUsername] = useState('');
+  const [passcode, setPasscode] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError('');
+    if (!needsAccountOnly && passcode !== confirm) {
+      setError('The two passcodes differ.');
+      return;
+    }
+    setBusy(true);
+    try {
+      if (needsAccountOnly) await session.register(username);
+      else await session.createAccount(username, passcode);
+    } catch (e) {
+      setError(userText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="center-card" aria-labelledby="welcome-title">
+      <h1 id="welcome-title">Create your Sealed account</h1>
+      <p class="hint">No phone number or e-mail: a username is all the server knows. Your passcode never leaves this device; it encrypts everything stored here.</p>
+      <form onSubmit={submit} aria-busy={busy}>
+        <label for="username">Username</label>
+        <input id="username" name="username" autocomplete="username" required minLength={3} maxLength={32} value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
+        {needsAccountOnly ? null : (
+          <>
+            <label for="passcode">Passcode</label>
+            <input id="passcode" name="passcode" type="password" autocomplete="new-password" required value={passcode} onInput={(e) => setPasscode(e.currentTarget.value)} />
+            <label for="passcode-confirm">Passcode again</label>
+            <input id="passcode-confirm" name="passcode-confirm" type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
+            <p class="hint">After 10 wrong passcodes in a row, the data on this device is erased.</p>
+          </>
+        )}
+        <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create account'}</button>
+        {busy ? <p role="status">Deriving the passcode key and creating keys; this takes a few seconds.</p> : null}
+        {error === '' ? null : <p role="alert" class="error">{error}</p>}
+      </form>
+    </main>
+  );
+}

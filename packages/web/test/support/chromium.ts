@@ -1,0 +1,48 @@
+/**
+ * Debian's Chromium driven by playwright-core, for the browser tests and the web bench.
+ * Never a downloaded browser: /usr/bin/chromium or a failure that says how to install it.
+ * Every launch gets a new, empty profile (playwright's temporary user-data-dir).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Flags of every launch (headless is playwright's own `--headless`). */
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+/** Longest wait for one thing to appear on a page. */
+export const UI_WAIT_MS = 60_000;
+
+/** Where screenshots go (gitignored; CI keeps the folder as an artifact). */
+export const SCREENSHOT_DIR = join(process.env['SEALED_ROOT'] ?? process.cwd(), 'artifacts', 'screenshots');
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); tests never download a browser`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: UI_WAIT_MS });
+}
+
+export interface WatchedPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors and CSP violations seen so far (a test asserts there are none). */
+  readonly problems: string[];
+}
+
+/** A new context (its own IndexedDB: one user, one device) with one page on `url`. */
+export async function openUser(browser: Browser, url: string): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_WAIT_MS);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.goto(url);
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,36 @@
+/** Steps a person takes in the web client, as playwright calls on accessible names. */
+import type { Page } from 'playwright-core';
+
+export async function createAccount(page: Page, username: string, passcode: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Passcode', { exact: true }).fill(passcode);
+  await page.getByLabel('Passcode again').fill(passcode);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('.who', { hasText: username }).waitFor();
+  await page.getByRole('status', { name: 'Connected' }).waitFor();
+}
+
+export async function newConversation(page: Page, names: string): Promise<string> {
+  await page.getByRole('link', { name: 'New', exact: true }).click();
+  await page.getByLabel(/^Usernames/).fill(names);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByLabel('Message', { exact: true }).waitFor();
+  return new URL(page.url()).hash.replace('#/c/', '');
+}
+
+export async function sendText(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+  await page.locator('.message.outgoing .text', { hasText: text }).last().waitFor();
+}
+
+export async function openConversation(page: Page, id: string): Promise<void> {
+  await page.locator(`a[data-conversation="${id}"]`).click();
+  await page.getByLabel('Message', { exact: true }).waitFor();
+}
+
+export async function unlock(page: Page, passcode: string): Promise<void> {
+  await page.getByLabel('Passcode').fill(passcode);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+}

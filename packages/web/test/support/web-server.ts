@@ -1,0 +1,41 @@
+/**
+ * A real server process serving a freshly built web bundle from a temporary directory
+ * (so tests never depend on, or overwrite, packages/web/dist).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startServer, type ServerProcess } from '../../../server/test/support/server-process.ts';
+import { buildWebBundle, type BuildResult } from '../../src/build/bundle.ts';
+
+/** Longest wait for the lines the server prints right after "listening". */
+const BANNER_WAIT_MS = 10_000;
+
+export interface WebServer {
+  readonly server: ServerProcess;
+  readonly bundle: BuildResult;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startWebServer(): Promise<WebServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'sealed-web-'));
+  const bundle = await buildWebBundle({ outDir: join(dir, 'web') });
+  const port = await freePort();
+  const server = await startServer({
+    label: 'web-server',
+    port,
+    args: ['--storage', 'sqlite', '--data-dir', join(dir, 'data'), '--web-dir', bundle.outDir, '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
+  });
+  const deadline = Date.now() + BANNER_WAIT_MS;
+  while (!server.output.some((line) => line.includes('bundle (app.js) sha256')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return {
+    server,
+    bundle,
+    url: `${server.baseUrl}/`,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
