@@ -25,3 +25,21 @@ export const MAX_TEXT_BYTES = 60 * 1024;
 
 /** MIMI extension values are `any .size (0..4096)` (draft-ietf-mimi-content, extensions). */
 export const MAX_EXTENSION_VALUE_BYTES = 4096;
+
+/** ExternalPart contentType (a media type with parameters) and other short names. */
+export const MAX_CONTENT_TYPE_BYTES = 255;
+
+/** ExternalPart url: Sealed's are ~90 bytes; 2 KiB admits any reasonable URL. */
+export const MAX_EXTERNAL_URL_BYTES = 2048;
+
+/** ExternalPart key, nonce and contentHash: 64 bytes covers every AEAD key and hash output in use. */
+export const MAX_EXTERNAL_KEY_BYTES = 64;
+
+/** ExternalPart aad: Sealed sends none; a little room for other senders. */
+export const MAX_EXTERNAL_AAD_BYTES = 256;
+
+/** ExternalPart description (a caption): same bound as an extension value. */
+export const MAX_EXTERNAL_DESCRIPTION_BYTES = 4096;
+
+/** ExternalPart filename: 255 bytes, the common file-system limit. */
+export const MAX_EXTERNAL_FILENAME_BYTES = 255;

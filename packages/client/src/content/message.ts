@@ -1,11 +1,14 @@
 /**
- * Sealed's message content as the application sees it (text, reply, edit, delete), mapped
- * onto MIMI content (mimi.ts):
+ * Sealed's message content as the application sees it, mapped onto MIMI content (mimi.ts):
  *
- *   text    SinglePart "text/plain;charset=utf-8", disposition render, inReplyTo for a reply
- *   edit    replaces = the edited message's id, SinglePart with the new text
- *   delete  replaces = the deleted message's id, NullPart (the draft's "retraction")
- *   every   salt (16 random bytes), sentAt (Sealed extension), expires (disappearing messages)
+ *   text        SinglePart "text/plain;charset=utf-8", disposition render, inReplyTo for a reply
+ *   edit        replaces = the edited message's id, SinglePart with the new text
+ *   delete      replaces = the deleted message's id, NullPart (the draft's "retraction")
+ *   attachment  ExternalPart, disposition attachment (attachment-ref.ts), inReplyTo for a reply
+ *   status      SinglePart "application/mimi-message-status" (receipts, message-status.ts)
+ *   settings    SinglePart of conversation-settings.ts (name, topic, disappearing timer),
+ *               disposition session
+ *   every       salt (16 random bytes), sentAt (Sealed extension), expires (disappearing messages)
  *
  * Message id: MessageId is 32 bytes derived by hashing (draft-ietf-mimi-content); Sealed
  * computes SHA-256("sealed message id v1\0" || groupId length u8 || groupId || sender leaf
@@ -17,7 +20,10 @@
 import type { CryptoProvider } from '@sealed/crypto/provider';
 import { ContentError } from './cbor-errors.ts';
 import { MAX_TEXT_BYTES } from './limits.ts';
-import { decodeMimiContent, Disposition, encodeMimiContent, type Expiration, type MimiContent, SALT_BYTES } from './mimi.ts';
+import { ATTACHMENT_URL_PREFIX, type AttachmentRef, SEALED_CHUNK_HASH_LIST, SEALED_CHUNKED_AES_256_GCM } from './attachment-ref.ts';
+import { CONVERSATION_SETTINGS_CONTENT_TYPE, type ConversationSettings, decodeConversationSettings, encodeConversationSettings } from './conversation-settings.ts';
+import { decodeMessageStatusReport, encodeMessageStatusReport, MESSAGE_STATUS_CONTENT_TYPE, type MessageStatusReport } from './message-status.ts';
+import { decodeMimiContent, Disposition, encodeMimiContent, type Expiration, type ExternalBody, type MimiContent, type MimiPart, SALT_BYTES } from './mimi.ts';
 
 export const TEXT_CONTENT_TYPE = 'text/plain;charset=utf-8';
 const MESSAGE_ID_LABEL = new TextEncoder().encode('sealed message id v1\0');
@@ -25,10 +31,22 @@ const MESSAGE_ID_LABEL = new TextEncoder().encode('sealed message id v1\0');
 export type MessageBody =
   | { readonly kind: 'text'; readonly text: string; readonly inReplyTo: Uint8Array | null }
   | { readonly kind: 'edit'; readonly target: Uint8Array; readonly text: string }
-  | { readonly kind: 'delete'; readonly target: Uint8Array };
+  | { readonly kind: 'delete'; readonly target: Uint8Array }
+  | { readonly kind: 'attachment'; readonly attachment: AttachmentRef; readonly caption: string; readonly inReplyTo: Uint8Array | null };
 
-export interface MessageContent {
-  readonly body: MessageBody;
+/** Content the engine consumes and never shows as a message: receipts and conversation settings. */
+export type ControlBody = { readonly kind: 'status'; readonly report: MessageStatusReport } | { readonly kind: 'settings'; readonly settings: ConversationSettings };
+
+/** Every body the codec knows. */
+export type ContentBody = MessageBody | ControlBody;
+
+/** True for the kinds a user sees as a message. */
+export function isMessageBody(body: ContentBody): body is MessageBody {
+  return body.kind !== 'status' && body.kind !== 'settings';
+}
+
+export interface MessageContent<Body extends ContentBody = MessageBody> {
+  readonly body: Body;
   /** Sender's clock, ms since the Unix epoch (Sealed extension). */
   readonly sentAt: number;
   readonly expires: Expiration | null;
@@ -41,34 +59,83 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Encodes `content` as MIMI content with a fresh salt from `random`.
  * @throws ContentError('too-large') for a text above MAX_TEXT_BYTES
  */
-export function encodeMessageContent(content: MessageContent, random: (length: number) => Uint8Array): Uint8Array {
+export function encodeMessageContent(content: MessageContent<ContentBody>, random: (length: number) => Uint8Array): Uint8Array {
   const { body } = content;
-  let mimi: Omit<MimiContent, 'salt'>;
-  const base = { topicId: new Uint8Array(0), expires: content.expires, sentAt: content.sentAt, otherExtensions: [] };
-  const textPart = (text: string) => {
+  const base = { topicId: new Uint8Array(0), expires: content.expires, sentAt: content.sentAt, otherExtensions: [], replaces: null, inReplyTo: null };
+  const textPart = (text: string): MimiPart => {
     const bytes = utf8.encode(text);
     if (bytes.length > MAX_TEXT_BYTES) throw new ContentError('too-large', `text of ${bytes.length} bytes`);
-    return { disposition: Disposition.render, language: '', body: { cardinality: 'single', contentType: TEXT_CONTENT_TYPE, content: bytes } } as const;
+    return { disposition: Disposition.render, language: '', body: { cardinality: 'single', contentType: TEXT_CONTENT_TYPE, content: bytes } };
   };
-  if (body.kind === 'text') mimi = { ...base, replaces: null, inReplyTo: body.inReplyTo, part: textPart(body.text) };
-  else if (body.kind === 'edit') mimi = { ...base, replaces: body.target, inReplyTo: null, part: textPart(body.text) };
-  else mimi = { ...base, replaces: body.target, inReplyTo: null, part: { disposition: Disposition.render, language: '', body: { cardinality: 'null' } } };
+  let mimi: Omit<MimiContent, 'salt'>;
+  switch (body.kind) {
+    case 'text':
+      mimi = { ...base, inReplyTo: body.inReplyTo, part: textPart(body.text) };
+      break;
+    case 'edit':
+      mimi = { ...base, replaces: body.target, part: textPart(body.text) };
+      break;
+    case 'delete':
+      mimi = { ...base, replaces: body.target, part: { disposition: Disposition.render, language: '', body: { cardinality: 'null' } } };
+      break;
+    case 'attachment':
+      mimi = { ...base, inReplyTo: body.inReplyTo, part: { disposition: Disposition.attachment, language: '', body: externalOf(body.attachment, body.caption) } };
+      break;
+    case 'status':
+      mimi = { ...base, part: { disposition: Disposition.unspecified, language: '', body: { cardinality: 'single', contentType: MESSAGE_STATUS_CONTENT_TYPE, content: encodeMessageStatusReport(body.report) } } };
+      break;
+    case 'settings':
+      mimi = { ...base, part: { disposition: Disposition.session, language: '', body: { cardinality: 'single', contentType: CONVERSATION_SETTINGS_CONTENT_TYPE, content: encodeConversationSettings(body.settings) } } };
+      break;
+  }
   return encodeMimiContent({ ...mimi, salt: random(SALT_BYTES) });
+}
+
+function externalOf(ref: AttachmentRef, caption: string): ExternalBody {
+  return {
+    cardinality: 'external',
+    contentType: ref.contentType,
+    url: ref.url,
+    expires: ref.expires,
+    size: ref.size,
+    encAlg: SEALED_CHUNKED_AES_256_GCM,
+    key: ref.key,
+    nonce: ref.nonce,
+    aad: new Uint8Array(0),
+    hashAlg: SEALED_CHUNK_HASH_LIST,
+    contentHash: ref.contentHash,
+    description: caption,
+    filename: ref.filename,
+  };
+}
+
+function attachmentOf(body: ExternalBody): AttachmentRef {
+  // Only Sealed's own construction is opened: another algorithm would be misread.
+  if (body.encAlg !== SEALED_CHUNKED_AES_256_GCM || body.hashAlg !== SEALED_CHUNK_HASH_LIST) throw new ContentError('unsupported', `ExternalPart encAlg ${body.encAlg} hashAlg ${body.hashAlg}`);
+  if (!body.url.startsWith(ATTACHMENT_URL_PREFIX) || body.aad.length !== 0) throw new ContentError('unsupported', 'ExternalPart url scheme or aad');
+  return { url: body.url, contentType: body.contentType, filename: body.filename, size: body.size, expires: body.expires, key: body.key, nonce: body.nonce, contentHash: body.contentHash };
 }
 
 /**
  * Decodes MIMI content into a Sealed message.
  * @throws ContentError as decodeMimiContent; 'invalid-content' for a body Sealed does not
- *   show (a content type other than UTF-8 text, a NullPart without `replaces`, no sentAt)
+ *   show (a NullPart without `replaces`, control content that replaces or replies, no
+ *   sentAt); 'unsupported' for another content type or an ExternalPart of another algorithm
  */
-export function decodeMessageContent(bytes: Uint8Array): MessageContent {
+export function decodeMessageContent(bytes: Uint8Array): MessageContent<ContentBody> {
   const mimi = decodeMimiContent(bytes);
   if (mimi.sentAt === undefined) throw new ContentError('invalid-content', 'no sealed.sentAt extension');
   const { body } = mimi.part;
-  let decoded: MessageBody;
+  let decoded: ContentBody;
   if (body.cardinality === 'null') {
     if (mimi.replaces === null) throw new ContentError('invalid-content', 'NullPart without replaces');
     decoded = { kind: 'delete', target: mimi.replaces };
+  } else if (body.cardinality === 'external') {
+    if (mimi.replaces !== null) throw new ContentError('unsupported', 'an edit to an attachment');
+    decoded = { kind: 'attachment', attachment: attachmentOf(body), caption: body.description, inReplyTo: mimi.inReplyTo };
+  } else if (body.contentType === MESSAGE_STATUS_CONTENT_TYPE || body.contentType === CONVERSATION_SETTINGS_CONTENT_TYPE) {
+    if (mimi.replaces !== null || mimi.inReplyTo !== null) throw new ContentError('invalid-content', 'control content with replaces or inReplyTo');
+    decoded = body.contentType === MESSAGE_STATUS_CONTENT_TYPE ? { kind: 'status', report: decodeMessageStatusReport(body.content) } : { kind: 'settings', settings: decodeConversationSettings(body.content) };
   } else {
     if (body.contentType !== TEXT_CONTENT_TYPE) throw new ContentError('unsupported', 'content type other than UTF-8 text');
     if (body.content.length > MAX_TEXT_BYTES) throw new ContentError('too-large', `text of ${body.content.length} bytes`);

@@ -13,11 +13,16 @@
  *   ]
  *   MessageId = bstr .size 32
  *   NullPart = (cardinality: 0)   SinglePart = (cardinality: 1, contentType: tstr, content: bstr)
+ *   ExternalPart = (cardinality: 2, contentType: tstr, url: tstr, expires: uint .size 4,
+ *                   size: uint .size 8, encAlg: uint .size 2, key: bstr, nonce: bstr,
+ *                   aad: bstr, hashAlg: uint .size 1, contentHash: bstr,
+ *                   description: tstr, filename: tstr)
  *
  * What Sealed uses: salt, replaces, expires, inReplyTo, the senderUri/roomUri extensions
- * (optional), and NullPart or SinglePart bodies. ExternalPart (attachments) and MultiPart
- * are not decoded yet: they are refused with ContentError('unsupported') so a newer peer's
- * message is reported, not misread.
+ * (optional), and NullPart, SinglePart or ExternalPart bodies (attachments: the file is
+ * fetched from `url`, decrypted with `key`, checked against `contentHash`; see
+ * features/attachments/). MultiPart is not decoded yet: it is refused with
+ * ContentError('unsupported') so a newer peer's message is reported, not misread.
  *
  * Sealed-specific extension: SENT_AT_EXTENSION ("sealed.sentAt", a text name as the CDDL's
  * `unknownExtension` allows) holds the sender's clock in milliseconds since the Unix epoch.
@@ -29,7 +34,7 @@ import { ContentError } from './cbor-errors.ts';
 import { decodeCbor } from './cbor-decode.ts';
 import { encodeCbor } from './cbor-encode.ts';
 import { CborMap, type CborKey, type CborValue } from './cbor-value.ts';
-import { MAX_EXTENSION_VALUE_BYTES } from './limits.ts';
+import { MAX_EXTENSION_VALUE_BYTES, MAX_EXTERNAL_AAD_BYTES, MAX_EXTERNAL_DESCRIPTION_BYTES, MAX_EXTERNAL_FILENAME_BYTES, MAX_EXTERNAL_KEY_BYTES, MAX_EXTERNAL_URL_BYTES, MAX_CONTENT_TYPE_BYTES } from './limits.ts';
 
 /** 16 random bytes in every message, so equal texts give different message ids. */
 export const SALT_BYTES = 16;
@@ -41,6 +46,11 @@ const SENDER_URI = 1;
 const ROOM_URI = 2;
 const NULL_PART = 0;
 const SINGLE_PART = 1;
+const EXTERNAL_PART = 2;
+/** ExternalPart is `cardinality` plus 12 fields; with disposition and language, 15 items. */
+const EXTERNAL_PART_ITEMS = 15;
+const MAX_U16 = 0xffff;
+const MAX_U8 = 0xff;
 const MAX_DISPOSITION = 255;
 const MAX_EXPIRATION_TIME = 0xffff_ffff;
 
@@ -53,9 +63,31 @@ export interface Expiration {
   readonly time: number;
 }
 
+/** ExternalPart of the draft: content stored elsewhere, encrypted, named by its hash. */
+export interface ExternalBody {
+  readonly cardinality: 'external';
+  readonly contentType: string;
+  readonly url: string;
+  /** Seconds since the Unix epoch after which `url` may be gone (0: unknown). */
+  readonly expires: number;
+  /** Size in bytes of the stored (encrypted) content. */
+  readonly size: number;
+  /** AEAD algorithm code point (IANA "AEAD Algorithms"; Sealed uses a private-use value, see features/attachments/). */
+  readonly encAlg: number;
+  readonly key: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly aad: Uint8Array;
+  /** Hash algorithm code point (IANA "Named Information Hash Algorithm"; Sealed's value: see features/attachments/). */
+  readonly hashAlg: number;
+  readonly contentHash: Uint8Array;
+  readonly description: string;
+  readonly filename: string;
+}
+
 export type MimiBody =
   | { readonly cardinality: 'null' }
-  | { readonly cardinality: 'single'; readonly contentType: string; readonly content: Uint8Array };
+  | { readonly cardinality: 'single'; readonly contentType: string; readonly content: Uint8Array }
+  | ExternalBody;
 
 export interface MimiPart {
   readonly disposition: number;
@@ -102,6 +134,38 @@ function textField(value: CborValue | undefined, field: string): string {
   return value;
 }
 
+function boundedText(value: CborValue | undefined, field: string, maxBytes: number): string {
+  const text = textField(value, field);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a cheap bound before encoding.
+  if (text.length * 3 > maxBytes && new TextEncoder().encode(text).length > maxBytes) throw new ContentError('too-large', `${field} above ${maxBytes} bytes`);
+  return text;
+}
+
+function boundedBytes(value: CborValue | undefined, field: string, maxBytes: number): Uint8Array {
+  const bytes = bytesField(value, field);
+  if (bytes.length > maxBytes) throw new ContentError('too-large', `${field} of ${bytes.length} bytes`);
+  return bytes;
+}
+
+function decodeExternal(items: readonly CborValue[]): ExternalBody {
+  if (items.length !== EXTERNAL_PART_ITEMS) throw invalid('ExternalPart does not have 13 fields');
+  return {
+    cardinality: 'external',
+    contentType: boundedText(items[3], 'contentType', MAX_CONTENT_TYPE_BYTES),
+    url: boundedText(items[4], 'url', MAX_EXTERNAL_URL_BYTES),
+    expires: uintField(items[5], 'external.expires', MAX_EXPIRATION_TIME),
+    size: uintField(items[6], 'size', Number.MAX_SAFE_INTEGER),
+    encAlg: uintField(items[7], 'encAlg', MAX_U16),
+    key: boundedBytes(items[8], 'key', MAX_EXTERNAL_KEY_BYTES),
+    nonce: boundedBytes(items[9], 'nonce', MAX_EXTERNAL_KEY_BYTES),
+    aad: boundedBytes(items[10], 'aad', MAX_EXTERNAL_AAD_BYTES),
+    hashAlg: uintField(items[11], 'hashAlg', MAX_U8),
+    contentHash: boundedBytes(items[12], 'contentHash', MAX_EXTERNAL_KEY_BYTES),
+    description: boundedText(items[13], 'description', MAX_EXTERNAL_DESCRIPTION_BYTES),
+    filename: boundedText(items[14], 'filename', MAX_EXTERNAL_FILENAME_BYTES),
+  };
+}
+
 function decodeExpiration(value: CborValue | undefined): Expiration | null {
   if (value === null) return null;
   if (!Array.isArray(value) || value.length !== 2) throw invalid('expires is not [relative, time]');
@@ -124,7 +188,8 @@ function decodePart(value: CborValue | undefined): MimiPart {
     if (items.length !== 5) throw invalid('SinglePart is not (cardinality, contentType, content)');
     return { disposition, language, body: { cardinality: 'single', contentType: textField(items[3], 'contentType'), content: bytesField(items[4], 'content') } };
   }
-  throw new ContentError('unsupported', `nestedPart cardinality ${cardinality} (external or multipart) is not decoded yet`);
+  if (cardinality === EXTERNAL_PART) return { disposition, language, body: decodeExternal(items) };
+  throw new ContentError('unsupported', `nestedPart cardinality ${cardinality} (multipart) is not decoded yet`);
 }
 
 function decodeExtensions(value: CborValue | undefined): Pick<MimiContent, 'senderUri' | 'roomUri' | 'sentAt' | 'otherExtensions'> {
@@ -148,7 +213,8 @@ function decodeExtensions(value: CborValue | undefined): Pick<MimiContent, 'send
 /**
  * Decodes MIMI content (draft-ietf-mimi-content `mimiContent`).
  * @throws ContentError: any code of decodeCbor; 'invalid-content' when the CBOR does not
- *   match the CDDL; 'unsupported' for ExternalPart and MultiPart bodies
+ *   match the CDDL; 'too-large' for an ExternalPart field above its bound; 'unsupported'
+ *   for MultiPart bodies
  */
 export function decodeMimiContent(bytes: Uint8Array): MimiContent {
   const value = decodeCbor(bytes);
@@ -165,6 +231,18 @@ export function decodeMimiContent(bytes: Uint8Array): MimiContent {
   };
 }
 
+function encodeBody(body: MimiBody): CborValue[] {
+  switch (body.cardinality) {
+    case 'null':
+      return [NULL_PART];
+    case 'single':
+      return [SINGLE_PART, body.contentType, body.content];
+    case 'external':
+      if (body.encAlg > MAX_U16 || body.hashAlg > MAX_U8 || body.expires > MAX_EXPIRATION_TIME) throw new RangeError('ExternalPart code point or expiry out of range');
+      return [EXTERNAL_PART, body.contentType, body.url, body.expires, body.size, body.encAlg, body.key, body.nonce, body.aad, body.hashAlg, body.contentHash, body.description, body.filename];
+  }
+}
+
 /**
  * The deterministic CBOR encoding of `content`.
  * @throws RangeError for values outside the CDDL (wrong salt or id length, bad numbers):
@@ -179,7 +257,7 @@ export function encodeMimiContent(content: MimiContent): Uint8Array {
   if (content.sentAt !== undefined) extensions.push([SENT_AT_EXTENSION, content.sentAt]);
   extensions.push(...content.otherExtensions);
   const { part } = content;
-  const body: CborValue[] = part.body.cardinality === 'null' ? [NULL_PART] : [SINGLE_PART, part.body.contentType, part.body.content];
+  const body = encodeBody(part.body);
   const expires: CborValue = content.expires === null ? null : [content.expires.relative, content.expires.time];
   return encodeCbor([
     content.salt,

@@ -6,7 +6,7 @@
  * is dropped, the winner arrives through our queue and is processed, and the intent is
  * built again on the new epoch, at most MAX_COMMIT_RETRIES times.
  */
-import { addMembers, removeMembers, selfUpdate } from '@sealed/mls/group/api';
+import { addMembers, commitPending, removeMembers, selfUpdate } from '@sealed/mls/group/api';
 import type { CreatedCommit } from '@sealed/mls/group/commit';
 import { GroupError } from '@sealed/mls/group/errors';
 import { serializeGroupState } from '@sealed/mls/group/serialize';
@@ -21,6 +21,7 @@ import type { EngineCore } from './core.ts';
 import { EngineError } from './errors.ts';
 import { parseCredential } from './identity.ts';
 import { MAX_COMMIT_RETRIES } from './limits.ts';
+import { afterMembersAdded } from './conversation-features.ts';
 
 export function saveGroup(conversation: Conversation): Action {
   return { type: 'save', record: 'group', key: conversation.id, bytes: serializeGroupState(conversation.state) };
@@ -90,6 +91,10 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
       const leaves = membersOf(conversation.state).filter((m) => m.username === intent.username && m.leafIndex !== conversation.state.own.leafIndex);
       if (leaves.length === 0) return failed(core, conversation, intent, new EngineError('not-a-participant', intent.username));
       created = removeMembers(conversation.state, leaves.map((m) => m.leafIndex), options);
+    } else if (intent.kind === 'commit-pending') {
+      // Another member's commit already took them (we lost a race): nothing left to do.
+      if (conversation.state.pendingProposals.length === 0) return pump(core, conversation);
+      created = commitPending(conversation.state, options);
     } else {
       created = selfUpdate(conversation.state, options);
     }
@@ -132,6 +137,7 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
     return [...actions, ...pump(core, conversation)];
   }
   inFlight.phase = 'welcome';
+  afterMembersAdded(core, conversation);
   const recipients = inFlight.newDevices.map((d) => fromHex(d)!);
   actions.push(
     core.send({ kind: 'welcome', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: inFlight.welcome }, (welcomeReply) => {

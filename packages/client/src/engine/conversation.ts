@@ -13,7 +13,9 @@ import { MAX_SEEN_MESSAGE_IDS } from './limits.ts';
 export type CommitIntent =
   | { readonly kind: 'add'; readonly intent: number; readonly usernames: readonly string[]; keyPackages?: readonly KeyPackage[]; readonly retries: number }
   | { readonly kind: 'remove'; readonly intent: number; readonly username: string; readonly retries: number }
-  | { readonly kind: 'self-update'; readonly intent: number; readonly retries: number };
+  | { readonly kind: 'self-update'; readonly intent: number; readonly retries: number }
+  /** Commit the proposals other members sent in this epoch (a member leaving: engine/leave.ts). */
+  | { readonly kind: 'commit-pending'; readonly intent: number; readonly retries: number };
 
 /** A commit sent and not yet answered by the relay. */
 export interface InFlightCommit {

@@ -13,6 +13,12 @@ import { parseCredential } from './identity.ts';
 
 export class Directory {
   private readonly lists = new Map<string, DeviceList>();
+  /**
+   * Device lists refused because their identity key differs from the pinned one, by
+   * username (the latest offer): the engine warns once (`identity-changed`) and the user
+   * may accept one after comparing the new safety number (`acceptIdentityChange`).
+   */
+  readonly changedIdentities = new Map<string, DeviceList>();
 
   constructor(private readonly provider: CryptoProvider) {}
 
@@ -35,11 +41,23 @@ export class Directory {
     if (!this.provider.verify('Ed25519', list.identityKey, signed.signingInput, signed.signature)) throw new EngineError('invalid-device-list', `${username}: bad signature`);
     const known = this.lists.get(username);
     if (known !== undefined) {
-      if (!this.provider.constantTimeEqual(known.identityKey, list.identityKey)) throw new EngineError('identity-changed', username);
+      if (!this.provider.constantTimeEqual(known.identityKey, list.identityKey)) {
+        this.changedIdentities.set(username, list);
+        throw new EngineError('identity-changed', username);
+      }
       if (list.version < known.version) throw new EngineError('invalid-device-list', `${username}: version ${list.version} below ${known.version}`);
     }
     this.lists.set(username, list);
     return list;
+  }
+
+  /** Pins the identity key offered in the refused list of `username`; false when none was offered. */
+  acceptIdentityChange(username: string): boolean {
+    const offered = this.changedIdentities.get(username);
+    if (offered === undefined) return false;
+    this.changedIdentities.delete(username);
+    this.lists.set(username, offered);
+    return true;
   }
 
   deviceList(username: string): DeviceList | undefined {

@@ -20,6 +20,17 @@ import { conversationAction, pump } from './commits.ts';
 import { type Conversation, membersOf, newConversation, rememberMessage } from './conversation.ts';
 import { epochAuthenticator } from '@sealed/mls/group/exporter';
 import { EngineCore, type EngineStats } from './core.ts';
+import { DeviceManager } from './devices/device-manager.ts';
+import type { OwnDevice } from './devices/own-devices.ts';
+import { afterActions, disappearingExpiry, expireDue } from './conversation-features.ts';
+import { identityWarnings } from './contacts.ts';
+import { DEVICE_META_KEY, deviceMetaOf, loadConversationMeta, loadDeviceMeta, metaOf, saveDeviceMeta } from './feature-state.ts';
+import { leaveStep, startLeave } from './leave.ts';
+import { changeSettings, markRead } from './conversation-features.ts';
+import { acceptIdentityChange, compareScannedWith, type ContactInfo, contactInfo, markVerified, safetyNumberWith } from './contacts.ts';
+import type { ConversationSettings } from '../content/conversation-settings.ts';
+import type { SafetyNumber, ScanResult } from '../features/safety-number.ts';
+import { parseAccountResponse } from '@sealed/protocol/http';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { processEntry } from './incoming.ts';
@@ -29,6 +40,17 @@ import { credentialFor, signDeviceList } from './identity.ts';
 import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_HELD_ENTRIES, MAX_OUTBOX, SELF_UPDATE_AFTER_MESSAGES, SELF_UPDATE_AFTER_MS } from './limits.ts';
 import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { toHex } from '@sealed/protocol/encoding';
+
+/** A conversation as `conversationInfo` describes it. */
+export interface ConversationInfo {
+  readonly conversationId: string;
+  readonly name: string;
+  readonly topic: string;
+  readonly disappearAfterSeconds: number;
+  readonly members: readonly SenderRef[];
+  /** This device asked to leave and waits for a member to commit it. */
+  readonly leaving: boolean;
+}
 
 export interface EngineOptions {
   readonly provider: CryptoProvider;
@@ -64,7 +86,7 @@ export class Engine {
    * account record and every group record). Call `start()` to sign in and catch up.
    * @throws SnapshotError for a malformed account record, GroupError for a malformed group state
    */
-  static restore(options: EngineOptions, records: { readonly account: Uint8Array; readonly groups: readonly Uint8Array[] }): Engine {
+  static restore(options: EngineOptions, records: { readonly account: Uint8Array; readonly groups: readonly Uint8Array[]; readonly meta?: ReadonlyMap<string, Uint8Array> | undefined }): Engine {
     const engine = new Engine(options);
     const core = engine.core;
     const account = decodeAccount(core.suite, records.account);
@@ -74,7 +96,11 @@ export class Engine {
     for (const bytes of records.groups) {
       const conversation = newConversation(deserializeGroupState(bytes, core.provider), core.now);
       core.conversations.set(conversation.id, conversation);
+      const meta = records.meta?.get(conversation.id);
+      if (meta !== undefined) loadConversationMeta(conversation, meta);
     }
+    const deviceMeta = records.meta?.get(DEVICE_META_KEY);
+    if (deviceMeta !== undefined) loadDeviceMeta(core, deviceMeta);
     return engine;
   }
 
@@ -224,18 +250,137 @@ export class Engine {
     if (conversation.outbox.length >= MAX_OUTBOX) throw new EngineError('outbox-full', `${MAX_OUTBOX} queued`);
     const core = this.core;
     const typed: MessageBody = typeof body === 'string' ? { kind: 'text', text: body, inReplyTo: null } : body;
-    const content = { body: typed, sentAt: core.now, expires: null };
+    if (metaOf(conversation).leaving) throw new EngineError('conversation-left', conversationId.slice(0, 16));
+    const content = { body: typed, sentAt: core.now, expires: disappearingExpiry(conversation) };
     const bytes = encodeMessageContent(content, (n) => core.provider.randomBytes(n));
     const identity = credentialFor(account.username, account.device.id);
     const messageId = toHex(messageIdOf(core.provider, conversation.groupId, identity.type === 'basic' ? identity.identity : new Uint8Array(0), bytes));
     rememberMessage(conversation, messageId);
     conversation.outbox.push({ content: bytes, messageId });
     const shown: Action = { type: 'show', message: { conversationId, messageId, sender: { username: account.username, deviceId: account.deviceIdHex }, outgoing: true, content } };
-    return { intent: core.id(), value: messageId, actions: [shown, ...pump(core, conversation)] };
+    return { intent: core.id(), value: messageId, actions: this.afterFeatures([shown, ...pump(core, conversation)]) };
+  }
+
+  /**
+   * A named group: a conversation with `usernames` whose name (and topic) every member's
+   * devices learn (content/conversation-settings.ts).
+   * @throws as createConversation and changeSettings
+   */
+  createGroup(usernames: readonly string[], settings: ConversationSettings): Started<string> {
+    const started = this.createConversation(usernames);
+    const conversation = this.requireConversation(started.value);
+    return { ...started, actions: this.afterFeatures([...started.actions, ...changeSettings(this.core, conversation, settings)]) };
+  }
+
+  /**
+   * Renames a group, sets its topic, or sets its disappearing timer (seconds, 0 = off), for
+   * every member. @throws EngineError('no-account' | 'unknown-conversation' | 'conversation-left' | 'outbox-full'), ContentError('too-large')
+   */
+  changeSettings(conversationId: string, settings: ConversationSettings): Started {
+    const conversation = this.requireConversation(conversationId);
+    return { intent: this.core.id(), value: undefined, actions: this.afterFeatures(changeSettings(this.core, conversation, settings)) };
+  }
+
+  /** Name, topic, timer and members of a conversation as this device knows them. */
+  conversationInfo(conversationId: string): ConversationInfo | undefined {
+    const conversation = this.core.conversations.get(conversationId);
+    if (conversation === undefined) return undefined;
+    const meta = metaOf(conversation);
+    const members = membersOf(conversation.state).map(({ username, deviceId }) => ({ username, deviceId }));
+    return { conversationId, name: meta.name, topic: meta.topic, disappearAfterSeconds: meta.disappearAfterSeconds, members, leaving: meta.leaving };
+  }
+
+  /**
+   * Leaves a conversation on all of this account's devices (engine/leave.ts): a Remove
+   * proposal that another member commits; `conversation-closed` follows.
+   * @throws EngineError('no-account' | 'unknown-conversation')
+   */
+  leave(conversationId: string): Started {
+    const conversation = this.requireConversation(conversationId);
+    return { intent: this.core.id(), value: undefined, actions: this.afterFeatures(startLeave(this.core, conversation)) };
+  }
+
+  /** Sends read receipts for messages (hex ids) the user has seen, unless receipts are off. */
+  markRead(conversationId: string, messageIds: readonly string[]): Action[] {
+    const conversation = this.requireConversation(conversationId);
+    return this.afterFeatures(markRead(this.core, conversation, messageIds));
+  }
+
+  /** Turns delivery and read receipts on or off for this device (saved). */
+  setReceipts(enabled: boolean): Action[] {
+    this.requireAccount();
+    deviceMetaOf(this.core).receipts = enabled;
+    return [saveDeviceMeta(this.core)];
+  }
+
+  get receiptsEnabled(): boolean {
+    return deviceMetaOf(this.core).receipts;
+  }
+
+  /** The safety number with `username` (digits and QR payload). @throws EngineError('no-account' | 'unknown-contact') */
+  safetyNumber(username: string): SafetyNumber {
+    this.requireAccount();
+    return safetyNumberWith(this.core, username);
+  }
+
+  /** Compares a scanned QR payload with our safety number with `username`. @throws EngineError('no-account' | 'unknown-contact') */
+  compareSafetyNumber(username: string, scanned: string): ScanResult {
+    this.requireAccount();
+    return compareScannedWith(this.core, username, scanned);
+  }
+
+  /** Marks `username` verified (or not), pinned to its current identity key. @throws EngineError('no-account' | 'unknown-contact') */
+  setVerified(username: string, verified: boolean): Action[] {
+    this.requireAccount();
+    return markVerified(this.core, username, verified);
+  }
+
+  /** What this device knows of `username`'s identity, or undefined before its device list was fetched. */
+  contact(username: string): ContactInfo | undefined {
+    return contactInfo(this.core, username);
+  }
+
+  /** Accepts the new identity key `username` was refused for (after comparing the new safety number). @throws EngineError('unknown-contact') */
+  acceptIdentityChange(username: string): Action[] {
+    this.requireAccount();
+    return acceptIdentityChange(this.core, username);
+  }
+
+  /**
+   * Fetches `username`'s signed device list (e.g. to compare safety numbers before any
+   * conversation); a different identity key than the pinned one gives `identity-changed`.
+   * @throws EngineError('no-account')
+   */
+  lookupContact(username: string): Started {
+    this.requireAccount();
+    const core = this.core;
+    const intent = core.id();
+    const action = core.http({ kind: 'get-account', username }, (outcome): Action[] => {
+      if (!outcome.ok) return [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `account ${username}: ${outcome.code}`) }];
+      try {
+        core.directory.learn(username, parseAccountResponse(outcome.body).deviceList);
+      } catch (error) {
+        return [{ type: 'intent-failed', intent, error: error instanceof EngineError ? error : new EngineError('invalid-device-list', username) }];
+      }
+      return [];
+    });
+    return { intent, value: undefined, actions: [action] };
   }
 
   /** Feeds one event; returns the actions it causes, in the order they must be performed. */
   handle(event: EngineEvent): Action[] {
+    const actions = this.handleEvent(event);
+    return this.afterFeatures(event.type === 'tick' ? [...actions, ...expireDue(this.core)] : actions);
+  }
+
+  /** The features' bookkeeping over what an event or intent caused (conversation-features.ts, contacts.ts, leave.ts). */
+  private afterFeatures(actions: Action[]): Action[] {
+    const core = this.core;
+    const leaving = [...core.conversations.values()].flatMap((c) => leaveStep(core, c));
+    return [...afterActions(core, [...actions, ...leaving]), ...identityWarnings(core)];
+  }
+
+  private handleEvent(event: EngineEvent): Action[] {
     const core = this.core;
     switch (event.type) {
       case 'http-response': {
@@ -356,7 +501,7 @@ export class Engine {
     const actions: Action[] = [];
     for (const conversation of core.conversations.values()) {
       const due = conversation.sentSinceUpdate >= SELF_UPDATE_AFTER_MESSAGES || core.now - conversation.lastCommitAt >= SELF_UPDATE_AFTER_MS;
-      if (!due || conversation.intents.some((i) => i.kind === 'self-update') || conversation.inFlight?.intent.kind === 'self-update') continue;
+      if (!due || metaOf(conversation).leaving || conversation.intents.some((i) => i.kind === 'self-update') || conversation.inFlight?.intent.kind === 'self-update') continue;
       conversation.intents.push({ kind: 'self-update', intent: core.id(), retries: 0 });
       actions.push(...pump(core, conversation));
     }

@@ -13,6 +13,8 @@ export type EngineErrorCode =
   | 'identity-changed' // an account's identity key differs from the one we saw before
   | 'invalid-key-package' // a claimed key package that does not match its account's device list
   | 'no-key-packages' // a user with no device to add
+  | 'unknown-contact' // a safety number or verification for an account whose device list we never fetched
+  | 'conversation-left' // sending or changing a conversation this device is leaving
   | 'relay-error' // the relay answered an intent with an error (code in detail)
   | 'commit-retries-exhausted'; // lost the commit race MAX_COMMIT_RETRIES times
 

@@ -12,7 +12,9 @@ import type { MLSMessage } from '@sealed/mls/structs/mls-message';
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { ContentError } from '../content/cbor-errors.ts';
-import { decodeMessageContent, messageIdOf } from '../content/message.ts';
+import { decodeMessageContent, isMessageBody, messageIdOf, type MessageBody, type MessageContent } from '../content/message.ts';
+import { onControlContent, onConversationClosed } from './conversation-features.ts';
+import { leaveStep, onProposal } from './leave.ts';
 import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
@@ -108,7 +110,9 @@ function onApplication(core: EngineCore, conversation: Conversation, entry: Deli
     core.stats.duplicatesDropped++;
     return [];
   }
-  return [{ type: 'show', message: { conversationId: conversation.id, messageId, sender: { username: sender.username, deviceId: sender.deviceId }, outgoing: false, content } }];
+  const senderRef = { username: sender.username, deviceId: sender.deviceId };
+  if (!isMessageBody(content.body)) return onControlContent(core, conversation, senderRef, { ...content, body: content.body });
+  return [{ type: 'show', message: { conversationId: conversation.id, messageId, sender: senderRef, outgoing: false, content: content as MessageContent<MessageBody> } }];
 }
 
 function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMessage): Action[] {
@@ -119,7 +123,8 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
   const epoch = epochOf(message)!;
   // A commit of an epoch we already left is one we made (a group of one sends its commit
   // to itself) or a redelivery: nothing to do, and not a failure.
-  if (entry.kind === 'commit' && epoch < conversation.state.groupContext.epoch) return [];
+  // A proposal of an epoch a commit already ended died with it (its sender proposes again).
+  if ((entry.kind === 'commit' || entry.kind === 'proposal') && epoch < conversation.state.groupContext.epoch) return [];
   let result;
   try {
     result = processIncoming(conversation.state, entry.payload, { policy: core.policy() });
@@ -139,14 +144,14 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
       return [saveGroup(conversation), ...onApplication(core, conversation, entry, result.data, result.sender)];
     case 'proposal':
       conversation.state = result.state;
-      return [saveGroup(conversation)];
+      return [saveGroup(conversation), ...onProposal(core, conversation)];
     case 'commit':
       conversation.state = result.state;
       conversation.lastCommitAt = core.now;
-      return [saveGroup(conversation), ...verifyMembers(core, conversation, false, () => [conversationAction(conversation), ...pump(core, conversation)])];
+      return [saveGroup(conversation), ...verifyMembers(core, conversation, false, () => [conversationAction(conversation), ...leaveStep(core, conversation), ...pump(core, conversation)])];
     case 'removed':
       core.conversations.delete(conversation.id);
-      return [{ type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];
+      return [...onConversationClosed(conversation), { type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];
     case 'welcome-joined':
       return failure(core, entry.seq, 'malformed', conversation.id);
   }

@@ -23,8 +23,8 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 export const RECONNECT_DELAYS_MS = [100, 200, 400, 800, 1600, 3200] as const;
 
 export interface RecordStore {
-  save(record: 'account' | 'group', key: string, bytes: Uint8Array): Promise<void>;
-  delete(record: 'group', key: string): Promise<void>;
+  save(record: 'account' | 'group' | 'meta', key: string, bytes: Uint8Array): Promise<void>;
+  delete(record: 'group' | 'meta', key: string): Promise<void>;
 }
 
 /** A store that keeps records in memory (tests, and hosts that persist elsewhere). */

@@ -22,6 +22,8 @@ export class Client {
   readonly acknowledged: Extract<Action, { type: 'sent' }>[] = [];
   readonly saved = new Map<string, Uint8Array>();
   readonly inbox: EngineEvent[] = [];
+  /** Every action performed, in order (feature tests look at the typed ones). */
+  readonly all: Action[] = [];
   online = false;
   ready = false;
 
@@ -47,6 +49,7 @@ export class Network {
 
   perform(client: Client, actions: readonly Action[]): void {
     for (const action of actions) {
+      client.all.push(action);
       switch (action.type) {
         case 'http':
           client.inbox.push({ type: 'http-response', id: action.id, outcome: this.relay.http(action.request, action.token) });

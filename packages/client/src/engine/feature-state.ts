@@ -1,0 +1,206 @@
+/**
+ * State of the conversation features (names, disappearing timers, receipts, leaving,
+ * verified contacts) beside the engine's core state, and its records. It is kept in
+ * WeakMaps keyed by the engine's own objects, so the core files only call in here.
+ *
+ *   conversation meta record = [
+ *     version: 1,
+ *     name: tstr, topic: tstr, disappearAfterSeconds: uint,
+ *     expiries: [* [messageId bstr .size 32, expiresAt uint]],   ; at most MAX_PENDING_EXPIRIES
+ *     leaving: bool,
+ *   ]
+ *   device meta record = [
+ *     version: 1,
+ *     receipts: bool,
+ *     verified: [* [username tstr, identityKey bstr]],            ; at most MAX_VERIFIED_CONTACTS
+ *   ]
+ *
+ * Both are handed to the host as `save` actions of record 'meta' (keys: the conversation
+ * id, or DEVICE_META_KEY) and encrypted by the vault like every record. Outgoing message
+ * statuses are memory-only (a restart forgets who read what; the messages stay).
+ */
+import { fromHex, toHex } from '@sealed/protocol/encoding';
+import { decodeCbor } from '../content/cbor-decode.ts';
+import { encodeCbor } from '../content/cbor-encode.ts';
+import { ContentError } from '../content/cbor-errors.ts';
+import type { CborValue } from '../content/cbor-value.ts';
+import { MAX_CONVERSATION_NAME_BYTES, MAX_CONVERSATION_TOPIC_BYTES, MAX_DISAPPEAR_AFTER_SECONDS } from '../content/conversation-settings.ts';
+import type { Action } from './actions.ts';
+import type { Conversation } from './conversation.ts';
+import type { EngineCore } from './core.ts';
+import { SnapshotError } from './snapshot.ts';
+
+export const META_RECORD_VERSION = 1;
+export const DEVICE_META_KEY = 'device';
+
+/**
+ * Messages waiting to disappear per conversation. A busy conversation with a one-week timer
+ * stays far below 20 000; beyond it the oldest expire at once (early deletion is the safe
+ * side for a disappearing message).
+ */
+export const MAX_PENDING_EXPIRIES = 20_000;
+/** Outgoing messages whose receipts are tracked per conversation (the most recent ones). */
+export const MAX_TRACKED_OUTGOING = 1024;
+/** Contacts marked verified on this device. */
+export const MAX_VERIFIED_CONTACTS = 10_000;
+/** Largest meta record we load: MAX_PENDING_EXPIRIES entries of ~45 bytes, rounded up. */
+export const MAX_META_RECORD_BYTES = 2 * 1024 * 1024;
+
+/** What the sending device knows of one of its messages. */
+export interface OutgoingStatus {
+  sent: boolean;
+  /** Accounts (not us) that reported delivery, then reading. */
+  readonly deliveredTo: Set<string>;
+  readonly readBy: Set<string>;
+}
+
+export interface ConversationMeta {
+  name: string;
+  topic: string;
+  /** 0: off. */
+  disappearAfterSeconds: number;
+  /** Message id (hex) -> when it expires (ms since the Unix epoch). */
+  readonly expiries: Map<string, number>;
+  readonly outgoing: Map<string, OutgoingStatus>;
+  /** Ids of messages received from other accounts, for read receipts (bounded like outgoing). */
+  readonly incoming: Set<string>;
+  /** Ids of our control messages (receipts, settings): their `sent` reports are not for the UI. */
+  readonly control: Set<string>;
+  /** A leave was asked: our Remove proposal is out, we wait for a member to commit it. */
+  leaving: boolean;
+  /** The epoch our Remove proposal was made in (proposed again in each later epoch). */
+  leaveEpoch: bigint | undefined;
+}
+
+export interface DeviceMeta {
+  receipts: boolean;
+  /** Username -> identity key the user verified (safety number compared). */
+  readonly verified: Map<string, Uint8Array>;
+  /** Delivery receipts to send after the current batch of entries, per conversation id. */
+  readonly pendingDelivered: Map<string, Uint8Array[]>;
+  /** Usernames already warned of an identity change (one warning per offer). */
+  readonly warned: Set<string>;
+}
+
+const conversationMetas = new WeakMap<Conversation, ConversationMeta>();
+const deviceMetas = new WeakMap<EngineCore, DeviceMeta>();
+
+export function metaOf(conversation: Conversation): ConversationMeta {
+  let meta = conversationMetas.get(conversation);
+  if (meta === undefined) {
+    meta = { name: '', topic: '', disappearAfterSeconds: 0, expiries: new Map(), outgoing: new Map(), incoming: new Set(), control: new Set(), leaving: false, leaveEpoch: undefined };
+    conversationMetas.set(conversation, meta);
+  }
+  return meta;
+}
+
+export function deviceMetaOf(core: EngineCore): DeviceMeta {
+  let meta = deviceMetas.get(core);
+  if (meta === undefined) {
+    meta = { receipts: true, verified: new Map(), pendingDelivered: new Map(), warned: new Set() };
+    deviceMetas.set(core, meta);
+  }
+  return meta;
+}
+
+export function saveConversationMeta(conversation: Conversation): Action {
+  const meta = metaOf(conversation);
+  const expiries: CborValue[] = [...meta.expiries].map(([id, at]) => [fromHex(id)!, at]);
+  return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeCbor([META_RECORD_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving]) };
+}
+
+export function saveDeviceMeta(core: EngineCore): Action {
+  const meta = deviceMetaOf(core);
+  const verified: CborValue[] = [...meta.verified].map(([username, key]) => [username, key]);
+  return { type: 'save', record: 'meta', key: DEVICE_META_KEY, bytes: encodeCbor([META_RECORD_VERSION, meta.receipts, verified]) };
+}
+
+function malformed(detail: string): SnapshotError {
+  return new SnapshotError('malformed-record', `meta: ${detail}`);
+}
+
+function items(bytes: Uint8Array, length: number): readonly CborValue[] {
+  let value: CborValue;
+  try {
+    value = decodeCbor(bytes, MAX_META_RECORD_BYTES);
+  } catch (error) {
+    if (error instanceof ContentError) throw malformed(`cbor ${error.code}`);
+    throw error;
+  }
+  if (!Array.isArray(value) || value.length === 0) throw malformed('not an array');
+  const list = value as readonly CborValue[];
+  if (list[0] !== META_RECORD_VERSION) throw new SnapshotError('unknown-version', `meta version ${String(list[0])}`);
+  if (list.length !== length) throw malformed('wrong field count');
+  return list;
+}
+
+function pairs(value: CborValue | undefined, max: number, what: string): (readonly CborValue[])[] {
+  if (!Array.isArray(value)) throw malformed(`${what} is not an array`);
+  if (value.length > max) throw malformed(`${what}: ${value.length} entries`);
+  return (value as readonly CborValue[]).map((p) => {
+    if (!Array.isArray(p) || p.length !== 2) throw malformed(`${what} entry`);
+    return p as readonly CborValue[];
+  });
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Loads a conversation meta record into `conversation`.
+ * @throws SnapshotError('unknown-version' | 'malformed-record')
+ */
+export function loadConversationMeta(conversation: Conversation, bytes: Uint8Array): void {
+  const [, name, topic, timer, expiries, leaving] = items(bytes, 6);
+  if (typeof name !== 'string' || utf8.encode(name).length > MAX_CONVERSATION_NAME_BYTES) throw malformed('name');
+  if (typeof topic !== 'string' || utf8.encode(topic).length > MAX_CONVERSATION_TOPIC_BYTES) throw malformed('topic');
+  if (typeof timer !== 'number' || timer < 0 || timer > MAX_DISAPPEAR_AFTER_SECONDS) throw malformed('timer');
+  if (typeof leaving !== 'boolean') throw malformed('leaving');
+  const loaded = new Map<string, number>();
+  for (const [id, at] of pairs(expiries, MAX_PENDING_EXPIRIES, 'expiries')) {
+    if (!(id instanceof Uint8Array) || id.length !== 32 || typeof at !== 'number' || at < 0) throw malformed('expiry entry');
+    loaded.set(toHex(id), at);
+  }
+  const meta = metaOf(conversation);
+  meta.name = name;
+  meta.topic = topic;
+  meta.disappearAfterSeconds = timer;
+  meta.leaving = leaving;
+  meta.expiries.clear();
+  for (const [id, at] of loaded) meta.expiries.set(id, at);
+}
+
+/**
+ * Loads the device meta record.
+ * @throws SnapshotError('unknown-version' | 'malformed-record')
+ */
+export function loadDeviceMeta(core: EngineCore, bytes: Uint8Array): void {
+  const [, receipts, verified] = items(bytes, 3);
+  if (typeof receipts !== 'boolean') throw malformed('receipts');
+  const loaded = new Map<string, Uint8Array>();
+  for (const [username, key] of pairs(verified, MAX_VERIFIED_CONTACTS, 'verified')) {
+    if (typeof username !== 'string' || !(key instanceof Uint8Array) || key.length === 0) throw malformed('verified entry');
+    loaded.set(username, key);
+  }
+  const meta = deviceMetaOf(core);
+  meta.receipts = receipts;
+  meta.verified.clear();
+  for (const [u, k] of loaded) meta.verified.set(u, k);
+}
+
+/** Adds `id` to a bounded insertion-ordered set/map, evicting the oldest entry beyond `max`. */
+export function boundedAdd<V>(map: Map<string, V>, id: string, value: V, max: number): void {
+  map.set(id, value);
+  if (map.size > max) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+}
+
+/** Adds `id` to a bounded insertion-ordered set, evicting the oldest beyond `max`. */
+export function boundedAddToSet(set: Set<string>, id: string, max: number): void {
+  set.add(id);
+  if (set.size > max) {
+    const oldest = set.values().next().value;
+    if (oldest !== undefined) set.delete(oldest);
+  }
+}

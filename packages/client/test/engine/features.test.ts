@@ -1,0 +1,203 @@
+// Conversation features through the in-memory relay: named groups, leave, disappearing
+// messages (engine clock), receipts, safety numbers and verification.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nodeProvider } from '@sealed/crypto/node/provider';
+import { toHex } from '@sealed/protocol/encoding';
+import type { Action } from '../../src/engine/actions.ts';
+import { EngineError } from '../../src/engine/errors.ts';
+import { signDeviceList } from '../../src/engine/identity.ts';
+import { type Client, Network } from './network.ts';
+
+type Of<T extends Action['type']> = Extract<Action, { type: T }>;
+const of = <T extends Action['type']>(client: Client, type: T): Of<T>[] => client.all.filter((a): a is Of<T> => a.type === type);
+
+async function trio(): Promise<{ net: Network; alice: Client; bob: Client; carol: Client; id: string }> {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const started = alice.engine.createGroup(['bob', 'carol'], { name: 'Climbing', topic: 'Saturday' });
+  net.perform(alice, started.actions);
+  net.run();
+  return { net, alice, bob, carol, id: started.value };
+}
+
+function tick(net: Network, clients: readonly Client[], now: number): void {
+  net.relay.now = now;
+  for (const c of clients) net.perform(c, c.engine.handle({ type: 'tick', now }));
+  net.run();
+}
+
+test('a named group: every member learns name and topic; rename; a member added later learns them too', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  for (const c of [alice, bob, carol]) {
+    const info = c.engine.conversationInfo(id)!;
+    assert.equal(info.name, 'Climbing', c.name);
+    assert.equal(info.topic, 'Saturday');
+    assert.deepEqual([...new Set(info.members.map((m) => m.username))].sort(), ['alice', 'bob', 'carol']);
+  }
+  assert.deepEqual(of(bob, 'conversation-settings').map((a) => [a.name, a.changedBy.username]), [['Climbing', 'alice']]);
+  net.perform(bob, bob.engine.changeSettings(id, { name: 'Bouldering' }).actions);
+  net.run();
+  for (const c of [alice, bob, carol]) assert.equal(c.engine.conversationInfo(id)!.name, 'Bouldering');
+  assert.equal(of(carol, 'conversation-settings').at(-1)!.changedBy.username, 'bob');
+  const dave = await net.account('dave');
+  net.perform(carol, carol.engine.addMember(id, 'dave').actions);
+  net.run();
+  const info = dave.engine.conversationInfo(id)!;
+  assert.equal(info.name, 'Bouldering');
+  assert.equal(info.topic, 'Saturday');
+  // Settings are control content: never shown as a message.
+  assert.deepEqual([...alice.shown, ...bob.shown, ...carol.shown, ...dave.shown], []);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures, ...dave.failures], []);
+  assert.throws(() => alice.engine.changeSettings(id, { name: 'x'.repeat(129) }), { code: 'too-large' });
+});
+
+test('leave: a Remove proposal another member commits; the leaver is closed out and reads nothing new', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  const epoch = alice.engine.epochOf(id)!;
+  net.perform(carol, carol.engine.leave(id).actions);
+  net.run();
+  assert.deepEqual(carol.closed, [id]);
+  assert.deepEqual(carol.engine.conversationIds(), []);
+  assert.ok(!carol.saved.has(`group:${id}`), 'group state deleted');
+  assert.equal(alice.engine.epochOf(id), bob.engine.epochOf(id));
+  assert.ok(alice.engine.epochOf(id)! > epoch);
+  assert.deepEqual([...new Set(alice.engine.conversationInfo(id)!.members.map((m) => m.username))].sort(), ['alice', 'bob']);
+  net.perform(alice, alice.engine.send(id, 'after carol left').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['after carol left']);
+  assert.deepEqual(carol.texts(), []);
+  // The relay no longer routes to carol: alice's recipients exclude her device.
+  assert.equal(net.relay.devices.get(carol.engine.deviceId!)!.queue.length, 0);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
+  assert.throws(() => carol.engine.send(id, 'x'), (e: unknown) => e instanceof EngineError && e.code === 'unknown-conversation');
+});
+
+test('leave while the proposal loses to another commit: proposed again in the new epoch', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  // bob's self-update and carol's proposal race in the same epoch; the commit wins.
+  net.perform(bob, bob.engine.handle({ type: 'tick', now: net.relay.now + 25 * 3600 * 1000 }));
+  net.perform(carol, carol.engine.leave(id).actions);
+  net.run();
+  assert.deepEqual(carol.closed, [id]);
+  assert.deepEqual([...new Set(bob.engine.conversationInfo(id)!.members.map((m) => m.username))].sort(), ['alice', 'bob']);
+  assert.equal(alice.engine.epochOf(id), bob.engine.epochOf(id));
+  assert.deepEqual([...alice.failures, ...bob.failures].filter((f) => f.type !== 'intent-failed'), []);
+});
+
+test('disappearing messages: the timer reaches every device; each deletes on the first tick after the deadline', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  const t0 = net.relay.now;
+  net.perform(alice, alice.engine.changeSettings(id, { disappearAfterSeconds: 60 }).actions);
+  net.run();
+  for (const c of [alice, bob, carol]) assert.equal(c.engine.conversationInfo(id)!.disappearAfterSeconds, 60);
+  const sent = alice.engine.send(id, 'self-destructs');
+  net.perform(alice, sent.actions);
+  net.run();
+  assert.deepEqual(bob.shown.at(-1)!.content.expires, { relative: true, time: 60 });
+  tick(net, [alice, bob, carol], t0 + 59_000);
+  assert.deepEqual([...of(alice, 'expired'), ...of(bob, 'expired')], []);
+  tick(net, [alice, bob, carol], t0 + 61_000);
+  for (const c of [alice, bob, carol]) assert.deepEqual(of(c, 'expired').map((a) => a.messageIds), [[sent.value]], c.name);
+  tick(net, [alice, bob, carol], t0 + 120_000);
+  for (const c of [alice, bob, carol]) assert.equal(of(c, 'expired').length, 1, 'reported once');
+  // Timer off: no deadline.
+  net.perform(bob, bob.engine.changeSettings(id, { disappearAfterSeconds: 0 }).actions);
+  net.run();
+  net.perform(alice, alice.engine.send(id, 'stays').actions);
+  net.run();
+  tick(net, [alice, bob, carol], t0 + 10 * 365 * 86400_000);
+  assert.equal(of(bob, 'expired').length, 1);
+});
+
+test('disappearing deadlines are saved: a restored engine still deletes on time', async () => {
+  const { net, alice, bob, id } = await trio();
+  const t0 = net.relay.now;
+  net.perform(alice, alice.engine.changeSettings(id, { disappearAfterSeconds: 30 }).actions);
+  net.run();
+  const sent = alice.engine.send(id, 'gone soon');
+  net.perform(alice, sent.actions);
+  net.run();
+  const { Engine } = await import('../../src/engine/engine.ts');
+  const meta = new Map<string, Uint8Array>();
+  for (const [k, v] of bob.saved) if (k.startsWith('meta:')) meta.set(k.slice(5), v);
+  const groups = [...bob.saved].filter(([k]) => k.startsWith('group:')).map(([, v]) => v);
+  const restored = Engine.restore({ provider: nodeProvider, now: t0 }, { account: [...bob.saved].find(([k]) => k.startsWith('account:'))![1], groups, meta });
+  assert.equal(restored.conversationInfo(id)!.disappearAfterSeconds, 30);
+  const expired = restored.handle({ type: 'tick', now: t0 + 31_000 }).filter((a) => a.type === 'expired');
+  assert.deepEqual(expired.map((a) => (a.type === 'expired' ? a.messageIds : [])), [[sent.value]]);
+});
+
+test('receipts: sent, delivered to N, read by N, each state once; turned off, none are sent', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  const sent = alice.engine.send(id, 'did you get this?');
+  net.perform(alice, sent.actions);
+  net.run();
+  const statuses = () => of(alice, 'message-status').filter((s) => s.messageId === sent.value).map((s) => `${s.sent}|${s.deliveredTo.join(',')}|${s.readBy.join(',')}`);
+  assert.deepEqual(statuses(), ['true||', 'true|bob|', 'true|bob,carol|']);
+  net.perform(bob, bob.engine.markRead(id, [bob.shown.at(-1)!.messageId]));
+  net.run();
+  net.perform(bob, bob.engine.markRead(id, [bob.shown.at(-1)!.messageId]));
+  net.run();
+  assert.deepEqual(statuses().slice(3), ['true|bob,carol|bob']);
+  // Receipts are control content: nobody shows them.
+  assert.deepEqual(alice.texts(id), ['did you get this?']);
+  assert.deepEqual(bob.texts(id), ['did you get this?']);
+  // carol turns receipts off: alice's next message is delivered to bob only, and carol's read sends nothing.
+  net.perform(carol, carol.engine.setReceipts(false));
+  const second = alice.engine.send(id, 'second');
+  net.perform(alice, second.actions);
+  net.run();
+  net.perform(carol, carol.engine.markRead(id, [carol.shown.at(-1)!.messageId]));
+  net.run();
+  const last = of(alice, 'message-status').filter((s) => s.messageId === second.value).at(-1)!;
+  assert.deepEqual([last.deliveredTo, last.readBy], [['bob'], []]);
+  assert.equal(carol.engine.receiptsEnabled, false);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
+});
+
+test('safety numbers: both sides compute the same 60 digits and QR payload; verified mark; identity change warns', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  assert.throws(() => alice.engine.safetyNumber('bob'), (e: unknown) => e instanceof EngineError && e.code === 'unknown-contact');
+  net.perform(alice, alice.engine.lookupContact('bob').actions);
+  net.perform(bob, bob.engine.lookupContact('alice').actions);
+  net.run();
+  const ours = alice.engine.safetyNumber('bob');
+  const theirs = bob.engine.safetyNumber('alice');
+  assert.equal(ours.digits, theirs.digits);
+  assert.match(ours.digits, /^\d{60}$/);
+  assert.equal(ours.qrPayload, theirs.qrPayload);
+  assert.equal(alice.engine.compareSafetyNumber('bob', theirs.qrPayload), 'match');
+  assert.equal(alice.engine.contact('bob')!.verified, false);
+  net.perform(alice, alice.engine.setVerified('bob', true));
+  assert.equal(alice.engine.contact('bob')!.verified, true);
+  assert.ok(alice.saved.has('meta:device'));
+
+  // The relay swaps bob's identity key (a new account key signing a device list with his device).
+  const provider = nodeProvider;
+  const swapped = provider.signatureGenerate('Ed25519');
+  const account = net.relay.accounts.get('bob')!;
+  const device = { id: Uint8Array.from(Buffer.from(bob.engine.deviceId!, 'hex')), key: { publicKey: new Uint8Array(32), privateKey: new Uint8Array(32) } };
+  account.deviceList = signDeviceList(provider, 'bob', swapped, 2, [device]);
+  account.identityKey = swapped.publicKey;
+  net.perform(alice, alice.engine.lookupContact('bob').actions);
+  net.run();
+  assert.deepEqual(of(alice, 'identity-changed').map((a) => [a.username, a.verified]), [['bob', true]]);
+  const info = alice.engine.contact('bob')!;
+  assert.equal(info.identityChanged, true);
+  assert.equal(info.verified, true, 'the pinned key is still the verified one');
+  // Looking up again does not warn twice for the same offer.
+  net.perform(alice, alice.engine.lookupContact('bob').actions);
+  net.run();
+  assert.equal(of(alice, 'identity-changed').length, 1);
+  assert.equal(alice.engine.safetyNumber('bob').digits, ours.digits, 'still the pinned key');
+  net.perform(alice, alice.engine.acceptIdentityChange('bob'));
+  const after = alice.engine.contact('bob')!;
+  assert.deepEqual([after.verified, after.identityChanged, after.identityKey], [false, false, toHex(swapped.publicKey)]);
+  assert.notEqual(alice.engine.safetyNumber('bob').digits, ours.digits);
+  assert.equal(alice.engine.compareSafetyNumber('bob', theirs.qrPayload), 'mismatch');
+});
