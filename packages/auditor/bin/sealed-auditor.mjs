@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `sealed-auditor` command. The sources are TypeScript, run through tsx like every package here.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/main.ts');
