@@ -20,6 +20,8 @@ export interface Account {
   readonly device: DeviceKeys;
   readonly deviceIdHex: string;
   deviceListVersion: number;
+  /** Our account's signed device list as last accepted by the relay (names this device). */
+  ownList: Uint8Array;
   /** Unused key packages by KeyPackageRef (hex); each is deleted once a Welcome used it. */
   readonly keyPackages: Map<string, KeyPackageBundle>;
   /** Reused by every adder when the others ran out; never deleted. */
@@ -29,7 +31,9 @@ export interface Account {
 /** A new account with fresh identity and device keys (nothing is sent yet). `username` must be normalised. */
 export function newAccount(provider: CryptoProvider, username: string): Account {
   const device: DeviceKeys = { id: provider.randomBytes(ID_BYTES), key: provider.signatureGenerate('Ed25519') };
-  return { username, identity: provider.signatureGenerate('Ed25519'), device, deviceIdHex: toHex(device.id), deviceListVersion: 1, keyPackages: new Map(), lastResort: undefined };
+  const identity = provider.signatureGenerate('Ed25519');
+  const ownList = signDeviceList(provider, username, identity, 1, [device]);
+  return { username, identity, device, deviceIdHex: toHex(device.id), deviceListVersion: 1, ownList, keyPackages: new Map(), lastResort: undefined };
 }
 
 /** A key package of this device (its device key signs the leaf), valid from `nowSeconds`. */
@@ -70,7 +74,7 @@ export function registerRequest(provider: CryptoProvider, account: Account, chal
   return {
     username: account.username,
     identityKey: account.identity.publicKey,
-    deviceList: signDeviceList(provider, account.username, account.identity, account.deviceListVersion, [account.device]),
+    deviceList: account.ownList,
     challenge,
     identitySignature: provider.sign('Ed25519', account.identity.privateKey, registrationSigningInput(challenge, account.username)),
     deviceSignature: provider.sign('Ed25519', account.device.key.privateKey, authSigningInput(challenge, account.device.id)),

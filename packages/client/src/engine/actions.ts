@@ -5,6 +5,7 @@
  */
 import type { ClientFrame } from '@sealed/protocol/frames/client';
 import type { KeyPackageUploadRequest, RegisterRequest, SessionRequest } from '@sealed/protocol/http';
+import type { OwnDevice } from './devices/own-devices.ts';
 import type { MessageContent } from '../content/message.ts';
 import type { DecryptFailureReason, EngineError } from './errors.ts';
 
@@ -15,7 +16,13 @@ export type HttpRequest =
   | { readonly kind: 'session'; readonly body: SessionRequest }
   | { readonly kind: 'upload-key-packages'; readonly body: KeyPackageUploadRequest }
   | { readonly kind: 'get-account'; readonly username: string }
-  | { readonly kind: 'claim-key-packages'; readonly username: string };
+  | { readonly kind: 'claim-key-packages'; readonly username: string }
+  /** PUT /v1/devices: our account's new signed device list. */
+  | { readonly kind: 'put-device-list'; readonly deviceList: Uint8Array }
+  /** Device linking (protocol link.ts): open a mailbox, read it, answer it. */
+  | { readonly kind: 'create-link'; readonly offer: Uint8Array }
+  | { readonly kind: 'get-link'; readonly linkId: Uint8Array }
+  | { readonly kind: 'seal-link'; readonly linkId: Uint8Array; readonly sealed: Uint8Array };
 
 /** Who sent a message: the account and the device (from the sender's MLS credential). */
 export interface SenderRef {
@@ -55,6 +62,14 @@ export type Action =
    * ghost device). `left`: the conversation was just joined and has been left again.
    */
   | { readonly type: 'member-unverified'; readonly conversationId: string; readonly usernames: readonly string[]; readonly left: boolean }
+  /** New device: show `code` (text and QR) for an existing device to read; both show `verificationCode`. */
+  | { readonly type: 'link-offer'; readonly code: string; readonly verificationCode: string; readonly expiresAt: number }
+  /** Existing device: the device of the code was added to the account's list and given the account (sync to groups follows). */
+  | { readonly type: 'device-linked'; readonly deviceId: string; readonly verificationCode: string }
+  /** Our account's device list as now verified (after a link, a removal or a refresh). */
+  | { readonly type: 'devices'; readonly devices: readonly OwnDevice[] }
+  /** This device is no longer in its account's signed list (removed from another device): the host wipes it. */
+  | { readonly type: 'device-removed' }
   /** We were removed from a conversation. */
   | { readonly type: 'conversation-closed'; readonly conversationId: string }
   | { readonly type: 'show'; readonly message: ShownMessage }

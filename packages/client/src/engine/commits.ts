@@ -91,6 +91,12 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
       const leaves = membersOf(conversation.state).filter((m) => m.username === intent.username && m.leafIndex !== conversation.state.own.leafIndex);
       if (leaves.length === 0) return failed(core, conversation, intent, new EngineError('not-a-participant', intent.username));
       created = removeMembers(conversation.state, leaves.map((m) => m.leafIndex), options);
+    } else if (intent.kind === 'remove-devices') {
+      // Another of our devices may have removed them first (we lost a race): nothing left to do.
+      const gone = new Set(intent.deviceIds);
+      const leaves = membersOf(conversation.state).filter((m) => m.username === core.account!.username && gone.has(m.deviceId) && m.leafIndex !== conversation.state.own.leafIndex);
+      if (leaves.length === 0) return pump(core, conversation);
+      created = removeMembers(conversation.state, leaves.map((m) => m.leafIndex), options);
     } else if (intent.kind === 'commit-pending') {
       // Another member's commit already took them (we lost a race): nothing left to do.
       if (conversation.state.pendingProposals.length === 0) return pump(core, conversation);
@@ -160,6 +166,8 @@ function gatherKeyPackages(core: EngineCore, conversation: Conversation, intent:
     conversation.preparing = false;
     const present = new Set(membersOf(conversation.state).map((m) => m.deviceId));
     const fresh = collected.filter((kp) => !present.has(parseCredential(kp.leafNode.credential)!.deviceId));
+    // A sync with nothing to add: our devices are all there, or the missing one has no key package yet (devices/sync.ts retries).
+    if (fresh.length === 0 && intent.sync === true) return pump(core, conversation);
     if (fresh.length === 0) return failed(core, conversation, intent, new EngineError('no-key-packages', 'no device to add'));
     return startIntent(core, conversation, { ...intent, keyPackages: fresh });
   }

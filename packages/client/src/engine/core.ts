@@ -101,6 +101,14 @@ export class EngineCore {
     const waiting = this.sendWaiting.get(reply.requestId);
     if (waiting === undefined) return [];
     this.sendWaiting.delete(reply.requestId);
+    const { frame } = waiting;
+    if (reply.type === 'error' && reply.code === 'unknown-recipient' && frame.recipients.length > 1 && reply.value < frame.recipients.length) {
+      // A device its owner removed (the relay revoked it) before the removal commit reached
+      // us: nothing was queued, so the same payload goes again without it. Bounded: one
+      // recipient fewer each time.
+      const recipients = frame.recipients.filter((_, i) => i !== reply.value);
+      return [this.send({ kind: frame.kind, epoch: frame.epoch, groupId: frame.groupId, recipients, payload: frame.payload }, waiting.then)];
+    }
     return waiting.then(reply);
   }
 

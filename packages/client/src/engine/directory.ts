@@ -13,6 +13,8 @@ import { parseCredential } from './identity.ts';
 
 export class Directory {
   private readonly lists = new Map<string, DeviceList>();
+  /** The signed encodings of `lists`, as received: handed to a newly linked device of ours (devices/link-bundle.ts). */
+  private readonly encoded = new Map<string, Uint8Array>();
   /**
    * Device lists refused because their identity key differs from the pinned one, by
    * username (the latest offer): the engine warns once (`identity-changed`) and the user
@@ -48,7 +50,18 @@ export class Directory {
       if (list.version < known.version) throw new EngineError('invalid-device-list', `${username}: version ${list.version} below ${known.version}`);
     }
     this.lists.set(username, list);
+    this.encoded.set(username, encoded.slice());
     return list;
+  }
+
+  /** Accounts whose list we hold. */
+  usernames(): string[] {
+    return [...this.lists.keys()];
+  }
+
+  /** The signed encoding of `username`'s list as we verified it, if we hold one. */
+  signedList(username: string): Uint8Array | undefined {
+    return this.encoded.get(username);
   }
 
   /** Pins the identity key offered in the refused list of `username`; false when none was offered. */
@@ -70,17 +83,16 @@ export class Directory {
   }
 
   /**
-   * MLS credential validator (RFC 9420 §5.3.1): a Sealed credential whose signature key is
-   * the one its account's verified device list names. For an account whose list we have not
-   * fetched yet the credential's form is checked but not its key: a known gap until the
-   * engine fetches every member's list before accepting a Welcome (key transparency issue).
+   * MLS credential validator (RFC 9420 §5.3.1): a Sealed credential whose key is not the
+   * one its account's verified list gives that device is refused at once. A device our
+   * copy of the list does not name (an account we never fetched, or a device linked since
+   * we fetched it) passes here and is decided right after the commit or Welcome by
+   * verify-members.ts, which fetches the list again and leaves or warns on a ghost.
    */
   readonly validateCredential = (check: CredentialCheck): boolean => {
     const named = parseCredential(check.credential);
     if (named === undefined) return false;
-    const list = this.lists.get(named.username);
-    if (list === undefined) return true;
     const key = this.deviceKey(named.username, named.deviceId);
-    return key !== undefined && this.provider.constantTimeEqual(key, check.signatureKey);
+    return key === undefined || this.provider.constantTimeEqual(key, check.signatureKey);
   };
 }

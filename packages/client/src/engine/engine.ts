@@ -36,7 +36,7 @@ import type { EngineEvent } from './events.ts';
 import { processEntry } from './incoming.ts';
 import { decodeAccount, saveAccount } from './snapshot.ts';
 import { deserializeGroupState } from '@sealed/mls/group/serialize';
-import { credentialFor, signDeviceList } from './identity.ts';
+import { credentialFor } from './identity.ts';
 import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_HELD_ENTRIES, MAX_OUTBOX, SELF_UPDATE_AFTER_MESSAGES, SELF_UPDATE_AFTER_MS } from './limits.ts';
 import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { toHex } from '@sealed/protocol/encoding';
@@ -74,11 +74,14 @@ export class Engine {
   private readonly keyPackageTarget: number;
   /** Entries received while a commit of ours awaits the relay's answer, kept in order. */
   private held: DeliveredEntry[] = [];
+  /** Linking, removing and syncing our devices (devices/). */
+  private readonly devicesPart: DeviceManager;
 
   constructor(options: EngineOptions) {
     const suite: CipherSuite = cipherSuite(options.suite ?? DEFAULT_CIPHER_SUITE, options.provider);
     this.core = new EngineCore(options.provider, suite, options.now);
     this.keyPackageTarget = options.keyPackageTarget ?? KEY_PACKAGE_TARGET;
+    this.devicesPart = new DeviceManager(this.core, (account, then) => this.uploadKeyPackages(account, this.keyPackageTarget, true, then));
   }
 
   /**
@@ -91,8 +94,8 @@ export class Engine {
     const core = engine.core;
     const account = decodeAccount(core.suite, records.account);
     core.account = account;
-    // Single-device accounts only until linking lands: our list is the one we signed.
-    core.directory.learn(account.username, signDeviceList(core.provider, account.username, account.identity, account.deviceListVersion, [account.device]));
+    // Our list as last accepted (every device of the account); refreshed after catch-up.
+    core.directory.learn(account.username, account.ownList);
     for (const bytes of records.groups) {
       const conversation = newConversation(deserializeGroupState(bytes, core.provider), core.now);
       core.conversations.set(conversation.id, conversation);
@@ -367,6 +370,58 @@ export class Engine {
     return { intent, value: undefined, actions: [action] };
   }
 
+  /**
+   * New device: starts linking to an existing account. Emits `link-offer` (the code and
+   * QR text to show, and a verification code); then feed `tick` events (every second or
+   * so): the engine polls the mailbox until an existing device answers, then signs in,
+   * uploads key packages and emits `account-ready`. Fails with `link-expired` after 10 minutes.
+   * @throws EngineError('account-exists')
+   */
+  beginLink(): Started {
+    const intent = this.core.id();
+    return { intent, value: undefined, actions: this.devicesPart.beginLink(intent) };
+  }
+
+  /**
+   * Existing device: links the device that shows `code` (devices/link-approve.ts). Emits
+   * `device-linked` with the verification code the new device also shows, then adds the
+   * device to every conversation.
+   * @throws EngineError('no-account' | 'invalid-link-code'); later: intent-failed with
+   *   'link-expired' | 'link-rejected' | 'too-many-devices' | 'relay-error'
+   */
+  approveLink(code: string): Started {
+    this.requireAccount();
+    const intent = this.core.id();
+    return { intent, value: undefined, actions: this.devicesPart.approveLink(intent, code) };
+  }
+
+  /**
+   * Removes another device of our account: a signed list without it is uploaded (the relay
+   * revokes it at once) and it is removed from every conversation.
+   * @throws EngineError('no-account' | 'cannot-remove-self' | 'unknown-device')
+   */
+  removeDevice(deviceIdHex: string): Started {
+    this.requireAccount();
+    const intent = this.core.id();
+    return { intent, value: undefined, actions: this.devicesPart.removeDevice(intent, deviceIdHex) };
+  }
+
+  /** Fetches our device list again and brings every conversation in step with it. */
+  refreshDevices(): Started {
+    this.requireAccount();
+    return { intent: this.core.id(), value: undefined, actions: this.devicesPart.refresh() };
+  }
+
+  /** Our account's devices as our verified copy of its signed list names them. */
+  devices(): OwnDevice[] {
+    return this.devicesPart.devices();
+  }
+
+  /** After linking: conversations the linking device was in that this one has not joined yet. */
+  awaitedConversations(): string[] {
+    return this.devicesPart.awaitedConversations();
+  }
+
   /** Feeds one event; returns the actions it causes, in the order they must be performed. */
   handle(event: EngineEvent): Action[] {
     const actions = this.handleEvent(event);
@@ -384,12 +439,15 @@ export class Engine {
     const core = this.core;
     switch (event.type) {
       case 'http-response': {
+        const ownBefore = this.devicesPart.ownVersion();
         const actions = core.resolveHttp(event.id, event.outcome);
+        // A newer own list learnt meanwhile (verify-members.ts): bring every group in step.
+        actions.push(...this.devicesPart.afterEvent(ownBefore));
         return this.anyInFlight() ? actions : [...actions, ...this.release()];
       }
       case 'tick':
         core.now = event.now;
-        return this.scheduleSelfUpdates();
+        return [...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
       case 'socket-down':
         core.online = false;
         return [];
@@ -493,7 +551,7 @@ export class Engine {
 
   /** Moves every conversation forward (after the catch-up: queued intents and texts go out). */
   private pumpAll(): Action[] {
-    return [...this.core.conversations.values()].flatMap((c) => pump(this.core, c));
+    return [...[...this.core.conversations.values()].flatMap((c) => pump(this.core, c)), ...this.devicesPart.caughtUp()];
   }
 
   private scheduleSelfUpdates(): Action[] {

@@ -15,6 +15,12 @@ export type EngineErrorCode =
   | 'no-key-packages' // a user with no device to add
   | 'unknown-contact' // a safety number or verification for an account whose device list we never fetched
   | 'conversation-left' // sending or changing a conversation this device is leaving
+  | 'invalid-link-code' // text that is not a device-link code
+  | 'link-expired' // a link mailbox that is unknown, expired or already used
+  | 'link-rejected' // a link offer or answer that does not decode, authenticate or match
+  | 'unknown-device' // removeDevice of a device not in our list
+  | 'cannot-remove-self' // removeDevice of this device (unlink from another device)
+  | 'too-many-devices' // a link above MAX_DEVICES_PER_ACCOUNT
   | 'relay-error' // the relay answered an intent with an error (code in detail)
   | 'commit-retries-exhausted'; // lost the commit race MAX_COMMIT_RETRIES times
 

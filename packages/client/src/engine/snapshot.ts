@@ -6,14 +6,17 @@
  * (mls serializeGroupState).
  *
  *   account = [
- *     version: 1,
+ *     version: 2,
  *     username: tstr,
  *     identity: [privateKey bstr, publicKey bstr],
  *     device: [id bstr .size 16, privateKey bstr, publicKey bstr],
  *     deviceListVersion: uint,
  *     keyPackages: [* bundle],            ; at most MAX_LOCAL_KEY_PACKAGES
  *     lastResort: bundle / null,
+ *     ownList: bstr,                      ; version 2: our signed device list (multi-device)
  *   ]
+ *   Version 1 records (no ownList: single-device accounts) still load; their list is
+ *   signed again from the identity key, the device and deviceListVersion.
  *   bundle = [keyPackage bstr (RFC 9420 KeyPackage), initPrivateKey bstr, encryptionPrivateKey bstr]
  *   (a bundle's signature private key is the device key: not repeated)
  *
@@ -32,9 +35,12 @@ import { ContentError } from '../content/cbor-errors.ts';
 import type { CborValue } from '../content/cbor-value.ts';
 import type { Action } from './actions.ts';
 import type { Account } from './account.ts';
+import { signDeviceList } from './identity.ts';
 import { MAX_LOCAL_KEY_PACKAGES } from './limits.ts';
 
-export const ACCOUNT_RECORD_VERSION = 1;
+export const ACCOUNT_RECORD_VERSION = 2;
+/** Records written before multi-device (no ownList) are still read. */
+const ACCOUNT_RECORD_V1 = 1;
 
 /**
  * Largest account record we load: MAX_LOCAL_KEY_PACKAGES post-quantum bundles of about
@@ -68,6 +74,7 @@ export function encodeAccount(account: Account): Uint8Array {
     account.deviceListVersion,
     [...account.keyPackages.values()].map(bundleValue),
     account.lastResort === undefined ? null : bundleValue(account.lastResort),
+    account.ownList,
   ]);
 }
 
@@ -111,8 +118,9 @@ export function decodeAccount(suite: CipherSuite, encoded: Uint8Array): Account 
   }
   if (!Array.isArray(value) || value.length === 0) throw malformed('not an array');
   const items = value as readonly CborValue[];
-  if (items[0] !== ACCOUNT_RECORD_VERSION) throw new SnapshotError('unknown-version', `version ${String(items[0])}`);
-  if (items.length !== 7) throw malformed('wrong field count');
+  const version = items[0];
+  if (version !== ACCOUNT_RECORD_VERSION && version !== ACCOUNT_RECORD_V1) throw new SnapshotError('unknown-version', `version ${String(version)}`);
+  if (items.length !== (version === ACCOUNT_RECORD_V1 ? 7 : 8)) throw malformed('wrong field count');
   const username = items[1];
   if (typeof username !== 'string') throw malformed('username');
   const [identityPrivate, identityPublic] = list(items[2], 2, 'identity');
@@ -129,12 +137,17 @@ export function decodeAccount(suite: CipherSuite, encoded: Uint8Array): Account 
     const bundle = decodeBundle(b, devicePrivateKey);
     keyPackages.set(toHex(keyPackageRef(suite, bundle.keyPackage)), bundle);
   }
+  const identity = { privateKey: bytes(identityPrivate, 'identity private key'), publicKey: bytes(identityPublic, 'identity public key') };
+  const device = { id, key: { privateKey: devicePrivateKey, publicKey: bytes(devicePublic, 'device public key') } };
+  // A version 1 record is a single-device account: its list is the one it signed.
+  const ownList = version === ACCOUNT_RECORD_V1 ? signDeviceList(suite.provider, username, identity, deviceListVersion, [device]) : bytes(items[7], 'ownList');
   return {
     username,
-    identity: { privateKey: bytes(identityPrivate, 'identity private key'), publicKey: bytes(identityPublic, 'identity public key') },
-    device: { id, key: { privateKey: devicePrivateKey, publicKey: bytes(devicePublic, 'device public key') } },
+    identity,
+    device,
     deviceIdHex: toHex(id),
     deviceListVersion,
+    ownList,
     keyPackages,
     lastResort: items[6] === null ? undefined : decodeBundle(items[6], devicePrivateKey),
   };

@@ -1,9 +1,12 @@
 /**
  * Closing the gap the synchronous credential validator leaves (directory.ts): when a
- * Welcome or a commit brings members of accounts whose device list we never fetched, the
- * engine fetches those lists (verifying their signatures, TOFU on identity keys) and then
- * checks every such member's leaf: its credential must name a listed device and its
- * signature key must be that device's key. Entries are held meanwhile (EngineCore.verifying).
+ * Welcome or a commit brings a member our copy of its account's device list does not name
+ * (an account we never fetched, or a device linked or a key changed since we fetched it),
+ * the engine fetches that account's list again (verifying its signature, identity key
+ * pinned on first use) and then checks every member's leaf: its credential must name a
+ * listed device and its signature key must be that device's key. Entries are held
+ * meanwhile (EngineCore.verifying). So a contact's legitimately linked device is verified
+ * on the first commit that brings it, and a device its owner never listed stays refused.
  *
  * On failure a joined conversation is left (fail closed: we never talk to a ghost device);
  * an existing conversation gets a `member-unverified` warning, since a commit cannot be
@@ -26,11 +29,23 @@ function unverified(core: EngineCore, conversation: Conversation): string[] {
 }
 
 /**
- * Fetches unknown device lists, then checks every member; runs `onVerified` on success.
+ * Accounts to fetch again before deciding: never fetched, or with a member our copy of
+ * the list does not name (bounded by the group's size; each is fetched once per check).
+ */
+function staleAccounts(core: EngineCore, conversation: Conversation): string[] {
+  const stale = new Set<string>();
+  for (const m of membersOf(conversation.state)) {
+    if (core.directory.deviceList(m.username) === undefined || core.directory.deviceKey(m.username, m.deviceId) === undefined) stale.add(m.username);
+  }
+  return [...stale];
+}
+
+/**
+ * Fetches unknown or stale device lists, then checks every member; runs `onVerified` on success.
  * `joined` says the conversation was just joined by Welcome (leave on failure).
  */
 export function verifyMembers(core: EngineCore, conversation: Conversation, joined: boolean, onVerified: () => Action[]): Action[] {
-  const unknown = [...new Set(membersOf(conversation.state).map((m) => m.username))].filter((u) => core.directory.deviceList(u) === undefined);
+  const unknown = staleAccounts(core, conversation);
   const finish = (): Action[] => {
     const bad = unverified(core, conversation);
     if (bad.length === 0) return onVerified();

@@ -6,7 +6,7 @@ import { toBase64Url, toHex } from '@sealed/protocol/encoding';
 import type { HttpRequest } from '../engine/actions.ts';
 
 export interface HttpCall {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly body: object | undefined;
 }
@@ -41,5 +41,13 @@ export function httpCallOf(request: HttpRequest): HttpCall {
       return { method: 'GET', path: `/v1/accounts/${encodeURIComponent(request.username)}`, body: undefined };
     case 'claim-key-packages':
       return { method: 'POST', path: '/v1/key-packages/claim', body: { username: request.username } };
+    case 'put-device-list':
+      return { method: 'PUT', path: '/v1/devices', body: { deviceList: toBase64Url(request.deviceList) } };
+    case 'create-link':
+      return { method: 'POST', path: '/v1/links', body: { offer: toBase64Url(request.offer) } };
+    case 'get-link':
+      return { method: 'GET', path: `/v1/links/${toHex(request.linkId)}`, body: undefined };
+    case 'seal-link':
+      return { method: 'PUT', path: `/v1/links/${toHex(request.linkId)}`, body: { sealed: toBase64Url(request.sealed) } };
   }
 }

@@ -11,6 +11,7 @@ import { fromHex, toHex } from '@sealed/protocol/encoding';
 import type { ClientFrame } from '@sealed/protocol/frames/client';
 import type { DeliveredEntry, ServerFrame } from '@sealed/protocol/frames/server';
 import { accountResponseJson, challengeResponseJson, claimResponseJson, keyPackageCountJson, sessionResponseJson } from '@sealed/protocol/http';
+import { linkCreatedJson, linkStateJson, LINK_TTL_MS } from '@sealed/protocol/link';
 import { KEY_PACKAGES_LOW_MARK } from '@sealed/protocol/limits';
 import type { HttpRequest } from '../../src/engine/actions.ts';
 import type { HttpOutcome } from '../../src/engine/events.ts';
@@ -31,6 +32,8 @@ export class FakeRelay {
   readonly epochs = new Map<string, number>();
   private readonly tokens = new Map<string, string>();
   private readonly seenClientIds = new Map<string, number>();
+  /** Device-link mailboxes by link id (hex), as the server keeps them (protocol link.ts). */
+  readonly links = new Map<string, { offer: Uint8Array; sealed: Uint8Array | null; expiresAt: number }>();
   /** When set, the next DELIVER of each entry is sent twice (duplicate delivery). */
   duplicateDeliveries = false;
   now = 1_800_000_000_000;
@@ -61,6 +64,45 @@ export class FakeRelay {
         const account = this.accounts.get(request.username);
         if (account === undefined) return { ok: false, status: 404, code: 'not-found' };
         return { ok: true, body: json(accountResponseJson({ username: request.username, identityKey: account.identityKey, deviceList: account.deviceList })) };
+      }
+      case 'put-device-list': {
+        const device = caller === undefined ? undefined : this.devices.get(caller);
+        if (device === undefined) return { ok: false, status: 401, code: 'unauthorized' };
+        const account = this.accounts.get(device.username)!;
+        const { list } = decodeSignedDeviceList(request.deviceList);
+        const stored = decodeSignedDeviceList(account.deviceList).list;
+        if (list.username !== device.username) return { ok: false, status: 400, code: 'bad-request' };
+        if (list.version <= stored.version) return { ok: false, status: 409, code: 'version-not-increasing' };
+        const ids = list.devices.map((d) => toHex(d.deviceId));
+        // Removed devices are revoked at once: queue, sessions and socket gone (as the server does).
+        for (const id of account.devices.filter((d) => !ids.includes(d))) {
+          this.devices.delete(id);
+          for (const [token, owner] of this.tokens) if (owner === id) this.tokens.delete(token);
+        }
+        for (const id of ids.filter((d) => !account.devices.includes(d))) this.devices.set(id, { username: list.username, queue: [], nextSeq: 1, keyPackages: [], lastResort: undefined, socket: undefined });
+        account.devices = ids;
+        account.deviceList = request.deviceList;
+        return { ok: true, body: { version: list.version } };
+      }
+      case 'create-link': {
+        const linkId = new Uint8Array(randomBytes(16));
+        const expiresAt = this.now + LINK_TTL_MS;
+        this.links.set(toHex(linkId), { offer: request.offer, sealed: null, expiresAt });
+        return { ok: true, body: json(linkCreatedJson({ linkId, expiresAt })) };
+      }
+      case 'get-link': {
+        const link = this.links.get(toHex(request.linkId));
+        if (link === undefined || link.expiresAt <= this.now) return { ok: false, status: 404, code: 'not-found' };
+        if (link.sealed !== null) this.links.delete(toHex(request.linkId));
+        return { ok: true, body: json(linkStateJson(link)) };
+      }
+      case 'seal-link': {
+        if (caller === undefined || !this.devices.has(caller)) return { ok: false, status: 401, code: 'unauthorized' };
+        const link = this.links.get(toHex(request.linkId));
+        if (link === undefined || link.expiresAt <= this.now) return { ok: false, status: 404, code: 'not-found' };
+        if (link.sealed !== null) return { ok: false, status: 403, code: 'forbidden' };
+        link.sealed = request.sealed;
+        return { ok: true, body: {} };
       }
       case 'claim-key-packages': {
         const account = this.accounts.get(request.username);
@@ -99,7 +141,8 @@ export class FakeRelay {
   }
 
   frame(deviceId: string, frame: ClientFrame): void {
-    const device = this.devices.get(deviceId)!;
+    const device = this.devices.get(deviceId);
+    if (device === undefined) return; // a removed device: its socket is closed
     if (frame.type === 'ack') {
       const acked = new Set(frame.seqs);
       for (let i = device.queue.length - 1; i >= 0; i--) if (acked.has(device.queue[i]!.seq)) device.queue.splice(i, 1);

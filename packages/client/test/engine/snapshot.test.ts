@@ -31,7 +31,7 @@ test('malformed records and unknown versions are refused with typed errors', () 
   const good = encodeAccount(account);
   rejects(good.subarray(0, good.length - 1), 'malformed-record');
   rejects(Uint8Array.of(...good, 0), 'malformed-record');
-  rejects(encodeCbor([2, 'bob']), 'unknown-version');
+  rejects(encodeCbor([3, 'bob']), 'unknown-version');
   rejects(encodeCbor([1, 'bob']), 'malformed-record');
   rejects(encodeCbor('not an account'), 'malformed-record');
   rejects(encodeCbor([1, 'bob', [new Uint8Array(32), new Uint8Array(32)], [new Uint8Array(15), new Uint8Array(32), new Uint8Array(32)], 1, [], null]), 'malformed-record');

@@ -2,7 +2,7 @@
  * The device-link endpoints (protocol link.ts), registered on the server's router by
  * http/routes.ts. Creating and reading a mailbox need no session (the new device has none);
  * creation is rate-limited per source like registration, reading is bounded by the link
- * id's 128 random bits. Answering needs a signed-in device.
+ * id's 128 random bits (and polled by the new device). Answering needs a signed-in device.
  */
 import type { IncomingMessage } from 'node:http';
 import { linkCreatedJson, linkStateJson, parseCreateLinkRequest, parseLinkId, parseSealLinkRequest } from '@sealed/protocol/link';
@@ -40,8 +40,8 @@ export function addLinkRoutes(router: Router, deps: LinkRouteDeps): Router {
       const request = await deps.body(req, parseCreateLinkRequest);
       sendJson(res, 201, linkCreatedJson(await links.create(request.offer)));
     })
-    .add('GET', '/v1/links/:linkId', async ({ req, res, params }) => {
-      deps.limitSource(req);
+    .add('GET', '/v1/links/:linkId', async ({ res, params }) => {
+      // Not rate-limited: the new device polls until answered, and guessing a 128-bit id is hopeless.
       sendJson(res, 200, linkStateJson(await links.take(linkIdOf(params['linkId']!))));
     })
     .add('PUT', '/v1/links/:linkId', async ({ req, res, params }) => {

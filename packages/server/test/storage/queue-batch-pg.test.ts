@@ -70,6 +70,38 @@ describe('PostgreSQL sends committed in batches', () => {
     assert.deepEqual(fetched.map((e) => (e.payload[0]! << 8) | e.payload[1]!), Array.from({ length: COUNT }, (_, i) => i));
   });
 
+  it('pipelined batches (several in flight) keep seqs contiguous and each sender\'s order per recipient, with shared recipients', async () => {
+    // Each send goes to two of three shared recipients, from four senders, issued in bursts
+    // over many ticks so that batches overlap: a later batch executes while an earlier one
+    // waits for its commit, and waits for any row the earlier one holds.
+    const senders = await Promise.all(Array.from({ length: 4 }, async () => (await createAccount(storage)).deviceId));
+    const recipients = await Promise.all(Array.from({ length: 3 }, async () => (await createAccount(storage)).deviceId));
+    const pending: Promise<unknown>[] = [];
+    const BURSTS = 40;
+    const PER_BURST = 12;
+    for (let burst = 0; burst < BURSTS; burst++) {
+      for (let k = 0; k < PER_BURST; k++) {
+        const i = burst * PER_BURST + k;
+        const from = i % senders.length;
+        const to = [recipients[i % 3]!, recipients[(i + 1 + (burst % 2)) % 3]!];
+        pending.push(storage.queue.enqueue(send(senders[from]!, to, { payload: Uint8Array.of(from, i >> 8, i & 0xff), maxQueuedPerDevice: 10_000 })));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = (await Promise.all(pending)) as Awaited<ReturnType<typeof storage.queue.enqueue>>[];
+    assert.ok(results.every((r) => r.status === 'accepted'));
+    for (const recipient of recipients) {
+      const entries = await storage.queue.fetch(recipient, 0, 10_000);
+      assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: entries.length }, (_, i) => i + 1), 'contiguous seqs');
+      assert.equal(await storage.queue.count(recipient), entries.length);
+      for (let from = 0; from < senders.length; from++) {
+        const order = entries.filter((e) => e.payload[0] === from).map((e) => (e.payload[1]! << 8) | e.payload[2]!);
+        assert.deepEqual(order, [...order].sort((x, y) => x - y), `sender ${from}'s sends arrive in send order`);
+      }
+    }
+    assert.equal((await Promise.all(recipients.map((r) => storage.queue.count(r)))).reduce((x, y) => x + y, 0), BURSTS * PER_BURST * 2);
+  });
+
   it('a rejected send leaves nothing behind: no idempotency record, no group row', async () => {
     const { deviceId: sender } = await createAccount(storage);
     const { deviceId: recipient } = await createAccount(storage);

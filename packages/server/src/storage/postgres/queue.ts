@@ -1,14 +1,24 @@
 /**
  * PostgreSQL implementation of QueueStore, with the semantics of sqlite/queue.ts.
  *
- * Sends are group-committed: each node has at most one enqueue statement in flight; sends
- * that arrive meanwhile wait and go together in the next one, a single call of
+ * Sends are group-committed: sends waiting when a batch starts go together in one call of
  * `sealed_enqueue_batch` (enqueue-function.ts: lock order, why a rejected send leaves
  * nothing). Every send of a batch is durable when its promise resolves, exactly as with one
  * transaction per send, but a commit's fsync is paid once per batch instead of once per
- * send. An idle node sends a lone send at once (no timer, no added latency). One statement
- * in flight per node also means a node's batches never deadlock with each other; a deadlock
- * with another node's batch rolls the statement back and it is retried.
+ * send. An idle node sends a lone send at once (no timer, no added latency).
+ *
+ * Pipelined: a batch runs as BEGIN, the batch statement, COMMIT on a client of its own, and
+ * the next batch starts executing as soon as the previous one's statement returned (it then
+ * holds every row lock it needs and only waits for its commit's fsync), with at most
+ * MAX_BATCHES_IN_FLIGHT batches executing or committing. So a node is not bound to one
+ * commit latency at a time, and yet:
+ * - batches execute one at a time, in FIFO order: a later batch touching a row of an earlier
+ *   one waits for that row's lock until the earlier one committed, then reads its result
+ *   (per-device seqs stay contiguous and in send order, commits see the advanced epoch);
+ * - a batch never waits for a lock that a later batch of the same node holds (the later one
+ *   started only after the earlier one took all its locks), so a node's batches never
+ *   deadlock with each other; a deadlock with another node's batch rolls the statement back
+ *   and it is retried.
  */
 import type pg from 'pg';
 import type { EnqueueInput, EnqueueResult, QueueStore } from '../queue.ts';
@@ -20,6 +30,11 @@ import { bytes } from './rows.ts';
 const EXPIRE_BATCH = 1000;
 /** Sends per batch at most: bounds the statement's size and how long it holds row locks. */
 export const MAX_SENDS_PER_BATCH = 256;
+/**
+ * Batches executing or committing at once per node: one executes while up to two more wait
+ * for their commit's fsync. Each holds a pool client while in flight.
+ */
+export const MAX_BATCHES_IN_FLIGHT = 3;
 /** Payload bytes per batch at most (a larger single send still goes, alone). */
 export const MAX_BATCH_PAYLOAD_BYTES = 4 * 1024 * 1024;
 
@@ -73,10 +88,47 @@ function toResult(input: EnqueueInput, row: BatchRow): EnqueueResult {
   }
 }
 
+/** The batch statement's parameters: one array per column. */
+function batchParams(inputs: readonly EnqueueInput[]): unknown[] {
+  return [
+    inputs.map((i) => i.senderDeviceId),
+    inputs.map((i) => i.clientMessageId),
+    inputs.map((i) => i.groupId),
+    inputs.map((i) => i.epoch),
+    inputs.map((i) => i.kind === 'commit'),
+    inputs.map((i) => MESSAGE_KIND_CODE[i.kind]),
+    inputs.flatMap((i) => i.recipients),
+    inputs.map((i) => i.recipients.length),
+    inputs.map((i) => i.payload),
+    inputs.map((i) => i.now),
+    inputs.map((i) => i.receivedAt),
+    inputs.map((i) => i.maxQueuedPerDevice),
+    inputs.map((i) => i.now + i.idempotencyTtlMs),
+  ];
+}
+
+/** Resolves each send of a batch with its row (rows come back in input order). */
+function settle(batch: readonly PendingSend[], rows: readonly BatchRow[]): void {
+  batch.forEach((p, i) => {
+    const row = rows[i];
+    if (row === undefined) p.reject(new Error('sealed_enqueue_batch returned too few rows'));
+    else {
+      try {
+        p.resolve(toResult(p.input, row));
+      } catch (error) {
+        p.reject(error);
+      }
+    }
+  });
+}
+
 export class PgQueueStore implements QueueStore {
   private readonly waiting: PendingSend[] = [];
-  private busy = false;
-  private drained: Promise<void> = Promise.resolve();
+  /** A batch's statement is running (the next one may not start yet). */
+  private executing = false;
+  /** Batches executing or committing. */
+  private inFlight = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -84,84 +136,125 @@ export class PgQueueStore implements QueueStore {
   enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
-      if (!this.busy) this.drained = this.drain();
+      this.startBatch();
     });
   }
 
   /** Resolves when no send is waiting or being written (graceful shutdown awaits it before closing the pool). */
-  async idle(): Promise<void> {
-    await this.drained;
+  idle(): Promise<void> {
+    if (this.waiting.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Runs batches while sends are waiting; one at a time. */
-  private async drain(): Promise<void> {
-    this.busy = true;
-    try {
-      // Bounded by the waiting sends: each round removes at least one.
-      while (this.waiting.length > 0) {
-        let bytes = 0;
-        let take = 0;
-        while (take < this.waiting.length && take < MAX_SENDS_PER_BATCH) {
-          bytes += this.waiting[take]!.input.payload.length * this.waiting[take]!.input.recipients.length;
-          if (take > 0 && bytes > MAX_BATCH_PAYLOAD_BYTES) break;
-          take++;
-        }
-        const batch = this.waiting.splice(0, take);
-        await this.runBatch(batch);
-      }
-    } finally {
-      this.busy = false;
+  /** Starts the next batch when none is executing and fewer than MAX_BATCHES_IN_FLIGHT are committing. */
+  private startBatch(): void {
+    if (this.executing || this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.waiting.length === 0) return;
+    let bytes = 0;
+    let take = 0;
+    while (take < this.waiting.length && take < MAX_SENDS_PER_BATCH) {
+      bytes += this.waiting[take]!.input.payload.length * this.waiting[take]!.input.recipients.length;
+      if (take > 0 && bytes > MAX_BATCH_PAYLOAD_BYTES) break;
+      take++;
     }
+    const batch = this.waiting.splice(0, take);
+    this.executing = true;
+    this.inFlight++;
+    void this.runPipelined(batch).finally(() => {
+      this.inFlight--;
+      this.startBatch();
+      if (this.waiting.length === 0 && this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
   }
 
-  private async runBatch(batch: readonly PendingSend[]): Promise<void> {
+  /** Lets the next batch execute (called once this one holds its locks, or has failed). */
+  private executed(): void {
+    if (!this.executing) return;
+    this.executing = false;
+    this.startBatch();
+  }
+
+  private async runPipelined(batch: readonly PendingSend[]): Promise<void> {
+    let executedHere = false;
+    const markExecuted = () => {
+      if (executedHere) return;
+      executedHere = true;
+      this.executed();
+    };
     try {
-      const rows = await this.execute(batch.map((p) => p.input));
-      batch.forEach((p, i) => {
-        const row = rows[i];
-        if (row === undefined) p.reject(new Error('sealed_enqueue_batch returned too few rows'));
-        else {
-          try {
-            p.resolve(toResult(p.input, row));
-          } catch (error) {
-            p.reject(error);
-          }
-        }
-      });
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      let rows: BatchRow[];
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        for (const p of batch) p.reject(error);
         return;
       }
-      // One bad send must not fail the others: run them one by one.
-      for (const p of batch) await this.runBatch([p]);
+      let broken: unknown;
+      try {
+        try {
+          rows = await this.executeInTransaction(client, batch.map((p) => p.input));
+        } catch (error) {
+          // The connection may be unusable (a failed ROLLBACK): the pool drops it.
+          broken = error;
+          // The statement failed and was rolled back: one bad send must not fail the
+          // others, so they run one by one, still before any later batch.
+          if (batch.length === 1) batch[0]!.reject(error);
+          else for (const p of batch) await this.runSingle(p);
+          return;
+        }
+        markExecuted();
+        try {
+          await client.query('COMMIT');
+        } catch (error) {
+          broken = error;
+          // Not committed: nothing of the batch is durable, so nothing is acknowledged.
+          for (const p of batch) p.reject(error);
+          return;
+        }
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+      settle(batch, rows);
+    } finally {
+      markExecuted();
     }
   }
 
-  /** One statement for the whole batch; retried when it loses a deadlock. */
+  /** A lone send in its own statement (after its batch failed). */
+  private async runSingle(p: PendingSend): Promise<void> {
+    try {
+      settle([p], await this.execute([p.input]));
+    } catch (error) {
+      p.reject(error);
+    }
+  }
+
+  /** BEGIN and the batch statement on `client`, retried when it loses a deadlock; the caller commits. */
+  private async executeInTransaction(client: pg.PoolClient, inputs: readonly EnqueueInput[]): Promise<BatchRow[]> {
+    const params = batchParams(inputs);
+    for (let attempt = 1; ; attempt++) {
+      await client.query('BEGIN');
+      try {
+        const { rows } = await client.query<BatchRow>(ENQUEUE_BATCH, params);
+        return rows;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        // A deadlock with another node's batch, expiry or a device-list change: the
+        // transaction rolled back as a whole; run it again.
+        const retryable = hasSqlState(error, '40P01') || hasSqlState(error, '40001');
+        if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** One statement for the whole batch in its own transaction; retried when it loses a deadlock. */
   private async execute(inputs: readonly EnqueueInput[]): Promise<BatchRow[]> {
-    const params = [
-      inputs.map((i) => i.senderDeviceId),
-      inputs.map((i) => i.clientMessageId),
-      inputs.map((i) => i.groupId),
-      inputs.map((i) => i.epoch),
-      inputs.map((i) => i.kind === 'commit'),
-      inputs.map((i) => MESSAGE_KIND_CODE[i.kind]),
-      inputs.flatMap((i) => i.recipients),
-      inputs.map((i) => i.recipients.length),
-      inputs.map((i) => i.payload),
-      inputs.map((i) => i.now),
-      inputs.map((i) => i.receivedAt),
-      inputs.map((i) => i.maxQueuedPerDevice),
-      inputs.map((i) => i.now + i.idempotencyTtlMs),
-    ];
+    const params = batchParams(inputs);
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await this.pool.query<BatchRow>(ENQUEUE_BATCH, params);
         return rows;
       } catch (error) {
-        // A deadlock with another node's batch, expiry or a device-list change: the
-        // statement rolled back as a whole; run it again.
         const retryable = hasSqlState(error, '40P01') || hasSqlState(error, '40001');
         if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
       }

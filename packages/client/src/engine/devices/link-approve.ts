@@ -1,0 +1,130 @@
+/**
+ * Linking, on an existing device: read the code, fetch the offer from the mailbox and
+ * check it against the code's commitment, sign the account's device list with the new
+ * device added (identity key), upload it (PUT /v1/devices: the relay checks the signature
+ * and that the version grows, and registers the device), then answer the mailbox with the
+ * account sealed to the offer's ephemeral key (link-bundle.ts). If the answer cannot be
+ * delivered (the mailbox expired meanwhile), the device is taken out of the list again.
+ * Adding the device to every conversation follows (sync.ts).
+ */
+import { decodeSignedDeviceList } from '@sealed/protocol/device-list';
+import { toHex } from '@sealed/protocol/encoding';
+import { MAX_DEVICES_PER_ACCOUNT } from '@sealed/protocol/limits';
+import { parseLinkStateResponse } from '@sealed/protocol/link';
+import { ValidationError } from '@sealed/protocol/validate';
+import { fromHex } from '@sealed/protocol/encoding';
+import type { Action } from '../actions.ts';
+import type { EngineCore } from '../core.ts';
+import { EngineError } from '../errors.ts';
+import { saveAccount } from '../snapshot.ts';
+import { decodeLinkCode } from './link-code.ts';
+import { LINK_KEM_ID, sealLinkBundle } from './link-bundle.ts';
+import { decodeLinkOffer, offerCommitment, verificationCode, type LinkOffer } from './link-offer.ts';
+import { MAX_LINK_CONTACTS } from './limits.ts';
+import { ownDevicesOf, signEntries } from './own-devices.ts';
+
+/** Hooks into the engine: what to run once our list changed (sync to every group). */
+export interface ListChangeHooks {
+  readonly onListChanged: () => Action[];
+}
+
+/**
+ * Uploads a new version of our list with `entries`; on success adopts it (directory,
+ * account record) and runs `then`. Failure codes go to `fail`.
+ */
+export function putOwnList(core: EngineCore, entries: readonly { deviceId: Uint8Array; signatureKey: Uint8Array }[], then: (encoded: Uint8Array) => Action[], fail: (code: string) => Action[]): Action[] {
+  const account = core.account!;
+  const current = core.directory.deviceList(account.username);
+  const version = Math.max(account.deviceListVersion, current?.version ?? 0) + 1;
+  const encoded = signEntries(core.provider, account.username, account.identity, version, entries);
+  return [
+    core.http({ kind: 'put-device-list', deviceList: encoded }, (outcome): Action[] => {
+      if (!outcome.ok) return fail(outcome.code);
+      core.directory.learn(account.username, encoded);
+      account.deviceListVersion = version;
+      account.ownList = encoded;
+      return [saveAccount(account), { type: 'devices', devices: ownDevicesOf(decodeSignedDeviceList(encoded).list, account.deviceIdHex) }, ...then(encoded)];
+    }),
+  ];
+}
+
+/** @throws EngineError('invalid-link-code') at once for text that is not a link code. */
+export function approveLink(core: EngineCore, intent: number, codeText: string, hooks: ListChangeHooks): Action[] {
+  const code = decodeLinkCode(codeText);
+  const account = core.account!;
+  const fail = (error: EngineError): Action[] => [{ type: 'intent-failed', intent, error }];
+  return [
+    core.http({ kind: 'get-link', linkId: code.linkId }, (outcome): Action[] => {
+      if (!outcome.ok) return fail(outcome.code === 'not-found' ? new EngineError('link-expired', 'unknown or expired link code') : new EngineError('relay-error', `link: ${outcome.code}`));
+      let offerBytes: Uint8Array;
+      let offer: LinkOffer;
+      try {
+        const state = parseLinkStateResponse(outcome.body);
+        if (state.sealed !== null) return fail(new EngineError('link-expired', 'link already answered'));
+        offerBytes = state.offer;
+        offer = decodeLinkOffer(offerBytes);
+      } catch (error) {
+        if (error instanceof EngineError) return fail(error);
+        if (error instanceof ValidationError) return fail(new EngineError('link-rejected', `mailbox: ${error.field}`));
+        throw error;
+      }
+      // The relay handed us this offer: it must be the one the code commits to.
+      if (!core.provider.constantTimeEqual(offerCommitment(core.provider, offerBytes), code.commitment)) return fail(new EngineError('link-rejected', 'offer does not match the code'));
+      if (offer.kemId !== LINK_KEM_ID) return fail(new EngineError('link-rejected', `kem ${offer.kemId}`));
+      const list = core.directory.deviceList(account.username);
+      if (list === undefined) return fail(new EngineError('relay-error', 'own device list unknown'));
+      if (list.devices.some((d) => core.provider.constantTimeEqual(d.deviceId, offer.deviceId))) return fail(new EngineError('link-rejected', 'device already listed'));
+      if (list.devices.length >= MAX_DEVICES_PER_ACCOUNT) return fail(new EngineError('too-many-devices', `${MAX_DEVICES_PER_ACCOUNT} devices`));
+      const entries = [...list.devices, { deviceId: offer.deviceId, signatureKey: offer.deviceKey }];
+      const listFailed = (code: string): Action[] => fail(new EngineError('relay-error', `device list: ${code}`));
+      return putOwnList(core, entries, (encoded) => answer(core, intent, code.linkId, code.commitment, offer, offerBytes, encoded, hooks), listFailed);
+    }),
+  ];
+}
+
+function answer(core: EngineCore, intent: number, linkId: Uint8Array, commitment: Uint8Array, offer: LinkOffer, offerBytes: Uint8Array, ownList: Uint8Array, hooks: ListChangeHooks): Action[] {
+  const account = core.account!;
+  const contacts = core.directory
+    .usernames()
+    .filter((u) => u !== account.username)
+    .slice(0, MAX_LINK_CONTACTS)
+    .flatMap((u) => {
+      const signed = core.directory.signedList(u);
+      return signed === undefined ? [] : [signed];
+    });
+  const conversations = [...core.conversations.values()].map((c) => c.groupId);
+  let sealed: Uint8Array;
+  try {
+    sealed = sealLinkBundle(core.provider, offer.ephemeralKey, linkId, commitment, { username: account.username, identity: account.identity, deviceList: ownList, contacts, conversations });
+  } catch (error) {
+    if (error instanceof EngineError) return undo(core, intent, offer, error, hooks);
+    throw error;
+  }
+  const deviceId = toHex(offer.deviceId);
+  return [
+    core.http({ kind: 'seal-link', linkId, sealed }, (outcome): Action[] => {
+      if (!outcome.ok) return undo(core, intent, offer, new EngineError('link-expired', `answer: ${outcome.code}`), hooks);
+      return [{ type: 'device-linked', deviceId, verificationCode: verificationCode(core.provider, offerBytes) }, ...hooks.onListChanged()];
+    }),
+  ];
+}
+
+/** The new device never got the account: take it out of the list again, then report. */
+function undo(core: EngineCore, intent: number, offer: LinkOffer, error: EngineError, hooks: ListChangeHooks): Action[] {
+  const account = core.account!;
+  const list = core.directory.deviceList(account.username)!;
+  const entries = list.devices.filter((d) => !core.provider.constantTimeEqual(d.deviceId, offer.deviceId));
+  const report: Action = { type: 'intent-failed', intent, error };
+  return putOwnList(core, entries, () => [report, ...hooks.onListChanged()], () => [report]);
+}
+
+/** Removes one of our other devices (hex id): a list without it; the relay revokes it at once. */
+export function removeOwnDevice(core: EngineCore, intent: number, deviceIdHex: string, hooks: ListChangeHooks): Action[] {
+  const account = core.account!;
+  if (deviceIdHex === account.deviceIdHex) throw new EngineError('cannot-remove-self', 'remove this device from another one');
+  const list = core.directory.deviceList(account.username);
+  const id = fromHex(deviceIdHex);
+  if (list === undefined || id === undefined || !list.devices.some((d) => toHex(d.deviceId) === deviceIdHex)) throw new EngineError('unknown-device', deviceIdHex.slice(0, 32));
+  const entries = list.devices.filter((d) => toHex(d.deviceId) !== deviceIdHex);
+  return putOwnList(core, entries, () => hooks.onListChanged(), (code) => [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `device list: ${code}`) }]);
+}

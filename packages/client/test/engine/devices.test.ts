@@ -1,0 +1,247 @@
+// Several devices per account through the in-memory relay: linking by code, syncing every
+// group, contacts' lists refetched, removal and revocation, restore of a multi-device account.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nodeProvider } from '@sealed/crypto/node/provider';
+import type { Action } from '../../src/engine/actions.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { EngineError } from '../../src/engine/errors.ts';
+import { encodeLinkCode } from '../../src/engine/devices/link-code.ts';
+import { Client, Network } from './network.ts';
+import { cipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
+import { addMembers, processIncoming } from '@sealed/mls/group/api';
+import { createGroup } from '@sealed/mls/group/create';
+import { createKeyPackage } from '@sealed/mls/group/key-package';
+import { parseMLSMessage } from '@sealed/mls/structs/mls-message';
+import { parseClaimResponse } from '@sealed/protocol/http';
+import { credentialFor } from '../../src/engine/identity.ts';
+import { deserializeGroupState } from '@sealed/mls/group/serialize';
+import { GroupError } from '@sealed/mls/group/errors';
+import { DEFAULT_MAX_LEAF_LIFETIME_SECONDS } from '@sealed/mls/validation/leaf-node';
+
+/** A Network that also records the device actions the shared helper does not keep. */
+class DeviceNetwork extends Network {
+  readonly extra = new Map<Client, Action[]>();
+  clock = this.relay.now;
+  /** Every application payload the relay accepted (to replay to a removed device). */
+  readonly applications: Uint8Array[] = [];
+
+  constructor() {
+    super();
+    const frame = this.relay.frame.bind(this.relay);
+    this.relay.frame = (deviceId, f) => {
+      if (f.type === 'send' && f.kind === 'application') this.applications.push(f.payload.slice());
+      frame(deviceId, f);
+    };
+  }
+
+  override perform(client: Client, actions: readonly Action[]): void {
+    const list = this.extra.get(client) ?? [];
+    this.extra.set(client, list);
+    list.push(...actions.filter((a) => ['link-offer', 'device-linked', 'devices', 'device-removed', 'sign-in-failed', 'intent-failed'].includes(a.type)));
+    super.perform(client, actions);
+  }
+
+  of<T extends Action['type']>(client: Client, type: T): Extract<Action, { type: T }>[] {
+    return (this.extra.get(client) ?? []).filter((a): a is Extract<Action, { type: T }> => a.type === type);
+  }
+
+  /** Advances every engine's clock by `ms` (one tick each) and settles. */
+  tick(ms: number): void {
+    this.clock += ms;
+    for (const c of this.clients) if (c.engine.username !== undefined || this.of(c, 'link-offer').length > 0) this.perform(c, c.engine.handle({ type: 'tick', now: this.clock }));
+    this.run();
+  }
+
+  /** Links a new device to `existing`'s account; returns it once it joined every conversation of `existing`. */
+  link(existing: Client, name: string): Client {
+    const fresh = this.client(name);
+    this.perform(fresh, fresh.engine.beginLink().actions);
+    this.run();
+    const offer = this.of(fresh, 'link-offer')[0];
+    assert.ok(offer !== undefined, 'the new device shows a code');
+    this.perform(existing, existing.engine.approveLink(offer.code).actions);
+    this.run();
+    const linked = this.of(existing, 'device-linked')[0];
+    assert.ok(linked !== undefined, 'the existing device linked it');
+    assert.equal(linked.verificationCode, offer.verificationCode, 'both devices show the same verification code');
+    for (let i = 0; i < 8 && !fresh.ready; i++) this.tick(2_000);
+    assert.ok(fresh.ready, 'the new device signed in');
+    for (let i = 0; i < 8 && existing.engine.conversationIds().some((id) => !fresh.engine.conversationIds().includes(id)); i++) this.tick(2_000);
+    return fresh;
+  }
+}
+
+async function aliceAndBob(): Promise<{ net: DeviceNetwork; alice: Client; bob: Client; id: string }> {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  return { net, alice, bob, id };
+}
+
+test('link by code: the new device gets the account, joins every conversation, reads and is read everywhere', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const { value: id2, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  const phone = net.link(alice, 'alice-phone');
+  assert.equal(phone.engine.username, 'alice');
+  assert.deepEqual(new Set(phone.engine.conversationIds()), new Set([id, id2]), 'added to both conversations');
+  assert.deepEqual(alice.engine.devices().map((d) => d.deviceId).sort(), [alice.engine.deviceId!, phone.engine.deviceId!].sort());
+  assert.deepEqual(phone.engine.devices().find((d) => d.current)?.deviceId, phone.engine.deviceId);
+  // bob's copy of alice's list was refetched when the commit brought the new leaf: no warning.
+  const bobMembers = bob.conversations.get(id)!.members.map((m) => m.deviceId);
+  assert.ok(bobMembers.includes(phone.engine.deviceId!));
+  net.perform(bob, bob.engine.send(id, 'hi both alices').actions);
+  net.run();
+  assert.deepEqual(phone.texts(id), ['hi both alices']);
+  net.perform(phone, phone.engine.send(id, 'from the phone').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['hi both alices', 'from the phone']);
+  assert.deepEqual(alice.texts(id), ['hi both alices', 'from the phone']);
+  assert.equal(alice.shown.at(-1)!.sender.deviceId, phone.engine.deviceId);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...phone.failures], []);
+  assert.equal(alice.engine.stats.undecryptable + bob.engine.stats.undecryptable + phone.engine.stats.undecryptable, 0);
+});
+
+test('a conversation created on the new device includes the other device; contacts verify it', async () => {
+  const { net, alice, bob } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const { value: id, actions } = phone.engine.createConversation(['bob']);
+  net.perform(phone, actions);
+  net.run();
+  assert.ok(alice.engine.conversationIds().includes(id) && bob.engine.conversationIds().includes(id));
+  net.perform(alice, alice.engine.send(id, 'from the laptop').actions);
+  net.run();
+  assert.deepEqual(phone.texts(id), ['from the laptop']);
+  assert.deepEqual(bob.texts(id), ['from the laptop']);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...phone.failures], []);
+});
+
+test('removing a device: revoked at once, removed from every group, cannot decrypt anything new', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const phoneId = phone.engine.deviceId!;
+  assert.ok(phone.engine.conversationIds().includes(id));
+  assert.throws(() => alice.engine.removeDevice(alice.engine.deviceId!), (e: unknown) => e instanceof EngineError && e.code === 'cannot-remove-self');
+  assert.throws(() => alice.engine.removeDevice('00'.repeat(16)), (e: unknown) => e instanceof EngineError && e.code === 'unknown-device');
+  net.perform(alice, alice.engine.removeDevice(phoneId).actions);
+  net.run();
+  assert.equal(net.relay.devices.has(phoneId), false, 'the relay revoked it');
+  assert.deepEqual(alice.engine.devices().map((d) => d.deviceId), [alice.engine.deviceId!]);
+  assert.ok(!bob.conversations.get(id)!.members.some((m) => m.deviceId === phoneId), 'removed from the group');
+  const before = net.applications.length;
+  net.perform(bob, bob.engine.send(id, 'after the removal').actions);
+  net.run();
+  assert.deepEqual(alice.texts(id), ['after the removal']);
+  const payload = net.applications[before]!;
+  // The removed device's saved state (all it keeps), handed the new ciphertext directly, cannot read it.
+  const phoneGroups = [...phone.saved.entries()].filter(([k]) => k.startsWith('group:')).map(([, v]) => v);
+  const stolen = Engine.restore({ provider: nodeProvider, now: net.clock }, { account: phone.saved.get(`account:${phoneId}`)!, groups: phoneGroups });
+  assert.deepEqual(stolen.conversationIds(), [id]);
+  const replay = stolen.handle({ type: 'frame', frame: { type: 'deliver', entries: [{ seq: 1_000_000, kind: 'application', receivedAt: net.relay.now, payload }] } });
+  assert.ok(!replay.some((a) => a.type === 'show'));
+  const state = deserializeGroupState(phone.saved.get(`group:${id}`)!, nodeProvider);
+  assert.throws(() => processIncoming(state, payload, { policy: { validateCredential: () => true, now: BigInt(Math.floor(net.clock / 1000)), maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS } }), (e: unknown) => e instanceof GroupError);
+  // And it cannot sign in again.
+  net.perform(phone, phone.engine.handle({ type: 'socket-closed' }));
+  net.run();
+  assert.deepEqual(net.of(phone, 'sign-in-failed').map((a) => a.code), ['unauthorized']);
+  assert.deepEqual([...alice.failures, ...bob.failures], []);
+});
+
+test('wrong, unknown and expired link codes get typed errors and change nothing', async () => {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  assert.throws(() => alice.engine.approveLink('not a code'), (e: unknown) => e instanceof EngineError && e.code === 'invalid-link-code');
+  const unknown = encodeLinkCode({ linkId: new Uint8Array(16).fill(1), commitment: new Uint8Array(16) });
+  const started = alice.engine.approveLink(unknown.toLowerCase());
+  net.perform(alice, started.actions);
+  net.run();
+  assert.deepEqual(net.of(alice, 'intent-failed').map((f) => f.error.code), ['link-expired']);
+  // A code whose commitment does not match the mailbox's offer (a relay swapping offers).
+  const fresh = net.client('fresh');
+  net.perform(fresh, fresh.engine.beginLink().actions);
+  net.run();
+  const offer = net.of(fresh, 'link-offer')[0]!;
+  const [linkId] = [...net.relay.links.keys()];
+  const swapped = encodeLinkCode({ linkId: Uint8Array.from(Buffer.from(linkId!, 'hex')), commitment: new Uint8Array(16).fill(9) });
+  net.perform(alice, alice.engine.approveLink(swapped).actions);
+  net.run();
+  assert.deepEqual(net.of(alice, 'intent-failed').map((f) => f.error.code), ['link-expired', 'link-rejected']);
+  assert.equal(alice.engine.devices().length, 1, 'nothing was linked');
+  // The new device gives up when the mailbox expires.
+  assert.ok(offer.expiresAt > net.relay.now);
+  net.relay.now = offer.expiresAt + 1;
+  net.tick(offer.expiresAt + 1 - net.clock);
+  assert.deepEqual(net.of(fresh, 'intent-failed').map((f) => f.error.code), ['link-expired']);
+  assert.equal(fresh.engine.username, undefined);
+});
+
+test('a Welcome bringing a device a known contact never listed is still left (ghost check with a cached list)', async () => {
+  const { net, alice } = await aliceAndBob();
+  const carol = await net.account('carol');
+  // carol knows bob's list (they talk), so the ghost is a device missing from a cached list.
+  const { actions } = carol.engine.createConversation(['bob']);
+  net.perform(carol, actions);
+  net.run();
+  const suite = cipherSuite(DEFAULT_CIPHER_SUITE, nodeProvider);
+  const now = BigInt(Math.floor(net.relay.now / 1000));
+  const ghost = createKeyPackage(suite, { credential: credentialFor('bob', nodeProvider.randomBytes(16)), lifetime: { notBefore: now - 60n, notAfter: now + 3600n } });
+  const claimed = net.relay.http({ kind: 'claim-key-packages', username: 'carol' }, undefined);
+  assert.ok(claimed.ok);
+  const carolKp = parseMLSMessage(parseClaimResponse(claimed.body).keyPackages[0]!.keyPackage);
+  assert.ok(carolKp.wireFormat === 'mls_key_package');
+  const policy = { validateCredential: () => true, now, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
+  const added = addMembers(createGroup(suite, ghost), [carolKp.keyPackage], { policy });
+  const carolDevice = Uint8Array.from(Buffer.from(carol.engine.deviceId!, 'hex'));
+  const before = carol.engine.conversationIds().length;
+  net.relay.frame(alice.engine.deviceId!, { type: 'send', requestId: 1, clientMessageId: new Uint8Array(16).fill(7), kind: 'welcome', epoch: 1, groupId: added.state.groupContext.groupId, recipients: [carolDevice], payload: added.welcome! });
+  net.run();
+  assert.equal(carol.engine.conversationIds().length, before, 'left at once');
+  assert.deepEqual(carol.failures.map((f) => (f.type === 'member-unverified' ? [f.usernames, f.left] : f.type)), [[['bob'], true]]);
+});
+
+test('two devices of the account race to add a third: one commits, the other retries and finds nothing to do', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const tablet = net.client('alice-tablet');
+  net.perform(tablet, tablet.engine.beginLink().actions);
+  net.run();
+  net.perform(alice, alice.engine.approveLink(net.of(tablet, 'link-offer')[0]!.code).actions);
+  net.run();
+  for (let i = 0; i < 4 && !tablet.ready; i++) net.tick(2_000);
+  // The phone learns of the tablet at once too (explicit refresh) and both try on the next ticks.
+  net.perform(phone, phone.engine.refreshDevices().actions);
+  net.run();
+  for (let i = 0; i < 8 && !tablet.engine.conversationIds().includes(id); i++) net.tick(2_000);
+  assert.ok(tablet.engine.conversationIds().includes(id));
+  const members = bob.conversations.get(id)!.members.filter((m) => m.username === 'alice').map((m) => m.deviceId).sort();
+  assert.deepEqual(members, [alice.engine.deviceId!, phone.engine.deviceId!, tablet.engine.deviceId!].sort());
+  net.perform(tablet, tablet.engine.send(id, 'tablet here').actions);
+  net.run();
+  for (const c of [alice, phone, bob]) assert.deepEqual(c.texts(id), ['tablet here'], c.name);
+  assert.deepEqual([...alice.failures, ...phone.failures, ...bob.failures, ...tablet.failures], []);
+});
+
+test('restore of a multi-device account: its list is the linked one, no re-verification needed, sync keeps working', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const groups = [...alice.saved.entries()].filter(([k]) => k.startsWith('group:')).map(([, v]) => v);
+  const restored = Engine.restore({ provider: nodeProvider, now: net.clock, keyPackageTarget: 12 }, { account: alice.saved.get(`account:${alice.engine.deviceId!}`)!, groups });
+  assert.deepEqual(restored.devices().map((d) => d.deviceId).sort(), [alice.engine.deviceId!, phone.engine.deviceId!].sort());
+  // The restored engine takes over alice's laptop.
+  const laptop = new Client('alice-restored', restored);
+  net.clients.splice(net.clients.indexOf(alice), 1, laptop);
+  alice.online = false;
+  net.perform(laptop, restored.start());
+  net.run();
+  net.perform(bob, bob.engine.send(id, 'after restart').actions);
+  net.run();
+  assert.deepEqual(laptop.texts(id), ['after restart']);
+  assert.deepEqual(phone.texts(id), ['after restart']);
+  assert.deepEqual(laptop.failures, []);
+});
