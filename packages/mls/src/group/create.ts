@@ -13,6 +13,7 @@ import { RatchetTree } from '../tree/ratchet-tree.ts';
 import { treeHash } from '../tree/tree-hash.ts';
 import { PrivateTree } from '../treekem/private-tree.ts';
 import { checkGroupCompatibility } from '../validation/leaf-node.ts';
+import { checkGroupContextExtensions } from '../validation/extension-list.ts';
 import { epochKeysOf, forgetTransientSecrets, secretTreeOf } from './epoch.ts';
 import { GroupError } from './errors.ts';
 import type { KeyPackageBundle } from './key-package.ts';
@@ -31,6 +32,7 @@ export interface CreateGroupOptions {
 /**
  * A new group whose only member is the holder of `creator` (§11).
  * @throws GroupError('unsupported-cipher-suite') when the KeyPackage is of another suite
+ * @throws GroupError('invalid-extensions') when `options.extensions` is not a valid GroupContext list (§13.4, §17.3)
  * @throws GroupError('invalid-leaf') when the creator's leaf does not support the group's extensions
  * @throws GroupError('malformed-message') for a group id longer than MAX_GROUP_ID_BYTES
  */
@@ -40,6 +42,11 @@ export function createGroup(suite: CipherSuite, creator: KeyPackageBundle, optio
   const groupId = options.groupId ?? suite.provider.randomBytes(GROUP_ID_BYTES);
   if (groupId.length > MAX_GROUP_ID_BYTES) throw new GroupError('malformed-message', `group id of ${groupId.length} bytes`);
   const extensions = options.extensions ?? [];
+  try {
+    checkGroupContextExtensions(extensions);
+  } catch (error) {
+    throw new GroupError('invalid-extensions', 'GroupContext extensions', error as Error);
+  }
   try {
     checkGroupCompatibility(keyPackage.leafNode, { suite, version: ProtocolVersion.mls10, groupId, extensions });
   } catch (error) {

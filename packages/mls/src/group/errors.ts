@@ -41,6 +41,7 @@ export type GroupErrorCode =
   | 'invalid-tree' // the tree fails §12.4.3.1 integrity checks
   | 'invalid-leaf' // a leaf node fails §7.3
   | 'unsupported-cipher-suite'
+  | 'invalid-extensions' // an extension list we were asked to use breaks §13.4/§17.3 (duplicate, misplaced, malformed)
   | 'too-many-members'; // above MAX_MEMBERS
 
 /** One error type for group operations; branch on `code`. */

@@ -13,6 +13,7 @@ import { type KeyPackage, keyPackageBytes } from '../structs/key-package.ts';
 import type { Lifetime } from '../structs/lifetime.ts';
 import { signKeyPackage } from '../validation/key-package.ts';
 import { signLeafNode } from '../validation/leaf-node-signature.ts';
+import { checkUniqueExtensionTypes } from '../validation/extension-list.ts';
 
 /** A KeyPackage and the private keys that belong to it. Private: never upload or log. */
 export interface KeyPackageBundle {
@@ -51,9 +52,12 @@ export function defaultCapabilities(suite: CipherSuite, credential: Credential, 
 
 /**
  * A new KeyPackage with fresh init and encryption keys (§10).
+ * @throws ValidationError('duplicate-extension') when an extension list repeats a type (§13.4)
  * @throws CryptoError from the provider for a malformed signature private key
  */
 export function createKeyPackage(suite: CipherSuite, options: KeyPackageOptions): KeyPackageBundle {
+  checkUniqueExtensionTypes(options.leafExtensions ?? [], 'leaf-node');
+  checkUniqueExtensionTypes(options.keyPackageExtensions ?? [], 'key-package');
   const kem = kemFromId(suite.kem);
   const init = kem.generateKeyPair(suite.provider);
   const encryption = kem.generateKeyPair(suite.provider);

@@ -130,10 +130,10 @@ export function processCommit(state: GroupState, authenticated: AuthenticatedCon
     try {
       if (external) {
         // The leaf was placed above; validate it as a commit leaf of its new position, against the others.
-        validateLeafNode(commit.path.leafNode, { kind: 'tree', leafIndex: committer }, group, tree, MemberIndex.build(tree), options.policy);
+        validateLeafNode(commit.path.leafNode, { kind: 'tree', leafIndex: committer }, group, tree, MemberIndex.of(tree), options.policy);
         if (commit.path.leafNode.source.type !== 'commit') throw new GroupError('invalid-leaf', 'external commit leaf is not a commit leaf');
       } else {
-        validateLeafNode(commit.path.leafNode, { kind: 'commit', leafIndex: committer }, group, tree, MemberIndex.build(tree), options.policy);
+        validateLeafNode(commit.path.leafNode, { kind: 'commit', leafIndex: committer }, group, tree, MemberIndex.of(tree), options.policy);
       }
     } catch (error) {
       if (error instanceof ValidationError || error instanceof DecodeError) throw new GroupError('invalid-leaf', `committer leaf ${committer}: ${error.message}`, error);

@@ -84,9 +84,9 @@ function processProposal(state: GroupState, authenticated: AuthenticatedContent,
   const group = { suite: state.suite, version: state.groupContext.version, groupId: state.groupContext.groupId, extensions: state.groupContext.extensions };
   try {
     if (proposal.type === 'update' && sender.type === 'member') {
-      validateLeafNode(proposal.leafNode, { kind: 'update', leafIndex: sender.leafIndex }, group, state.tree, MemberIndex.build(state.tree), options.policy);
+      validateLeafNode(proposal.leafNode, { kind: 'update', leafIndex: sender.leafIndex }, group, state.tree, MemberIndex.of(state.tree), options.policy);
     } else if (proposal.type === 'add') {
-      validateKeyPackage(proposal.keyPackage, group, state.tree, MemberIndex.build(state.tree), options.policy);
+      validateKeyPackage(proposal.keyPackage, group, state.tree, MemberIndex.of(state.tree), options.policy);
     } else if (proposal.type === 'remove' && state.tree.leaf(proposal.removed) === undefined) {
       throw new GroupError('invalid-proposal', `Remove of blank leaf ${proposal.removed}`);
     }

@@ -35,7 +35,7 @@ export function verifyJoinedTree(suite: CipherSuite, tree: RatchetTree, context:
     throw error;
   }
   const group = { suite, version: context.version, groupId: context.groupId, extensions: context.extensions };
-  const index = MemberIndex.build(tree);
+  const index = MemberIndex.of(tree);
   for (const [leafIndex, leaf] of tree.occupiedLeaves()) {
     try {
       validateLeafNode(leaf, { kind: 'tree', leafIndex }, group, tree, index, policy);

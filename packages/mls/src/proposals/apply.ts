@@ -57,7 +57,7 @@ export function applyProposals(
   const gce = proposals.find((p) => p.proposal.type === 'group_context_extensions')?.proposal;
   const extensions = gce?.type === 'group_context_extensions' ? gce.extensions : context.extensions;
   const group = { suite, version: context.version, groupId: context.groupId, extensions };
-  const members = MemberIndex.build(next);
+  const members = MemberIndex.of(next);
 
   const updated = new Set<number>();
   for (const [index, { proposal, sender }] of proposals.entries()) {
@@ -68,16 +68,13 @@ export function applyProposals(
     } catch (error) {
       asGroupError(error, `proposal ${index} (update of leaf ${leafIndex})`);
     }
-    members.removeLeaf(leafIndex, next.requireLeaf(leafIndex));
     next.updateLeaf(leafIndex, proposal.leafNode);
-    members.addLeaf(leafIndex, proposal.leafNode);
     updated.add(leafIndex);
   }
 
   const removed = new Set<number>();
   for (const { proposal } of proposals) {
     if (proposal.type !== 'remove') continue;
-    members.removeLeaf(proposal.removed, next.requireLeaf(proposal.removed));
     next.removeLeaf(proposal.removed);
     removed.add(proposal.removed);
   }
@@ -109,7 +106,6 @@ export function applyProposals(
     } catch (error) {
       asGroupError(error, `proposal ${index} (add)`);
     }
-    members.addLeaf(leafIndex, proposal.keyPackage.leafNode);
     added.push({ leafIndex, keyPackage: proposal.keyPackage });
   }
 

@@ -3,13 +3,17 @@
  * no tree changes. Rules that depend on the tree as proposals are applied (KeyPackage
  * validity after removals, GroupContextExtensions support) are checked in apply.ts.
  */
-import type { CipherSuite } from '../crypto/cipher-suite.ts';
+import { type CipherSuite, isKnownCipherSuite } from '../crypto/cipher-suite.ts';
+import { ProtocolVersion } from '../structs/enums.ts';
+import type { Extension } from '../structs/extensions.ts';
 import type { GroupContext } from '../structs/group-context.ts';
 import { encodePreSharedKeyID } from '../structs/psk.ts';
 import { encode } from '../codec/writer.ts';
 import type { Sender } from '../structs/framing.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import { GroupError } from '../group/errors.ts';
+import { ValidationError } from '../validation/errors.ts';
+import { checkGroupContextExtensions } from '../validation/extension-list.ts';
 import type { ResolvedProposal } from './resolve.ts';
 
 /** Proposal types a commit without an UpdatePath may not cover (§12.4 pathRequiredTypes). */
@@ -29,10 +33,26 @@ function hexKey(bytes: Uint8Array): string {
   return out;
 }
 
+/** Protocol versions this code can run a group with (a ReInit to another one could never complete). */
+const SUPPORTED_VERSIONS: ReadonlySet<number> = new Set([ProtocolVersion.mls10]);
+
+/** §13.4/§17.3 rules of a GroupContext-to-be. @throws GroupError('invalid-proposal') */
+function checkContextExtensions(extensions: readonly Extension[], what: string): void {
+  try {
+    checkGroupContextExtensions(extensions);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new GroupError('invalid-proposal', `${what}: ${error.message}`, error);
+    throw error;
+  }
+}
+
 /**
  * Checks what §12.1 requires of one proposal regardless of the list: PSK nonce length and
- * usage (§12.1.4), ReInit version (§12.1.5), the sender types allowed to send it (§12.1.8),
- * and that its type is one this code can apply.
+ * usage (§12.1.4); a ReInit's version (not below the group's, §12.1.5, and one this code
+ * supports), cipher suite (one this code implements: the new group could not be created
+ * or joined otherwise, §11.2) and extensions (valid GroupContext extensions); a
+ * GroupContextExtensions list valid as a GroupContext's (§12.1.7, §13.4, §17.3); the
+ * sender types allowed to send it (§12.1.8); and that its type is one this code can apply.
  * @throws GroupError('invalid-proposal' | 'unsupported-sender')
  */
 export function validateProposal(suite: CipherSuite, context: GroupContext, proposal: ResolvedProposal['proposal'], sender: Sender): void {
@@ -49,6 +69,12 @@ export function validateProposal(suite: CipherSuite, context: GroupContext, prop
     }
     case 'reinit':
       if (proposal.version < context.version) throw new GroupError('invalid-proposal', `ReInit to version ${proposal.version} < ${context.version}`);
+      if (!SUPPORTED_VERSIONS.has(proposal.version)) throw new GroupError('invalid-proposal', `ReInit to unsupported version ${proposal.version}`);
+      if (!isKnownCipherSuite(proposal.cipherSuite)) throw new GroupError('invalid-proposal', `ReInit to unsupported cipher suite ${proposal.cipherSuite}`);
+      checkContextExtensions(proposal.extensions, 'ReInit extensions');
+      return;
+    case 'group_context_extensions':
+      checkContextExtensions(proposal.extensions, 'GroupContextExtensions');
       return;
     default:
       return;

@@ -16,13 +16,16 @@
  *
  * The tree keeps a cache of per-node tree hashes (§7.8) for one cipher suite; every
  * mutation invalidates the changed node and its ancestors (O(log n)), so the root hash after
- * an UpdatePath costs O(log n) hashes instead of O(n).
+ * an UpdatePath costs O(log n) hashes instead of O(n). Likewise its key index (key-index.ts),
+ * built on first use, follows every mutation, so leaf validation and fresh-key checks of a
+ * commit cost O(changed nodes), not O(n).
  */
 import type { LeafNode } from '../structs/leaf-node.ts';
 import type { Node, ParentNode, RatchetTree as WireRatchetTree } from '../structs/ratchet-tree.ts';
 import { MAX_TREE_LEAVES } from '../structs/limits.ts';
 import { directPath, isInSubtree, left, level, right, root } from '../tree-math.ts';
 import { TreeError } from './errors.ts';
+import { TreeKeyIndex } from './key-index.ts';
 
 /** Node index of leaf `leafIndex` (Appendix C). */
 export function leafNodeIndex(leafIndex: number): number {
@@ -37,6 +40,8 @@ export class RatchetTree {
   private hashSuite: number | undefined;
   /** No leaf below this index is blank (a hint that keeps adding members O(1) amortised). */
   private firstBlankHint = 0;
+  /** Keys and credential types of the nodes, once someone asked (see keyIndex()). */
+  private index: TreeKeyIndex | undefined;
 
   private constructor(leaves: (LeafNode | undefined)[], parents: (ParentNode | undefined)[]) {
     this.leaves = leaves;
@@ -103,6 +108,7 @@ export class RatchetTree {
     copy.hashes = this.hashes.slice();
     copy.hashSuite = this.hashSuite;
     copy.firstBlankHint = this.firstBlankHint;
+    if (this.index !== undefined) copy.index = new TreeKeyIndex(this.index);
     return copy;
   }
 
@@ -241,13 +247,50 @@ export class RatchetTree {
     return isInSubtree(x, ancestor, this.leaves.length);
   }
 
+  /**
+   * The index of the tree's keys and credential types, built on the first call (O(n)) and
+   * kept current by every mutation afterwards. Read-only for callers.
+   */
+  keyIndex(): TreeKeyIndex {
+    if (this.index === undefined) {
+      const index = new TreeKeyIndex();
+      for (const [leafIndex, leaf] of this.occupiedLeaves()) index.addLeaf(leafIndex, leaf);
+      for (let j = 0; j < this.parents.length; j++) {
+        const node = this.parents[j];
+        if (node !== undefined) index.addParentKey(2 * j + 1, node.encryptionKey);
+      }
+      this.index = index;
+    }
+    return this.index;
+  }
+
   // -------------------------------------------------------------------------------------
-  // Mutation (§7.7, §12.1.1-§12.1.3). Each invalidates the cached tree hashes it affects.
+  // Mutation (§7.7, §12.1.1-§12.1.3). Each invalidates the cached tree hashes it affects
+  // and updates the key index, if built.
+
+  private replaceLeaf(leafIndex: number, leaf: LeafNode | undefined): void {
+    const old = this.leaves[leafIndex];
+    this.leaves[leafIndex] = leaf;
+    if (this.index !== undefined) {
+      if (old !== undefined) this.index.removeLeaf(leafIndex, old);
+      if (leaf !== undefined) this.index.addLeaf(leafIndex, leaf);
+    }
+  }
+
+  private replaceParent(x: number, node: ParentNode | undefined): void {
+    const j = (x - 1) / 2;
+    const old = this.parents[j];
+    this.parents[j] = node;
+    if (this.index !== undefined) {
+      if (old !== undefined) this.index.removeEncryptionKey(x, old.encryptionKey);
+      if (node !== undefined) this.index.addParentKey(x, node.encryptionKey);
+    }
+  }
 
   /** Sets (or, with undefined, blanks) leaf `leafIndex`. */
   setLeaf(leafIndex: number, leaf: LeafNode | undefined): void {
     this.requireIndex(leafIndex);
-    this.leaves[leafIndex] = leaf;
+    this.replaceLeaf(leafIndex, leaf);
     if (leaf === undefined && leafIndex < this.firstBlankHint) this.firstBlankHint = leafIndex;
     this.invalidate(2 * leafIndex);
   }
@@ -255,14 +298,14 @@ export class RatchetTree {
   /** Sets (or blanks) parent node `nodeIndex` (odd). */
   setParent(nodeIndex: number, node: ParentNode | undefined): void {
     if (nodeIndex % 2 !== 1 || nodeIndex >= this.nodeCount) throw new RangeError(`not a parent node index: ${nodeIndex}`);
-    this.parents[(nodeIndex - 1) / 2] = node;
+    this.replaceParent(nodeIndex, node);
     this.invalidate(nodeIndex);
   }
 
   /** Blanks every node of leaf `leafIndex`'s direct path (§7.5 step 1, §12.1.2, §12.1.3). */
   blankDirectPath(leafIndex: number): void {
     for (const x of this.directPath(leafIndex)) {
-      this.parents[(x - 1) / 2] = undefined;
+      this.replaceParent(x, undefined);
       this.hashes[x] = undefined;
     }
   }
@@ -277,7 +320,7 @@ export class RatchetTree {
     let leafIndex = this.firstBlankHint;
     while (leafIndex < this.leaves.length && this.leaves[leafIndex] !== undefined) leafIndex++;
     if (leafIndex === this.leaves.length) this.extend();
-    this.leaves[leafIndex] = leaf;
+    this.replaceLeaf(leafIndex, leaf);
     this.firstBlankHint = leafIndex + 1;
     this.invalidate(2 * leafIndex);
     for (const x of this.directPath(leafIndex)) {
@@ -293,7 +336,7 @@ export class RatchetTree {
    */
   updateLeaf(leafIndex: number, leaf: LeafNode): void {
     this.requireLeaf(leafIndex);
-    this.leaves[leafIndex] = leaf;
+    this.replaceLeaf(leafIndex, leaf);
     this.invalidate(2 * leafIndex);
     this.blankDirectPath(leafIndex);
   }
@@ -329,6 +372,8 @@ export class RatchetTree {
       for (let i = half; i < n && rightBlank; i++) if (this.leaves[i] !== undefined) rightBlank = false;
       // A right half with only blank leaves has only blank parents too (parents of removed members are blanked).
       if (!rightBlank) return;
+      // Such parents are blank in any tree reached by the RFC's operations; forget any key anyway.
+      for (let x = n - 1; x < 2 * n - 1; x += 2) this.replaceParent(x, undefined);
       this.leaves.length = half;
       this.parents.length = half - 1;
       this.hashes.length = n - 1;

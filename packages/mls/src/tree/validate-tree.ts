@@ -5,19 +5,11 @@
  * per-leaf checks (signature, capabilities, lifetime, credential) in ../validation/.
  */
 import { TreeError } from './errors.ts';
+import { bytesKey } from './key-index.ts';
 import type { RatchetTree } from './ratchet-tree.ts';
 
-/**
- * A Map key for a byte string: its bytes as one latin-1 code unit each. Collision-free (one
- * code unit per byte) and, through `apply` on chunks, cheaper than hex or spreading.
- */
-export function bytesKey(bytes: Uint8Array): string {
-  const CHUNK = 8192; // well below every engine's argument-count limit
-  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  let out = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
-  return out;
-}
+/** A Map key for a byte string (moved beside the tree's key index; re-exported for existing callers). */
+export { bytesKey };
 
 /** True when sorted `values` contains `value` (binary search). */
 function sortedHas(values: readonly number[], value: number): boolean {

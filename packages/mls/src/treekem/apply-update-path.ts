@@ -7,6 +7,7 @@
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import type { UpdatePath } from '../structs/ratchet-tree.ts';
 import { setParentHashes } from '../tree/parent-hash.ts';
+import { bytesKey } from '../tree/key-index.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import { TreeKemError } from './errors.ts';
 
@@ -49,42 +50,19 @@ export function applyUpdatePath(suite: CipherSuite, tree: RatchetTree, sender: n
 }
 
 /**
- * A cheap Map key for a public key: its last 8 bytes (random in every KEM key format;
- * uncompressed EC points share their first byte, X-Wing keys end with an X25519 key).
- * Matches are confirmed on the whole key.
- */
-function tailKey(key: Uint8Array): string {
-  let out = '';
-  for (let i = Math.max(0, key.length - 8); i < key.length; i++) out += String.fromCharCode(key[i]!);
-  return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
  * New keys must be fresh (§7.3, §12.4.3.1): none twice in the path, none already in the
- * tree outside the sender's leaf and its (already blanked) direct path. O(n) with a
- * fingerprint per node, so large trees stay cheap.
+ * tree outside the sender's leaf and its (already blanked) direct path. One lookup per key
+ * in the tree's key index, which the blanking above already updated: O(path), not O(n).
  * @throws TreeKemError('duplicate-encryption-key')
  */
 function checkFreshKeys(tree: RatchetTree, sender: number, keys: readonly Uint8Array[]): void {
-  const byTail = new Map<string, Uint8Array[]>();
+  const inPath = new Set<string>();
+  const taken = tree.keyIndex().encryptionKeys;
   for (const key of keys) {
-    const tail = tailKey(key);
-    const bucket = byTail.get(tail) ?? [];
-    if (bucket.some((other) => sameBytes(other, key))) throw new TreeKemError('duplicate-encryption-key', 'an UpdatePath key appears twice');
-    bucket.push(key);
-    byTail.set(tail, bucket);
-  }
-  for (let x = 0; x < tree.nodeCount; x++) {
-    if (x === 2 * sender) continue;
-    const key = tree.encryptionKey(x);
-    if (key === undefined) continue;
-    const bucket = byTail.get(tailKey(key));
-    if (bucket?.some((other) => sameBytes(other, key)) === true) throw new TreeKemError('duplicate-encryption-key', `an UpdatePath key is already at node ${x}`);
+    const k = bytesKey(key);
+    if (inPath.has(k)) throw new TreeKemError('duplicate-encryption-key', 'an UpdatePath key appears twice');
+    inPath.add(k);
+    const holder = taken.get(k);
+    if (holder !== undefined && holder !== 2 * sender) throw new TreeKemError('duplicate-encryption-key', `an UpdatePath key is already at node ${holder}`);
   }
 }

@@ -45,6 +45,12 @@ export interface ValidationErrorValues {
   'invalid-hpke-public-key': { readonly object: 'init-key' | 'encryption-key'; readonly expected: number; readonly actual: number };
   /** §10.1: init_key equals leaf_node.encryption_key. */
   'init-key-equals-encryption-key': Record<string, never>;
+  /** §13.4: an extension list holds two extensions of this type. */
+  'duplicate-extension': { readonly extensionType: number; readonly object: 'group-context' | 'group-info' | 'leaf-node' | 'key-package' };
+  /** §17.3: an RFC 9420 extension type in a list where the registry does not allow it (e.g. ratchet_tree in a GroupContext). */
+  'extension-not-allowed': { readonly extensionType: number; readonly object: 'group-context' };
+  /** §12.1.7, §12.1.8.1: a GroupContext extension this code reads (required_capabilities, external_senders) does not decode. */
+  'malformed-extension': { readonly extensionType: number; readonly object: 'group-context' };
   /** The leaf an update/commit refers to is blank. */
   'blank-leaf': { readonly leafIndex: number };
 }

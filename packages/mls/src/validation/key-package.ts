@@ -6,6 +6,7 @@ import { signWithLabel, verifyWithLabel } from '../crypto/signature.ts';
 import { type KeyPackage, type KeyPackageTBS, keyPackageTBSBytes } from '../structs/key-package.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import { ValidationError } from './errors.ts';
+import { checkUniqueExtensionTypes } from './extension-list.ts';
 import { checkHpkePublicKey } from './hpke-key.ts';
 import { type GroupParameters, isDefaultExtensionType, type LeafValidationPolicy, validateLeafNode } from './leaf-node.ts';
 import type { MemberIndex } from './member-index.ts';
@@ -37,6 +38,7 @@ export function validateKeyPackage(keyPackage: KeyPackage, group: GroupParameter
   if (keyPackage.version !== group.version) throw new ValidationError('version-mismatch', { expected: group.version, actual: keyPackage.version });
   if (keyPackage.cipherSuite !== group.suite.id) throw new ValidationError('cipher-suite-mismatch', { expected: group.suite.id, actual: keyPackage.cipherSuite });
   const leaf = keyPackage.leafNode;
+  checkUniqueExtensionTypes(keyPackage.extensions, 'key-package');
   for (const extension of keyPackage.extensions) {
     const type = extension.extensionType;
     if (!isDefaultExtensionType(type) && !leaf.capabilities.extensions.includes(type)) {

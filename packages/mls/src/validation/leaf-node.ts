@@ -11,6 +11,7 @@ import type { LeafNode } from '../structs/leaf-node.ts';
 import type { Lifetime } from '../structs/lifetime.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
 import type { CredentialValidator } from './credential.ts';
+import { checkUniqueExtensionTypes } from './extension-list.ts';
 import { ValidationError } from './errors.ts';
 import { checkHpkePublicKey } from './hpke-key.ts';
 import { verifyLeafNodeSignature } from './leaf-node-signature.ts';
@@ -129,7 +130,7 @@ export function checkGroupCompatibility(leaf: LeafNode, group: GroupParameters):
  *   encryption key;
  * - the application accepts the credential.
  *
- * `members` indexes the tree the leaf joins or sits in (`MemberIndex.build(tree)`); for
+ * `members` indexes the tree the leaf joins or sits in (`MemberIndex.of(tree)`); for
  * update/commit/tree uses, the leaf at `use.leafIndex` is the one replaced or checked, and
  * is left out of the comparisons with "other members".
  * @throws ValidationError (every code but the KeyPackage ones)
@@ -150,6 +151,7 @@ export function validateLeafNode(leaf: LeafNode, use: LeafNodeUse, group: GroupP
   const credentialType = credentialTypeOf(leaf.credential);
   const caps = leaf.capabilities;
   if (!caps.credentials.includes(credentialType)) throw new ValidationError('credential-type-not-in-capabilities', { credentialType });
+  checkUniqueExtensionTypes(leaf.extensions, 'leaf-node');
   for (const extension of leaf.extensions) {
     const type = extension.extensionType;
     if (!isDefaultExtensionType(type) && !caps.extensions.includes(type)) throw new ValidationError('extension-not-in-capabilities', { extensionType: type, object: 'leaf-node' });

@@ -25,7 +25,7 @@ export function validateRatchetTree(tree: RatchetTree, group: GroupParameters, p
   if (!suite.provider.constantTimeEqual(treeHash(suite, tree), expectedTreeHash)) throw new TreeError('tree-hash-mismatch', `root ${tree.root}`);
   verifyTreeIntegrity(tree);
   verifyParentHashes(suite, tree);
-  const members = MemberIndex.build(tree);
+  const members = MemberIndex.of(tree);
   for (const [leafIndex, leaf] of tree.occupiedLeaves()) validateLeafNode(leaf, { kind: 'tree', leafIndex }, group, tree, members, policy);
   return members;
 }

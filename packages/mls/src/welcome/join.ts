@@ -41,6 +41,8 @@ import { noPsks, type PskResolver, resolvePskSecret } from '../group/psks.ts';
 import { type GroupState, sealState } from '../group/state.ts';
 import { verifyJoinedTree } from '../group/verify-tree.ts';
 import type { LeafValidationPolicy } from '../validation/leaf-node.ts';
+import { ValidationError } from '../validation/errors.ts';
+import { checkGroupContextExtensions, checkUniqueExtensionTypes } from '../validation/extension-list.ts';
 import { decryptGroupInfo, WELCOME_LABEL, welcomeSecretOf } from './welcome-secrets.ts';
 import { verifyGroupInfo } from './group-info.ts';
 
@@ -125,13 +127,21 @@ export function treeOfGroupInfo(groupInfo: GroupInfo, given: WireRatchetTree | u
 }
 
 /**
- * Checks the GroupInfo's version, suite, signature and tree (§12.4.3.1).
+ * Checks the GroupInfo's version, suite, extension lists (§13.4, §17.3: its GroupContext's
+ * as any GroupContext's, its own for unique types), signature and tree (§12.4.3.1).
  * @throws GroupError('invalid-group-info' | 'unsupported-cipher-suite' | 'too-many-members' | 'invalid-tree' | 'invalid-leaf')
  */
 export function verifyGroupInfoAndTree(suite: CipherSuite, groupInfo: GroupInfo, tree: RatchetTree, policy: LeafValidationPolicy): void {
   const context = groupInfo.groupContext;
   if (context.version !== ProtocolVersion.mls10) throw new GroupError('invalid-group-info', `version ${context.version}`);
   if (context.cipherSuite !== suite.id) throw new GroupError('unsupported-cipher-suite', `GroupInfo of suite ${context.cipherSuite}, expected ${suite.id}`);
+  try {
+    checkGroupContextExtensions(context.extensions);
+    checkUniqueExtensionTypes(groupInfo.extensions, 'group-info');
+  } catch (error) {
+    if (error instanceof ValidationError) throw new GroupError('invalid-group-info', error.message, error);
+    throw error;
+  }
   const signer = tree.leaf(groupInfo.signer);
   if (signer === undefined) throw new GroupError('invalid-group-info', `signer leaf ${groupInfo.signer} is blank`);
   if (!verifyGroupInfo(suite, groupInfo, signer.signatureKey)) throw new GroupError('invalid-group-info', 'GroupInfo signature does not verify');

@@ -40,7 +40,7 @@ time('validateRatchetTree of the joined tree (as a Welcome joiner)', () =>
   validateRatchetTree(RatchetTree.fromNodes(tree.toNodes()), { suite, version: 1, groupId: GROUP_ID, extensions: [] }, policy0, rootHash),
 );
 time('tree hash (cold, again)', () => treeHash(suite, RatchetTree.fromNodes(tree.toNodes())));
-const members1 = time('MemberIndex.build', () => MemberIndex.build(tree));
+const members1 = time('MemberIndex.build', () => MemberIndex.of(tree));
 const policy = { validateCredential: () => true, now: NOW, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
 time(`validate ${n} key packages' leaves`, () => {
   const extra = makeMember({ suite });
@@ -63,7 +63,7 @@ time('tree hash after commit (warm cache)', () => treeHash(suite, current));
 time('verifyParentHashes', () => verifyParentHashes(suite, current));
 time('verifyTreeIntegrity', () => verifyTreeIntegrity(current));
 time('verifyTreeIntegrity (again)', () => verifyTreeIntegrity(current));
-time('MemberIndex.build (again)', () => MemberIndex.build(current));
+time('MemberIndex.build (again)', () => MemberIndex.of(current));
 const sender = n >> 1;
 const second = time(`createUpdatePath by leaf ${sender}`, () =>
   createUpdatePath({ suite, tree: current.clone(), leafIndex: sender, signaturePrivateKey: members[sender]!.signaturePrivateKey, context }),

@@ -37,11 +37,11 @@ function expectCode(run: () => void, code: ValidationErrorCode, values?: Record<
 }
 
 function addKeyPackage(kp: KeyPackage, tree: RatchetTree, options: { policy?: LeafValidationPolicy; group?: GroupParameters } = {}): void {
-  validateKeyPackage(kp, options.group ?? group, tree, MemberIndex.build(tree), options.policy ?? acceptAll);
+  validateKeyPackage(kp, options.group ?? group, tree, MemberIndex.of(tree), options.policy ?? acceptAll);
 }
 
 function useLeaf(leaf: LeafNode, use: LeafNodeUse, tree: RatchetTree, policy: LeafValidationPolicy = acceptAll, g: GroupParameters = group): void {
-  validateLeafNode(leaf, use, g, tree, MemberIndex.build(tree), policy);
+  validateLeafNode(leaf, use, g, tree, MemberIndex.of(tree), policy);
 }
 
 describe('KeyPackage validation (§10.1)', () => {
@@ -240,14 +240,13 @@ describe('LeafNode validation (§7.3)', () => {
 
   test('MemberIndex follows admitted and removed leaves', () => {
     const { tree } = twoMembers();
-    const members = MemberIndex.build(tree);
+    const members = MemberIndex.of(tree);
     const c = makeMember();
     validateKeyPackage(c.keyPackage, group, tree, members, acceptAll);
     const index = tree.addLeaf(c.leafNode);
-    members.addLeaf(index, c.leafNode);
     // The same KeyPackage again (a second Add in one commit) now collides.
     expectCode(() => validateKeyPackage(c.keyPackage, group, tree, members, acceptAll), 'duplicate-encryption-key', { nodeIndex: 4 });
-    members.removeLeaf(index, c.leafNode);
+    tree.removeLeaf(index);
     validateKeyPackage(c.keyPackage, group, tree, members, acceptAll);
   });
 });
