@@ -1,9 +1,8 @@
 /**
  * The `sealed` command: parses the command line, runs one command, prints errors as one
- * line (what happened, then what to do next) and exits with the code of its kind
- * (exit-codes.ts). Every import is static, so once this body runs all code is loaded.
+ * line (what happened, then what to do next) and returns the exit code of its kind
+ * (exit-codes.ts). The process entry is entry.ts.
  */
-import { writeSync } from 'node:fs';
 import { parseArgs, type FlagSpec } from './args.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -35,13 +34,13 @@ const RUN: Readonly<Record<string, Command>> = {
   status: { flags: {}, run: status },
 };
 
-const io: Output = {
+export const processOutput: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
 /** Runs one command line; resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: Output = processOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === 'help') {
@@ -55,22 +54,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       io.out(commandHelp(name));
       return EXIT.ok;
     }
-    await command.run(makeContext(args, io));
+    await command.run(makeContext(args, io, env));
     return EXIT.ok;
   } catch (error) {
     const failure = explain(error);
     // SEALED_DEBUG=1 adds the stack of an internal error (never a secret: SDK errors carry codes only).
-    if (failure.exitCode === EXIT.internal && process.env['SEALED_DEBUG'] === '1') io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (failure.exitCode === EXIT.internal && env['SEALED_DEBUG'] === '1') io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     io.err(`sealed: ${failure.message}${failure.hint === undefined ? '' : ` (${failure.hint})`}`);
     return failure.exitCode;
   }
 }
 
-// Tests start many processes; on Node 20 a process now and then hangs while tsx loads
-// modules. The test harness passes a descriptor and restarts a process that never wrote to it.
-const startFd = process.env['SEALED_TEST_START_FD'];
-if (startFd !== undefined) writeSync(Number(startFd), 'started\n');
-
-const code = await main(process.argv.slice(2));
-// Let stdout drain, then exit even if a socket or timer lingers.
-process.stdout.write('', () => process.exit(code));

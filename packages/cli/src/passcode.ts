@@ -18,6 +18,8 @@ export interface PasscodeSource {
   next(prompt: string): Promise<string>;
   /** True when a new passcode must be typed twice (only at a terminal). */
   readonly interactive: boolean;
+  /** False when there is no way to get one (no descriptor, variable or terminal). */
+  readonly available: boolean;
 }
 
 function readFdLines(fd: number): string[] {
@@ -79,6 +81,7 @@ export function passcodeSource(fd: number | undefined, envNames: readonly string
     let lines: string[] | undefined;
     return {
       interactive: false,
+      available: true,
       next: async () => {
         lines ??= readFdLines(fd);
         const line = lines.shift();
@@ -92,6 +95,7 @@ export function passcodeSource(fd: number | undefined, envNames: readonly string
     let index = 0;
     return {
       interactive: false,
+      available: true,
       next: async () => {
         const name = envNames[index];
         const value = fromEnv[index++];
@@ -103,12 +107,13 @@ export function passcodeSource(fd: number | undefined, envNames: readonly string
   if (process.stdin.isTTY !== true) {
     return {
       interactive: false,
+      available: false,
       next: async () => {
         throw new CliError(EXIT.usage, 'no passcode: not a terminal and SEALED_PASSCODE is not set', 'set SEALED_PASSCODE, use --passcode-fd N, or run in a terminal');
       },
     };
   }
-  return { interactive: true, next: (prompt) => promptHidden(prompt) };
+  return { interactive: true, available: true, next: (prompt) => promptHidden(prompt) };
 }
 
 /** A new passcode: typed twice at a terminal, once otherwise. @throws CliError(usage) when the two differ */

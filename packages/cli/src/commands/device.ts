@@ -46,10 +46,14 @@ export async function status(ctx: Context): Promise<void> {
     return;
   }
   const params = state.params!;
-  ctx.io.out(`Vault: locked at rest; Argon2id ${params.memoryKiB / 1024} MiB, ${params.iterations} passes; ${state.failures} wrong passcode${state.failures === 1 ? '' : 's'} in a row (erased at ${state.maxAttempts})`);
+  ctx.io.out(`Vault: locked at rest; Argon2id ${params.memoryKiB >= 1024 ? `${params.memoryKiB / 1024} MiB` : `${params.memoryKiB} KiB`}, ${params.iterations} passes; ${state.failures} wrong passcode${state.failures === 1 ? '' : 's'} in a row (erased at ${state.maxAttempts})`);
   const holder = await sessionHolder(ctx.directory);
   if (holder !== undefined) {
     ctx.io.out(`Unlocked by a running sealed process (pid ${holder}); \`sealed lock\` closes it.`);
+    return;
+  }
+  if (!ctx.passcodes().available) {
+    ctx.io.out('Locked: give the passcode (terminal, SEALED_PASSCODE or --passcode-fd) to see the account.');
     return;
   }
   const session = await ctx.open();

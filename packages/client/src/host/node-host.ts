@@ -13,7 +13,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nodeProvider } from '@sealed/crypto/node/provider';
 import type { Engine } from '../engine/engine.ts';
-import { DirectoryVaultStorage } from '../store/node/directory-vault-storage.ts';
+import { DirectoryVaultStorage, HEADER_FILE } from '../store/node/directory-vault-storage.ts';
+import { VaultError } from '../vault/errors.ts';
 import { NodeTransport } from '../transport/node-transport.ts';
 import { Vault, type VaultCreateOptions } from '../vault/vault.ts';
 import { decodeHeader } from '../vault/header.ts';
@@ -113,6 +114,7 @@ export interface VaultState {
 
 /** What the header says, without a passcode. @throws VaultError('header-*') for a damaged header */
 export async function readVaultState(directory: string, allowWeakParametersForTests = false): Promise<VaultState> {
+  if (!existsSync(join(directory, HEADER_FILE))) return { exists: false, wiped: false, failures: 0, maxAttempts: 0, params: undefined };
   const bytes = await new DirectoryVaultStorage(directory).readHeader();
   if (bytes === undefined) return { exists: false, wiped: false, failures: 0, maxAttempts: 0, params: undefined };
   const header = decodeHeader(nodeProvider, bytes, allowWeakParametersForTests ? 'weak-for-tests' : 'production');
@@ -199,6 +201,8 @@ export async function createNodeAccount(
  * @throws SessionBusyError, VaultError('not-initialized' | 'wrong-passcode' | 'wiped' | ...), HostError('no-account')
  */
 export async function openNodeSession(options: NodeHostOptions & { readonly passcode: string }): Promise<NodeSession> {
+  // Nothing is created where no vault exists (the storage and the session lock would make the directory).
+  if (!existsSync(join(options.directory, HEADER_FILE))) throw new VaultError('not-initialized', 'no vault exists here');
   const release = await acquireSession(options.directory);
   try {
     const vault = await Vault.open({ provider: nodeProvider, storage: new DirectoryVaultStorage(options.directory), allowWeakParametersForTests: options.weakArgon2ForTests !== undefined });
@@ -221,6 +225,7 @@ export async function openNodeSession(options: NodeHostOptions & { readonly pass
  * @throws SessionBusyError, VaultError as Vault.changePasscode
  */
 export async function changeNodePasscode(options: NodeHostOptions & { readonly current: string; readonly next: string }): Promise<void> {
+  if (!existsSync(join(options.directory, HEADER_FILE))) throw new VaultError('not-initialized', 'no vault exists here');
   const release = await acquireSession(options.directory);
   try {
     const vault = await Vault.open({ provider: nodeProvider, storage: new DirectoryVaultStorage(options.directory), allowWeakParametersForTests: options.weakArgon2ForTests !== undefined });
