@@ -32,6 +32,18 @@ export const NO_FAULTS: FaultProfile = {
   delayProbability: 0, maxDelayMs: 0, duplicateProbability: 0, reorderProbability: 0, dropProbability: 0, httpResetProbability: 0,
 };
 
+/**
+ * Session frames (the client's AUTH, the relay's READY) open a connection and are never
+ * duplicated or swapped: no path can reorder a connection's first frame. Every other frame
+ * (SEND, ACK, SENT, ERROR, DELIVER, NOTICE) may be.
+ */
+const SESSION_FRAME_TYPES: ReadonlySet<number> = new Set([0x01, 0x81]);
+
+function isSessionFrame(data: RawData): boolean {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+  return bytes.length >= 2 && SESSION_FRAME_TYPES.has(bytes[1]!);
+}
+
 /** How long a frame held for a swap waits for a successor before it goes on alone. */
 const REORDER_HOLD_MS = 30;
 /** Bound on frames waiting in one direction of one bridge (a stalled peer is cut beyond it). */
@@ -63,6 +75,14 @@ class Lane {
     const faults = this.proxy.faults;
     const rng = this.proxy.rng;
     if (++this.pending > MAX_PENDING_FRAMES) return this.cut();
+    const session = isSessionFrame(data);
+    if (session) {
+      const held = this.held;
+      this.release();
+      if (held !== undefined) this.forward(held, false);
+      this.forward({ data, binary }, false);
+      return;
+    }
     if (this.held !== undefined) {
       // The held frame goes after this one: the swap.
       const first = { data, binary };
@@ -91,11 +111,11 @@ class Lane {
     this.heldTimer = undefined;
   }
 
-  private forward(frame: { data: RawData; binary: boolean }): void {
+  private forward(frame: { data: RawData; binary: boolean }, mayDuplicate = true): void {
     const faults = this.proxy.faults;
     const rng = this.proxy.rng;
     const wait = rng.chance(faults.delayProbability) ? rng.int(1, Math.max(1, faults.maxDelayMs)) : 0;
-    const twice = rng.chance(faults.duplicateProbability);
+    const twice = mayDuplicate && rng.chance(faults.duplicateProbability);
     const cutAfter = rng.chance(faults.dropProbability);
     if (wait > 0) this.proxy.counts.delayed++;
     if (twice) this.proxy.counts.duplicated++;

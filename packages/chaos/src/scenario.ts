@@ -27,6 +27,8 @@ export interface ChaosOptions {
   /** Upper bound on the settling phase. */
   readonly settleMs: number;
   readonly log?: (line: string) => void;
+  /** Called with the users after the checks, before they are closed (for debugging a seed). */
+  readonly inspect?: (users: readonly SimUser[]) => void;
 }
 
 export const DEFAULT_FAULTS: FaultProfile = {
@@ -190,6 +192,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const proxy of cluster.proxies()) proxy.faults = NO_FAULTS;
     for (const r of returns) await r.user.goOnline();
     const invariants = await checkInvariants({ ledger, users, cluster, memory, settleMs: options.settleMs, log });
+    options.inspect?.(users);
     return {
       seed: options.seed,
       mode: options.mode,
