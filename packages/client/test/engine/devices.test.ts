@@ -205,7 +205,7 @@ test('a Welcome bringing a device a known contact never listed is still left (gh
   assert.deepEqual(carol.failures.map((f) => (f.type === 'member-unverified' ? [f.usernames, f.left] : f.type)), [[['bob'], true]]);
 });
 
-test('two devices of the account race to add a third: one commits, the other retries and finds nothing to do', async () => {
+test('two devices of the account both try to add a third: one commits, the other finds nothing left to do', async () => {
   const { net, alice, bob, id } = await aliceAndBob();
   const phone = net.link(alice, 'alice-phone');
   const tablet = net.client('alice-tablet');
@@ -213,17 +213,25 @@ test('two devices of the account race to add a third: one commits, the other ret
   net.run();
   net.perform(alice, alice.engine.approveLink(net.of(tablet, 'link-offer')[0]!.code).actions);
   net.run();
-  for (let i = 0; i < 4 && !tablet.ready; i++) net.tick(2_000);
-  // The phone learns of the tablet at once too (explicit refresh) and both try on the next ticks.
+  // Only the tablet's clock moves until it is ready: the others have not retried yet.
+  for (let i = 0; i < 4 && !tablet.ready; i++) {
+    net.clock += 2_000;
+    net.perform(tablet, tablet.engine.handle({ type: 'tick', now: net.clock }));
+    net.run();
+  }
+  assert.ok(tablet.ready && !tablet.engine.conversationIds().includes(id));
+  const epoch = bob.engine.epochOf(id)!;
+  // Both other devices refresh at the same moment and both try to add the tablet.
+  net.perform(alice, alice.engine.refreshDevices().actions);
   net.perform(phone, phone.engine.refreshDevices().actions);
   net.run();
-  for (let i = 0; i < 8 && !tablet.engine.conversationIds().includes(id); i++) net.tick(2_000);
   assert.ok(tablet.engine.conversationIds().includes(id));
   const members = bob.conversations.get(id)!.members.filter((m) => m.username === 'alice').map((m) => m.deviceId).sort();
   assert.deepEqual(members, [alice.engine.deviceId!, phone.engine.deviceId!, tablet.engine.deviceId!].sort());
   net.perform(tablet, tablet.engine.send(id, 'tablet here').actions);
   net.run();
   for (const c of [alice, phone, bob]) assert.deepEqual(c.texts(id), ['tablet here'], c.name);
+  assert.equal(bob.engine.epochOf(id), epoch + 1n, 'one commit added the tablet');
   assert.deepEqual([...alice.failures, ...phone.failures, ...bob.failures, ...tablet.failures], []);
 });
 
@@ -244,4 +252,30 @@ test('restore of a multi-device account: its list is the linked one, no re-verif
   assert.deepEqual(laptop.texts(id), ['after restart']);
   assert.deepEqual(phone.texts(id), ['after restart']);
   assert.deepEqual(laptop.failures, []);
+});
+
+test('the linking device goes offline before the new one is ready: another device of the account adds it after its periodic refresh', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const tablet = net.client('alice-tablet');
+  net.perform(tablet, tablet.engine.beginLink().actions);
+  net.run();
+  net.perform(alice, alice.engine.approveLink(net.of(tablet, 'link-offer')[0]!.code).actions);
+  net.run();
+  net.offline(alice);
+  for (let i = 0; i < 4 && !tablet.ready; i++) net.tick(2_000);
+  assert.ok(tablet.ready);
+  assert.ok(!tablet.engine.conversationIds().includes(id), 'nobody added it yet');
+  // The phone's periodic refresh (DEVICE_REFRESH_MS) finds the tablet and adds it.
+  net.tick(10 * 60 * 1000);
+  for (let i = 0; i < 8 && !tablet.engine.conversationIds().includes(id); i++) net.tick(2_000);
+  assert.ok(tablet.engine.conversationIds().includes(id));
+  net.perform(bob, bob.engine.send(id, 'to all of alice').actions);
+  net.run();
+  assert.deepEqual(tablet.texts(id), ['to all of alice']);
+  assert.deepEqual(phone.texts(id), ['to all of alice']);
+  // The laptop comes back: it catches up (the commit that added the tablet verifies against a refetched list).
+  net.reconnect(alice);
+  assert.deepEqual(alice.texts(id), ['to all of alice']);
+  assert.deepEqual([...alice.failures, ...phone.failures, ...bob.failures, ...tablet.failures], []);
 });
