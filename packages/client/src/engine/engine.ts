@@ -124,6 +124,11 @@ export class Engine {
     return this.core.account?.deviceIdHex;
   }
 
+  /** The relay session token once signed in: streaming transfers outside the engine (features/attachments/node-transfer.ts) authenticate with it. */
+  get sessionToken(): Uint8Array | undefined {
+    return this.core.token;
+  }
+
   /** Conversation ids this device is in. */
   conversationIds(): string[] {
     return [...this.core.conversations.keys()];
