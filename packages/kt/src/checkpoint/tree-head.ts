@@ -82,3 +82,37 @@ export function verifyAuditorTreeHeadSignature(config: Configuration, timestamp:
   if (config.mode.kind !== 'thirdPartyAuditing') throw new CheckpointError('invalid-configuration', 'no auditor outside thirdPartyAuditing mode');
   verifyEd25519(signature, encodeAuditorTreeHeadTbs(config, timestamp, treeSize, root), config.mode.auditorPublicKey, 'AuditorTreeHead');
 }
+
+/**
+ * The auditor keys of a thirdPartyAuditing Configuration. Sealed extension (docs/key-
+ * transparency.md, "Wire contract"): `auditor_public_key` holds 1..16 Ed25519 keys of 32
+ * octets, concatenated in ascending order; every auditor signs over this Configuration.
+ * @throws {CheckpointError} `invalid-configuration` for another mode or a malformed field.
+ */
+export function auditorKeysOf(config: Configuration): Uint8Array[] {
+  if (config.mode.kind !== 'thirdPartyAuditing') throw new CheckpointError('invalid-configuration', 'no auditors outside thirdPartyAuditing mode');
+  const field = config.mode.auditorPublicKey;
+  if (field.length === 0 || field.length % 32 !== 0 || field.length > 16 * 32) throw new CheckpointError('invalid-configuration', 'auditor_public_key must hold 1..16 keys of 32 octets');
+  const keys: Uint8Array[] = [];
+  for (let off = 0; off < field.length; off += 32) keys.push(field.slice(off, off + 32));
+  return keys;
+}
+
+/**
+ * Checks one auditor's signature over AuditorTreeHeadTBS, by `auditorKey`, which must be one
+ * of the Configuration's auditor keys.
+ * @throws {CheckpointError} `invalid-configuration` (mode, or a key not configured),
+ *   `bad-signature`, `invalid-tree-head`.
+ */
+export function verifyAuditorSignatureBy(
+  config: Configuration,
+  auditorKey: Uint8Array,
+  timestamp: number,
+  treeSize: number,
+  root: Uint8Array,
+  signature: Uint8Array,
+): void {
+  const known = auditorKeysOf(config).some((k) => k.length === auditorKey.length && k.every((b, i) => b === auditorKey[i]));
+  if (!known) throw new CheckpointError('invalid-configuration', 'auditor key not in the Configuration');
+  verifyEd25519(signature, encodeAuditorTreeHeadTbs(config, timestamp, treeSize, root), auditorKey, 'AuditorTreeHead');
+}
