@@ -34,8 +34,6 @@ export class EngineCore {
   readonly directory: Directory;
   readonly conversations = new Map<string, Conversation>();
   readonly stats: EngineStats = { undecryptable: 0, duplicatesDropped: 0, commitRacesLost: 0, keyPackagesUploaded: 0 };
-  /** Highest relay seq processed; a redelivered entry at or below it is acknowledged and skipped. */
-  lastSeq = 0;
   replenishing = false;
   /** True between READY and the socket going down. */
   online = false;

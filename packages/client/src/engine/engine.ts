@@ -34,6 +34,8 @@ import { parseAccountResponse } from '@sealed/protocol/http';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { processEntry } from './incoming.ts';
+import { Arrivals } from './arrivals.ts';
+import { isAhead } from './entry-readiness.ts';
 import { decodeAccount, saveAccount } from './snapshot.ts';
 import { deserializeGroupState } from '@sealed/mls/group/serialize';
 import { credentialFor } from './identity.ts';
@@ -74,6 +76,8 @@ export class Engine {
   private readonly keyPackageTarget: number;
   /** Entries received while a commit of ours awaits the relay's answer, kept in order. */
   private held: DeliveredEntry[] = [];
+  /** Redelivery recognition and entries waiting for their group or epoch (arrivals.ts). */
+  private readonly arrivals = new Arrivals();
   /** Linking, removing and syncing our devices (devices/). */
   private readonly devicesPart: DeviceManager;
 
@@ -452,7 +456,7 @@ export class Engine {
       }
       case 'tick':
         core.now = event.now;
-        return [...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
+        return [...this.expireAhead(), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
       case 'socket-down':
         core.online = false;
         return [];
@@ -526,32 +530,61 @@ export class Engine {
     return held.length === 0 ? [] : this.processInOrder(held);
   }
 
-  /** Processes entries in relay order; stops holding the rest as soon as one of them starts a commit of ours. */
-  private processInOrder(entries: readonly DeliveredEntry[]): Action[] {
+  /**
+   * Processes entries in arrival order (arrivals.ts): redeliveries are dropped by seq,
+   * entries of a group or epoch not reached yet are held until a commit or Welcome makes
+   * them processable; stops holding the rest as soon as one of them starts a commit of ours.
+   * `preChecked` entries come from the ahead buffer: counted and checked already.
+   */
+  private processInOrder(entries: readonly DeliveredEntry[], preChecked = false): Action[] {
     const core = this.core;
     const actions: Action[] = [];
     const acked: number[] = [];
     let caughtUpNow = false;
+    const queue = [...entries];
+    const released = new Set<DeliveredEntry>(preChecked ? entries : []);
     let index = 0;
-    for (; index < entries.length; index++) {
+    for (; index < queue.length; index++) {
       if (this.anyInFlight()) break;
-      const entry = entries[index]!;
+      const entry = queue[index]!;
+      if (!released.has(entry)) {
+        if (core.catchUp > 0) {
+          core.catchUp--;
+          if (core.catchUp === 0) caughtUpNow = true;
+        }
+        if (this.arrivals.isDuplicate(entry.seq)) {
+          if (!this.arrivals.isAheadSeq(entry.seq)) acked.push(entry.seq);
+          core.stats.duplicatesDropped++;
+          continue;
+        }
+        if (isAhead(core, entry)) {
+          const evicted = this.arrivals.holdAhead(entry, core.now);
+          if (evicted !== undefined) {
+            released.add(evicted);
+            queue.splice(index + 1, 0, evicted);
+          }
+          continue;
+        }
+      }
       acked.push(entry.seq);
-      if (core.catchUp > 0) {
-        core.catchUp--;
-        if (core.catchUp === 0) caughtUpNow = true;
-      }
-      if (entry.seq <= core.lastSeq) {
-        core.stats.duplicatesDropped++;
-        continue;
-      }
-      core.lastSeq = entry.seq;
+      this.arrivals.markProcessed(entry.seq);
       actions.push(...processEntry(core, entry));
+      if ((entry.kind === 'commit' || entry.kind === 'welcome') && this.arrivals.aheadCount > 0) {
+        const ready = this.arrivals.takeProcessable((e) => isAhead(core, e));
+        for (const r of ready) released.add(r);
+        queue.splice(index + 1, 0, ...ready);
+      }
     }
     if (acked.length > 0) actions.push({ type: 'send-frame', frame: { type: 'ack', seqs: acked } });
-    if (index < entries.length) this.held.unshift(...entries.slice(index));
+    if (index < queue.length) this.held.unshift(...queue.slice(index));
     if (caughtUpNow) actions.push(...this.pumpAll());
     return actions;
+  }
+
+  /** Entries that waited too long for their group or epoch: processed as they are (each failure is reported). */
+  private expireAhead(): Action[] {
+    const expired = this.arrivals.takeExpired(this.core.now);
+    return expired.length === 0 ? [] : this.processInOrder(expired, true);
   }
 
   /** Moves every conversation forward (after the catch-up: queued intents and texts go out). */
