@@ -504,7 +504,7 @@ export class SealedHost {
         if (target.sender.username === shown.sender.username) {
           const updated: StoredMessage = body.kind === 'edit' ? { ...target, text: body.text, edited: true } : { ...target, text: null, deleted: true };
           await this.#stores.messages.put(conversation, body.target, { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(updated) });
-          await this.#touch(shown.conversationId, receivedAt);
+          this.#touch(shown.conversationId, receivedAt);
           this.#emit({ type: 'message', conversationId: shown.conversationId, message: updated });
           return;
         }
@@ -529,16 +529,18 @@ export class SealedHost {
     }
     const message: StoredMessage = { messageId: shown.messageId, sender: shown.sender, outgoing: shown.outgoing, sentAt: shown.content.sentAt, receivedAt, kind, text, target, inReplyTo, edited: false, deleted: false };
     await this.#stores.messages.put(conversation, idBytes(shown.messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
-    await this.#touch(shown.conversationId, receivedAt);
+    this.#touch(shown.conversationId, receivedAt);
     this.#emit({ type: 'message', conversationId: shown.conversationId, message });
   }
 
-  async #touch(conversationId: string, at: number): Promise<void> {
+  /**
+   * Activity is kept in memory only: writing the conversation record for every message
+   * would cost one more durable write (an fsync) per message; it is saved with the next
+   * membership change, so after a restart the order is that of the last change.
+   */
+  #touch(conversationId: string, at: number): void {
     const old = this.#conversations.get(conversationId);
-    if (old === undefined) return;
-    const info = { ...old, lastActivity: at };
-    this.#conversations.set(conversationId, info);
-    await this.#saveConversation(info);
+    if (old !== undefined) this.#conversations.set(conversationId, { ...old, lastActivity: at });
   }
 }
 

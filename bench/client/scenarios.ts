@@ -1,0 +1,102 @@
+/**
+ * The client benchmark's three measurements, each bounded in count and time:
+ * - latency: one message at a time, from `send` on one SDK client to the text being
+ *   decrypted and saved on the other, against the same message through the server alone
+ *   (raw pre-encoded frames of the same size, bench/server/client.ts), rounds interleaved;
+ * - throughput: 50 conversations, every sender sends its messages back to back;
+ * - join: the time for a new member to be added to a 100-member group until it and every
+ *   existing member are in the new epoch.
+ */
+import { performance } from 'node:perf_hooks';
+import type { SealedPairs } from '../server/sealed-load.ts';
+import { quantile } from '../server/stats.ts';
+import { type BenchHost, waitFor } from './hosts.ts';
+
+export interface Latencies {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly samples: number;
+}
+
+function summary(values: number[]): Latencies {
+  return { p50Ms: quantile(values, 0.5), p99Ms: quantile(values, 0.99), samples: values.length };
+}
+
+/** Sequential messages over an existing 1:1 conversation; latency per message. */
+export async function sdkLatency(sender: BenchHost, receiver: BenchHost, conversationId: string, count: number, tag: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const text = `${tag} ${i}`;
+    const start = performance.now();
+    await sender.host.send(conversationId, text);
+    await waitFor(() => receiver.arrived.has(text), `${text} arrives`);
+    out.push(receiver.arrived.get(text)! - start);
+  }
+  return out;
+}
+
+/** The same, through the server alone: raw SEND frames to one device, time to DELIVER. */
+export async function serverLatency(pairs: SealedPairs, count: number): Promise<number[]> {
+  const pair = pairs.pairs[0]!;
+  const out: number[] = [];
+  let delivered = -1;
+  let at = 0;
+  pair.bind({ answered: () => undefined, delivered: (tag) => ((delivered = tag), (at = performance.now())) });
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    pair.send(i);
+    await waitFor(() => delivered === i, `raw ${i} delivered`);
+    out.push(at - start);
+  }
+  return out;
+}
+
+export interface Throughput {
+  readonly messages: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** CPU of this (client) process per message, µs. */
+  readonly clientCpuUsPerMsg: number;
+}
+
+/** Every sender sends `perConversation` texts back to back; done when every receiver has all. */
+export async function throughput(pairs: readonly (readonly [BenchHost, BenchHost, string])[], perConversation: number, tag: string): Promise<Throughput> {
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(
+    pairs.map(async ([sender, , id]) => {
+      for (let i = 0; i < perConversation; i++) await sender.host.send(id, `${tag} ${i}`);
+    }),
+  );
+  await waitFor(() => pairs.every(([, receiver]) => receiver.arrived.has(`${tag} ${perConversation - 1}`)), 'every conversation drained', 5);
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const messages = pairs.length * perConversation;
+  return { messages, seconds, perSecond: messages / seconds, clientCpuUsPerMsg: (cpu.user + cpu.system) / messages };
+}
+
+export interface Join {
+  readonly createSeconds: number;
+  readonly joinMs: number;
+  /** Until every existing member also processed the commit. */
+  readonly allMembersMs: number;
+}
+
+/** Creates a group of `members` (the first creates it), then adds `late`; times both. */
+export async function groupJoin(members: readonly BenchHost[], late: BenchHost): Promise<Join> {
+  const [creator, ...others] = members;
+  const t0 = performance.now();
+  const { conversationId, intent } = await creator!.host.createConversation(others.map((h) => h.host.username), 'bench');
+  await waitFor(() => others.every((h) => h.members.get(conversationId) === members.length), `${members.length} members joined`, 5);
+  if (creator!.host.outcome(intent) !== undefined) throw new Error(`group creation failed: ${creator!.host.outcome(intent)!.message}`);
+  const createSeconds = (performance.now() - t0) / 1000;
+  const epoch = creator!.host.engine.epochOf(conversationId)!;
+  const t1 = performance.now();
+  await creator!.host.addMember(conversationId, late.host.username);
+  await waitFor(() => late.members.get(conversationId) === members.length + 1, 'the new member joined', 1);
+  const joinMs = performance.now() - t1;
+  await waitFor(() => members.every((h) => h.host.engine.epochOf(conversationId) === epoch + 1n), 'every member in the new epoch', 1);
+  return { createSeconds, joinMs, allMembersMs: performance.now() - t1 };
+}
+
+export { summary };
