@@ -107,9 +107,60 @@ describe('web client in Chromium', () => {
     await screenshot(alice.page, '05-group-members');
   });
 
+  it('delivery and read state: sent, then read once the other side opened it', async () => {
+    await openConversation(alice.page, oneToOne);
+    await openConversation(bob.page, oneToOne);
+    await sendText(alice.page, 'are you reading this?');
+    const mark = alice.page.locator('.message.outgoing', { hasText: 'are you reading this?' }).locator('.status-mark');
+    await bob.page.locator('.message.incoming .text', { hasText: 'are you reading this?' }).waitFor();
+    await alice.page.locator('.message.outgoing', { hasText: 'are you reading this?' }).locator('.status-mark[data-status="read"]').waitFor();
+    assert.match((await mark.getAttribute('aria-label')) ?? '', /Read by bob/);
+  });
+
+  it('safety numbers: the same 60 digits on both sides, QR shown, compare and verify', async () => {
+    await alice.page.goto(`${web.url}#/safety/bob`);
+    await bob.page.goto(`${web.url}#/safety/alice`);
+    const digitsA = (await alice.page.getByTestId('safety-digits').innerText()).replace(/\s/g, '');
+    const digitsB = (await bob.page.getByTestId('safety-digits').innerText()).replace(/\s/g, '');
+    assert.match(digitsA, /^\d{60}$/);
+    assert.equal(digitsA, digitsB, 'symmetric safety number');
+    await alice.page.getByRole('img', { name: /QR code of the safety number/ }).waitFor();
+    await alice.page.getByLabel(/Code from bob/).fill('SEALED:SN:1:' + '00'.repeat(64));
+    await alice.page.getByRole('button', { name: 'Compare' }).click();
+    await alice.page.getByTestId('compare-result').filter({ hasText: 'DO NOT match' }).waitFor();
+    await screenshot(alice.page, '11-safety-number');
+    await alice.page.getByRole('button', { name: 'Mark as verified' }).click();
+    await alice.page.getByTestId('verified-state').filter({ hasText: 'bob is verified.' }).waitFor();
+  });
+
+  it('group name, disappearing timer and leave reach every member', async () => {
+    const group = await newConversation(alice.page, 'bob');
+    await alice.page.getByRole('link', { name: /^Members/ }).click();
+    await alice.page.getByLabel('Group name').fill('Weekend plans with a rather long group name that must not break the layout');
+    await alice.page.getByRole('button', { name: 'Rename' }).click();
+    await bob.page.locator(`a[data-conversation="${group}"] .title`, { hasText: 'Weekend plans' }).waitFor();
+    await alice.page.getByLabel('Disappearing messages').selectOption('3600');
+    await openConversation(bob.page, group);
+    await bob.page.getByLabel('Disappearing messages: 1 hour').waitFor();
+    await screenshot(bob.page, '12-group-named-timer');
+    await bob.page.getByRole('link', { name: /^Members/ }).click();
+    await bob.page.getByRole('button', { name: 'Leave conversation' }).click();
+    await bob.page.goto(`${web.url}#/c/${group}`);
+    await bob.page.getByText('You are no longer in this conversation.').waitFor();
+  });
+
   it('phone width: one pane at a time, no horizontal scrolling', async () => {
     await bob.page.setViewportSize({ width: 390, height: 800 });
-    // A reload locks (keys live in memory only): unlock again.
+    try {
+      await phoneSteps();
+    } finally {
+      await bob.page.setViewportSize({ width: 1200, height: 800 });
+    }
+  });
+
+  async function phoneSteps(): Promise<void> {
+    // A reload locks (keys live in memory only): unlock again, on the list screen.
+    await bob.page.evaluate(() => (location.hash = '#/'));
     await bob.page.reload();
     await unlock(bob.page, 'bob passcode');
     await bob.page.locator('.who', { hasText: 'bob' }).waitFor();
@@ -120,8 +171,7 @@ describe('web client in Chromium', () => {
     const overflow = await bob.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling on a phone (${overflow}px)`);
     await screenshot(bob.page, '07-phone-conversation');
-    await bob.page.setViewportSize({ width: 1200, height: 800 });
-  });
+  }
 
   it('lock, a wrong passcode counted, unlock with history restored from the encrypted store', async () => {
     await alice.page.getByRole('link', { name: 'Settings' }).click();
@@ -134,6 +184,7 @@ describe('web client in Chromium', () => {
     await alice.page.locator('#attempts', { hasText: '9 of 10 attempts' }).waitFor();
     await screenshot(alice.page, '09-unlock-wrong');
     // Bob writes while Alice is locked: the relay keeps it until she unlocks.
+    await openConversation(bob.page, oneToOne);
     await sendText(bob.page, 'while you were locked');
     await unlock(alice.page, 'alice passcode');
     await alice.page.locator('.who', { hasText: 'alice' }).waitFor();

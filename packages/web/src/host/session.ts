@@ -217,6 +217,9 @@ export class Session {
       case 'sign-in-failed':
         this.online = false;
         break;
+      case 'identity-changed':
+        this.notice(action.verified ? 'error' : 'warning', `${action.username}'s identity key changed${action.verified ? ' after you verified it' : ''}. Nothing is sent to the new key until you compare safety numbers and accept it.`);
+        break;
       case 'member-unverified':
         this.notice('warning', `Unverified device in a conversation: ${action.usernames.join(', ')}${action.left ? '. The conversation was left.' : '.'}`);
         break;
@@ -252,11 +255,71 @@ export class Session {
   }
 
   /** Starts a conversation with `usernames` (one name: a 1:1). Returns its id. */
-  newConversation(usernames: readonly string[]): string {
+  /** Starts a conversation (a named group when `name` is given). Returns its id. */
+  newConversation(usernames: readonly string[], name = ''): string {
     const { engine, transport } = this.requireEngine();
-    const started = engine.createConversation(usernames);
+    const started = name === '' ? engine.createConversation(usernames) : engine.createGroup(usernames, { name });
     void transport.run(started.actions);
     return started.value;
+  }
+
+  /** Renames a group or sets its disappearing timer, for every member. */
+  changeSettings(conversationId: string, settings: { name?: string; disappearAfterSeconds?: number }): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.changeSettings(conversationId, settings).actions);
+  }
+
+  /** Leaves a conversation on every device of this account. */
+  leave(conversationId: string): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.leave(conversationId).actions);
+  }
+
+  /** Sends read receipts for incoming messages now on screen (the engine skips them when receipts are off). */
+  markRead(conversationId: string, messageIds: readonly string[]): void {
+    if (messageIds.length === 0) return;
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.markRead(conversationId, messageIds));
+  }
+
+  get receiptsEnabled(): boolean {
+    return this.engine?.receiptsEnabled ?? true;
+  }
+
+  setReceipts(enabled: boolean): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.setReceipts(enabled)).then(() => this.changed());
+  }
+
+  /** The safety number with `username`, or undefined until its device list is known (see lookupContact). */
+  safetyNumber(username: string): { digits: string; groups: readonly string[]; qrPayload: string } | undefined {
+    const { engine } = this.requireEngine();
+    if (engine.contact(username) === undefined) return undefined;
+    return engine.safetyNumber(username);
+  }
+
+  contact(username: string): { verified: boolean; identityChanged: boolean } | undefined {
+    return this.engine?.contact(username);
+  }
+
+  /** Fetches `username`'s signed device list so a safety number can be shown. */
+  lookupContact(username: string): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.lookupContact(username).actions).then(() => this.changed());
+  }
+
+  compareSafetyNumber(username: string, scanned: string): string {
+    return this.requireEngine().engine.compareSafetyNumber(username, scanned);
+  }
+
+  setVerified(username: string, verified: boolean): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.setVerified(username, verified)).then(() => this.changed());
+  }
+
+  acceptIdentityChange(username: string): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.acceptIdentityChange(username)).then(() => this.changed());
   }
 
   sendText(conversationId: string, text: string, replyTo: string | null): void {

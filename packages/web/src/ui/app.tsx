@@ -9,6 +9,7 @@ import { Devices } from './devices.tsx';
 import { Members } from './members.tsx';
 import { NewConversation } from './new-conversation.tsx';
 import { hrefOf, type Route, useRoute } from './route.ts';
+import { Safety } from './safety.tsx';
 import { Settings } from './settings.tsx';
 import { Unlock, Wiped } from './unlock.tsx';
 import { useSession } from './use-session.ts';
@@ -79,6 +80,8 @@ function Pane({ session, route }: { session: Session; route: Route }) {
       return <Settings session={session} />;
     case 'devices':
       return <Devices session={session} />;
+    case 'safety':
+      return <Safety key={route.username} session={session} username={route.username} />;
   }
 }
 

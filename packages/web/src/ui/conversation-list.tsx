@@ -11,7 +11,7 @@ export function ConversationList({ session, selected }: { session: Session; sele
       {list.length === 0 ? <p class="hint">No conversations yet. Start one with “New”.</p> : null}
       <ul>
         {list.map((c) => {
-          const title = titleOf(c.members, session.username);
+          const title = titleOf(c.members, session.username, c.name);
           const label = `${title}${c.unread > 0 ? `, ${c.unread} unread` : ''}`;
           return (
             <li key={c.id}>

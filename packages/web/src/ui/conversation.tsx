@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../host/session.ts';
 import { userText } from '../host/session.ts';
 import type { MessageView } from '../host/views.ts';
-import { timeOf, titleOf } from './format.ts';
+import { timeOf, timerLabel, titleOf } from './format.ts';
 import { hrefOf } from './route.ts';
 
 type Mode = { readonly kind: 'new' } | { readonly kind: 'reply'; readonly to: MessageView } | { readonly kind: 'edit'; readonly of: MessageView };
@@ -32,6 +32,8 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
   useEffect(() => {
     model.markRead(id);
     end.current?.scrollIntoView({ block: 'end' });
+    // Read receipts for what is now on screen (the engine sends each once, and none when off).
+    if (document.visibilityState === 'visible') session.markRead(id, messages.filter((m) => !m.outgoing && !m.deleted).map((m) => m.id));
   }, [messages.length]);
 
   if (conversation === undefined) {
@@ -41,7 +43,7 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
       </section>
     );
   }
-  const title = titleOf(conversation.members, session.username);
+  const title = titleOf(conversation.members, session.username, conversation.name);
   const byId = new Map(messages.map((m) => [m.id, m]));
 
   const submit = (event?: Event) => {
@@ -73,6 +75,7 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
       <header class="pane-header">
         <a href={hrefOf({ screen: 'list' })} class="back" aria-label="Back to conversations">‹</a>
         <h2 id="conversation-title" class="title">{title}</h2>
+        {conversation.disappearAfterSeconds ? <span class="timer" aria-label={`Disappearing messages: ${timerLabel(conversation.disappearAfterSeconds)}`}>⏱ {timerLabel(conversation.disappearAfterSeconds)}</span> : null}
         <a href={hrefOf({ screen: 'members', id })} class="button-link">Members ({new Set(conversation.members.map((m) => m.username)).size})</a>
       </header>
       {conversation.warning === null ? null : <p role="alert" class="warning">{conversation.warning}</p>}
@@ -117,6 +120,7 @@ function Message(props: { message: MessageView; quoted: MessageView | undefined;
         <span class="meta">
           <time dateTime={new Date(m.sentAt).toISOString()}>{timeOf(m.sentAt)}</time>
           {m.edited && !m.deleted ? <span> · edited</span> : null}
+          {m.outgoing ? <StatusMark message={m} /> : null}
         </span>
       </div>
       {m.deleted ? null : (
@@ -131,5 +135,19 @@ function Message(props: { message: MessageView; quoted: MessageView | undefined;
         </div>
       )}
     </li>
+  );
+}
+
+/** ✓ stored by the relay, ✓✓ delivered, "read" once someone read it; the full list for screen readers. */
+function StatusMark({ message: m }: { message: MessageView }) {
+  const read = m.readBy ?? [];
+  const delivered = m.deliveredTo ?? [];
+  const label = read.length > 0 ? `Read by ${read.join(', ')}` : delivered.length > 0 ? `Delivered to ${delivered.join(', ')}` : m.sent === true ? 'Sent' : 'Sending';
+  const mark = read.length > 0 ? '✓✓ read' : delivered.length > 0 ? '✓✓' : m.sent === true ? '✓' : '…';
+  return (
+    <span class="status-mark" aria-label={label} title={label} data-status={read.length > 0 ? 'read' : delivered.length > 0 ? 'delivered' : m.sent === true ? 'sent' : 'sending'}>
+      {' '}
+      {mark}
+    </span>
   );
 }

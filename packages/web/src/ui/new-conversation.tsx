@@ -10,6 +10,7 @@ const MAX_NAMES = 64;
 
 export function NewConversation({ session }: { session: Session }) {
   const [names, setNames] = useState('');
+  const [groupName, setGroupName] = useState('');
   const [error, setError] = useState('');
   const submit = (event: Event) => {
     event.preventDefault();
@@ -19,7 +20,7 @@ export function NewConversation({ session }: { session: Session }) {
     const bad = parts.find((p) => !normaliseUsername(p).ok);
     if (bad !== undefined) return setError(`“${bad}” is not a valid username.`);
     try {
-      const id = session.newConversation(parts);
+      const id = session.newConversation(parts, groupName.trim());
       navigate({ screen: 'conversation', id });
     } catch (e) {
       setError(userText(e));
@@ -32,6 +33,8 @@ export function NewConversation({ session }: { session: Session }) {
         <label for="new-names">Usernames (one for a 1:1 chat, several for a group)</label>
         <input id="new-names" autocomplete="off" value={names} onInput={(e) => setNames(e.currentTarget.value)} aria-describedby="new-hint" />
         <p id="new-hint" class="hint">Separate names with commas or spaces.</p>
+        <label for="new-group-name">Group name (optional)</label>
+        <input id="new-group-name" autocomplete="off" maxLength={128} value={groupName} onInput={(e) => setGroupName(e.currentTarget.value)} />
         <button type="submit">Start</button>
         {error === '' ? null : <p role="alert" class="error">{error}</p>}
       </form>

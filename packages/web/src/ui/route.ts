@@ -1,7 +1,7 @@
 /**
  * Screens of the unlocked app as location hashes, so the browser's back button and links
  * work: `#/` list, `#/c/<id>` conversation, `#/c/<id>/members`, `#/new`, `#/settings`,
- * `#/devices`. Ids are hex; anything else is the list.
+ * `#/devices`, `#/safety/<username>`. Ids are hex; anything else is the list.
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -11,7 +11,8 @@ export type Route =
   | { readonly screen: 'members'; readonly id: string }
   | { readonly screen: 'new' }
   | { readonly screen: 'settings' }
-  | { readonly screen: 'devices' };
+  | { readonly screen: 'devices' }
+  | { readonly screen: 'safety'; readonly username: string };
 
 /** Longest hash parsed (ids are 64 hex characters at most). */
 const MAX_HASH_LENGTH = 200;
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'new') return { screen: 'new' };
   if (parts[0] === 'settings') return { screen: 'settings' };
   if (parts[0] === 'devices') return { screen: 'devices' };
+  if (parts[0] === 'safety' && /^[a-z0-9._-]{3,32}$/.test(id)) return { screen: 'safety', username: id };
   return { screen: 'list' };
 }
 
@@ -36,6 +38,8 @@ export function hrefOf(route: Route): string {
       return `#/c/${route.id}`;
     case 'members':
       return `#/c/${route.id}/members`;
+    case 'safety':
+      return `#/safety/${route.username}`;
     default:
       return `#/${route.screen}`;
   }

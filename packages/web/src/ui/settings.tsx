@@ -30,6 +30,12 @@ export function Settings({ session }: { session: Session }) {
   return (
     <section aria-labelledby="settings-title" class="pane-body">
       <h2 id="settings-title">Settings</h2>
+      <h3>Receipts</h3>
+      <label class="checkbox">
+        <input type="checkbox" checked={session.receiptsEnabled} onChange={(e) => session.setReceipts(e.currentTarget.checked)} />
+        Send delivery and read receipts
+      </label>
+      <p class="hint">When off, others do not learn when you received or read their messages.</p>
       <h3>Lock</h3>
       <p class="hint">Locking drops every key from memory and closes the connection; messages wait on the server until you unlock.</p>
       <button type="button" onClick={() => void session.lock()}>Lock now</button>

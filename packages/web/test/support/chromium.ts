@@ -38,6 +38,9 @@ export async function openUser(browser: Browser, url: string): Promise<WatchedPa
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`http ${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+  });
   await page.goto(url);
   return { context, page, problems };
 }
