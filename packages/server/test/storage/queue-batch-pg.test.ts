@@ -102,6 +102,24 @@ describe('PostgreSQL sends committed in batches', () => {
     assert.equal((await Promise.all(recipients.map((r) => storage.queue.count(r)))).reduce((x, y) => x + y, 0), BURSTS * PER_BURST * 2);
   });
 
+  it('acks issued together share one statement and each gets its own count; counters stay right', async () => {
+    const { deviceId: sender } = await createAccount(storage);
+    const devices = await Promise.all(Array.from({ length: 5 }, async () => (await createAccount(storage)).deviceId));
+    await Promise.all(Array.from({ length: 10 }, () => storage.queue.enqueue(send(sender, devices))));
+    const counts = await Promise.all([
+      storage.queue.ack(devices[0]!, [1, 2, 3]),
+      storage.queue.ack(devices[1]!, [10, 1, 5, 5, 99]),
+      storage.queue.ack(devices[0]!, [3, 4]),
+      storage.queue.ack(devices[2]!, [7]),
+      storage.queue.ack(devices[3]!, Array.from({ length: 10 }, (_, i) => 10 - i)),
+    ]);
+    // Device 0's seq 3 is deleted once, by whichever of its two acks the database applied first.
+    assert.equal(counts[0]! + counts[2]!, 4);
+    assert.deepEqual([counts[1], counts[3], counts[4]], [3, 1, 10]);
+    assert.deepEqual(await Promise.all(devices.map((d) => storage.queue.count(d))), [6, 7, 9, 0, 10]);
+    assert.deepEqual((await storage.queue.fetch(devices[1]!, 0, 20)).map((e) => e.seq), [2, 3, 4, 6, 7, 8, 9]);
+  });
+
   it('a rejected send leaves nothing behind: no idempotency record, no group row', async () => {
     const { deviceId: sender } = await createAccount(storage);
     const { deviceId: recipient } = await createAccount(storage);

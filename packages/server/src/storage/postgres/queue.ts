@@ -1,11 +1,13 @@
 /**
  * PostgreSQL implementation of QueueStore, with the semantics of sqlite/queue.ts.
  *
- * Sends are group-committed: sends waiting when a batch starts go together in one call of
+ * Sends and acknowledgements are group-committed: sends waiting when a batch starts go
+ * together in one call of
  * `sealed_enqueue_batch` (enqueue-function.ts: lock order, why a rejected send leaves
  * nothing). Every send of a batch is durable when its promise resolves, exactly as with one
  * transaction per send, but a commit's fsync is paid once per batch instead of once per
- * send. An idle node sends a lone send at once (no timer, no added latency).
+ * send. Acks waiting together are one statement too (ACK_BATCH), in the same FIFO pipeline.
+ * An idle node sends a lone send at once (no timer, no added latency).
  *
  * Pipelined: a batch runs as BEGIN, the batch statement, COMMIT on a client of its own, and
  * the next batch starts executing as soon as the previous one's statement returned (it then
@@ -64,9 +66,65 @@ interface BatchRow {
 }
 
 interface PendingSend {
+  readonly kind: 'send';
   readonly input: EnqueueInput;
   readonly resolve: (result: EnqueueResult) => void;
   readonly reject: (error: unknown) => void;
+}
+
+interface PendingAck {
+  readonly kind: 'ack';
+  readonly deviceId: DeviceId;
+  readonly seqs: readonly number[];
+  readonly resolve: (deleted: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type PendingWrite = PendingSend | PendingAck;
+
+/**
+ * Many devices' acknowledgements in one statement: request i deletes the device's entries
+ * with seq in [lo, hi] (ranges: a DELIVER frame's seqs are contiguous), and each device's
+ * counter drops by what was deleted. Returns how many rows each request deleted.
+ */
+const ACK_BATCH = `WITH req AS (
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[]) AS r(device_id, lo, hi, i)
+  ), gone AS (
+    DELETE FROM queue q USING req WHERE q.device_id = req.device_id AND q.seq BETWEEN req.lo AND req.hi RETURNING q.device_id, req.i
+  ), per_device AS (SELECT device_id, count(*)::int AS n FROM gone GROUP BY device_id),
+  counter AS (UPDATE devices d SET queued = d.queued - p.n FROM per_device p WHERE d.id = p.device_id)
+  SELECT i, count(*)::int AS n FROM gone GROUP BY i`;
+
+/** Acknowledgement requests per batch at most. */
+export const MAX_ACKS_PER_BATCH = 256;
+
+/** Contiguous runs of distinct seqs, ascending. */
+function seqRuns(seqs: readonly number[]): [number, number][] {
+  const ordered = [...new Set(seqs)].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const seq of ordered) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && seq === last[1] + 1) last[1] = seq;
+    else runs.push([seq, seq]);
+  }
+  return runs;
+}
+
+/** The ack statement's parameters and, per range, the index of the ack it belongs to. */
+function ackParams(acks: readonly PendingAck[]): unknown[] {
+  const devices: string[] = [];
+  const los: number[] = [];
+  const his: number[] = [];
+  const owners: number[] = [];
+  acks.forEach((ack, i) => {
+    for (const [lo, hi] of seqRuns(ack.seqs)) {
+      devices.push(ack.deviceId);
+      los.push(lo);
+      his.push(hi);
+      owners.push(i);
+    }
+  });
+  return [devices, los, his, owners];
 }
 
 function toResult(input: EnqueueInput, row: BatchRow): EnqueueResult {
@@ -107,6 +165,29 @@ function batchParams(inputs: readonly EnqueueInput[]): unknown[] {
   ];
 }
 
+interface AckRow {
+  i: number;
+  n: number;
+}
+
+/** The statement and parameters of a batch of one kind. */
+function statementOf(batch: readonly PendingSend[] | readonly PendingAck[]): [string, unknown[]] {
+  if (batch[0]!.kind === 'send') return [ENQUEUE_BATCH, batchParams((batch as readonly PendingSend[]).map((p) => p.input))];
+  return [ACK_BATCH, ackParams(batch as readonly PendingAck[])];
+}
+
+function settleAny(batch: readonly PendingSend[] | readonly PendingAck[], rows: readonly unknown[]): void {
+  if (batch[0]!.kind === 'send') settle(batch as readonly PendingSend[], rows as BatchRow[]);
+  else settleAcks(batch as readonly PendingAck[], rows as AckRow[]);
+}
+
+/** Resolves each ack with how many entries its ranges deleted. */
+function settleAcks(batch: readonly PendingAck[], rows: readonly AckRow[]): void {
+  const deleted = new Array<number>(batch.length).fill(0);
+  for (const row of rows) deleted[row.i] = (deleted[row.i] ?? 0) + row.n;
+  batch.forEach((p, i) => p.resolve(deleted[i]!));
+}
+
 /** Resolves each send of a batch with its row (rows come back in input order). */
 function settle(batch: readonly PendingSend[], rows: readonly BatchRow[]): void {
   batch.forEach((p, i) => {
@@ -123,7 +204,8 @@ function settle(batch: readonly PendingSend[], rows: readonly BatchRow[]): void 
 }
 
 export class PgQueueStore implements QueueStore {
-  private readonly waiting: PendingSend[] = [];
+  /** Sends and acks in call order; a batch takes a run of one kind. */
+  private readonly waiting: PendingWrite[] = [];
   /** A batch's statement is running (the next one may not start yet). */
   private executing = false;
   /** Batches executing or committing. */
@@ -135,7 +217,7 @@ export class PgQueueStore implements QueueStore {
   /** Queues the send for the next batch; resolves once that batch committed. */
   enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input, resolve, reject });
+      this.waiting.push({ kind: 'send', input, resolve, reject });
       this.startBatch();
     });
   }
@@ -149,14 +231,20 @@ export class PgQueueStore implements QueueStore {
   /** Starts the next batch when none is executing and fewer than MAX_BATCHES_IN_FLIGHT are committing. */
   private startBatch(): void {
     if (this.executing || this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.waiting.length === 0) return;
+    const kind = this.waiting[0]!.kind;
     let bytes = 0;
     let take = 0;
-    while (take < this.waiting.length && take < MAX_SENDS_PER_BATCH) {
-      bytes += this.waiting[take]!.input.payload.length * this.waiting[take]!.input.recipients.length;
-      if (take > 0 && bytes > MAX_BATCH_PAYLOAD_BYTES) break;
+    while (take < this.waiting.length) {
+      const next = this.waiting[take]!;
+      if (next.kind !== kind) break;
+      if (next.kind === 'send') {
+        if (take === MAX_SENDS_PER_BATCH) break;
+        bytes += next.input.payload.length * next.input.recipients.length;
+        if (take > 0 && bytes > MAX_BATCH_PAYLOAD_BYTES) break;
+      } else if (take === MAX_ACKS_PER_BATCH) break;
       take++;
     }
-    const batch = this.waiting.splice(0, take);
+    const batch = this.waiting.splice(0, take) as PendingSend[] | PendingAck[];
     this.executing = true;
     this.inFlight++;
     void this.runPipelined(batch).finally(() => {
@@ -173,7 +261,7 @@ export class PgQueueStore implements QueueStore {
     this.startBatch();
   }
 
-  private async runPipelined(batch: readonly PendingSend[]): Promise<void> {
+  private async runPipelined(batch: readonly PendingSend[] | readonly PendingAck[]): Promise<void> {
     let executedHere = false;
     const markExecuted = () => {
       if (executedHere) return;
@@ -181,7 +269,7 @@ export class PgQueueStore implements QueueStore {
       this.executed();
     };
     try {
-      let rows: BatchRow[];
+      let rows: unknown[];
       let client: pg.PoolClient;
       try {
         client = await this.pool.connect();
@@ -192,7 +280,7 @@ export class PgQueueStore implements QueueStore {
       let broken: unknown;
       try {
         try {
-          rows = await this.executeInTransaction(client, batch.map((p) => p.input));
+          rows = await this.executeInTransaction(client, ...statementOf(batch));
         } catch (error) {
           // The connection may be unusable (a failed ROLLBACK): the pool drops it.
           broken = error;
@@ -214,28 +302,28 @@ export class PgQueueStore implements QueueStore {
       } finally {
         client.release(broken instanceof Error ? broken : undefined);
       }
-      settle(batch, rows);
+      settleAny(batch, rows);
     } finally {
       markExecuted();
     }
   }
 
-  /** A lone send in its own statement (after its batch failed). */
-  private async runSingle(p: PendingSend): Promise<void> {
+  /** A lone send or ack in its own statement (after its batch failed). */
+  private async runSingle(p: PendingWrite): Promise<void> {
     try {
-      settle([p], await this.execute([p.input]));
+      if (p.kind === 'send') settle([p], await this.execute([p.input]));
+      else settleAcks([p], (await this.pool.query<AckRow>(ACK_BATCH, ackParams([p]))).rows);
     } catch (error) {
       p.reject(error);
     }
   }
 
   /** BEGIN and the batch statement on `client`, retried when it loses a deadlock; the caller commits. */
-  private async executeInTransaction(client: pg.PoolClient, inputs: readonly EnqueueInput[]): Promise<BatchRow[]> {
-    const params = batchParams(inputs);
+  private async executeInTransaction(client: pg.PoolClient, sql: string, params: unknown[]): Promise<unknown[]> {
     for (let attempt = 1; ; attempt++) {
       await client.query('BEGIN');
       try {
-        const { rows } = await client.query<BatchRow>(ENQUEUE_BATCH, params);
+        const { rows } = await client.query(sql, params);
         return rows;
       } catch (error) {
         await client.query('ROLLBACK');
@@ -269,18 +357,17 @@ export class PgQueueStore implements QueueStore {
     return rows.map(toEntry);
   }
 
-  /** One statement: the delete and the counter update commit together. */
-  async ack(deviceId: DeviceId, seqs: readonly number[]): Promise<number> {
-    if (seqs.length === 0) return 0;
-    const { rows } = await this.pool.query<{ n: number }>(
-      `WITH gone AS (
-         DELETE FROM queue WHERE device_id = $1 AND seq = ANY($2::bigint[]) RETURNING 1
-       ), total AS (SELECT count(*)::int AS n FROM gone),
-       counter AS (UPDATE devices SET queued = queued - total.n FROM total WHERE id = $1 AND total.n > 0)
-       SELECT n FROM total`,
-      [deviceId, seqs],
-    );
-    return rows[0]?.n ?? 0;
+  /**
+   * Joins the write pipeline: acks waiting together are one statement (ACK_BATCH), so many
+   * devices' acknowledgements share one commit, and like send batches they execute in call
+   * order, one at a time, so they never deadlock with this node's send batches.
+   */
+  ack(deviceId: DeviceId, seqs: readonly number[]): Promise<number> {
+    if (seqs.length === 0) return Promise.resolve(0);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ kind: 'ack', deviceId, seqs, resolve, reject });
+      this.startBatch();
+    });
   }
 
   async count(deviceId: DeviceId): Promise<number> {
