@@ -16,6 +16,19 @@ import type { Action } from './actions.ts';
 import { type Conversation, membersOf } from './conversation.ts';
 import type { EngineCore } from './core.ts';
 import { parseAccountResponse } from '@sealed/protocol/http';
+import type { HttpOutcome } from './events.ts';
+
+/**
+ * A device-list fetch that got no answer, or an answer that says nothing about the account
+ * (the relay busy, restarting or rate limiting), is tried again on the next tick or READY,
+ * at most this often, before the member counts as unverified. Taking an unanswered fetch for
+ * a ghost device made a joined conversation be left during a relay restart (chaos suite).
+ */
+export const MAX_DEVICE_LIST_FETCH_ATTEMPTS = 20;
+
+function noAnswer(outcome: HttpOutcome): boolean {
+  return !outcome.ok && (outcome.status === 0 || outcome.status === 429 || outcome.status >= 500);
+}
 
 /** Members of `conversation` whose leaf does not match their account's verified list. */
 function unverified(core: EngineCore, conversation: Conversation): string[] {
@@ -23,9 +36,27 @@ function unverified(core: EngineCore, conversation: Conversation): string[] {
   const tree = conversation.state.tree;
   for (const m of membersOf(conversation.state)) {
     const key = core.directory.deviceKey(m.username, m.deviceId);
+    // A device of ours our list no longer names is being removed (devices/sync.ts removes
+    // it from every group, ghost or not): not a warning.
+    if (key === undefined && m.username === core.account?.username) continue;
     if (key === undefined || !core.provider.constantTimeEqual(key, tree.requireLeaf(m.leafIndex).signatureKey)) bad.add(m.username);
   }
   return [...bad];
+}
+
+/**
+ * Devices of ours in the group that our list does not name are removed before anything
+ * else is sent there (the intent goes first in the queue; sync.ts does the same on its
+ * triggers): a ghost claiming to be one of our devices never reads what we send next.
+ */
+function queueOwnRemovals(core: EngineCore, conversation: Conversation): void {
+  const own = core.account?.username;
+  if (own === undefined) return;
+  const stale = membersOf(conversation.state)
+    .filter((m) => m.username === own && m.leafIndex !== conversation.state.own.leafIndex && core.directory.deviceKey(own, m.deviceId) === undefined)
+    .map((m) => m.deviceId);
+  if (stale.length === 0 || conversation.intents.some((i) => i.kind === 'remove-devices') || conversation.inFlight?.intent.kind === 'remove-devices') return;
+  conversation.intents.unshift({ kind: 'remove-devices', intent: core.id(), deviceIds: stale, retries: 0 });
 }
 
 /**
@@ -47,6 +78,7 @@ function staleAccounts(core: EngineCore, conversation: Conversation): string[] {
 export function verifyMembers(core: EngineCore, conversation: Conversation, joined: boolean, onVerified: () => Action[]): Action[] {
   const unknown = staleAccounts(core, conversation);
   const finish = (): Action[] => {
+    queueOwnRemovals(core, conversation);
     const bad = unverified(core, conversation);
     if (bad.length === 0) return onVerified();
     if (joined) {
@@ -61,7 +93,7 @@ export function verifyMembers(core: EngineCore, conversation: Conversation, join
   };
   if (unknown.length === 0) return finish();
   core.verifying++;
-  const fetchNext = (index: number): Action[] => {
+  const fetchNext = (index: number, attempt = 1): Action[] => {
     const username = unknown[index];
     if (username === undefined) {
       core.verifying--;
@@ -69,6 +101,10 @@ export function verifyMembers(core: EngineCore, conversation: Conversation, join
     }
     return [
       core.http({ kind: 'get-account', username }, (outcome) => {
+        if (noAnswer(outcome) && attempt < MAX_DEVICE_LIST_FETCH_ATTEMPTS) {
+          core.defer(() => fetchNext(index, attempt + 1));
+          return [];
+        }
         if (outcome.ok) {
           try {
             core.directory.learn(username, parseAccountResponse(outcome.body).deviceList);

@@ -279,3 +279,60 @@ test('the linking device goes offline before the new one is ready: another devic
   assert.deepEqual(alice.texts(id), ['to all of alice']);
   assert.deepEqual([...alice.failures, ...phone.failures, ...bob.failures, ...tablet.failures], []);
 });
+
+test('a change made from a stale copy of the list is applied again to the current one (no device dropped silently)', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  net.offline(alice);
+  // The phone links a tablet while the laptop is away (its copy of the list is now stale).
+  const tablet = net.client('alice-tablet');
+  net.perform(tablet, tablet.engine.beginLink().actions);
+  net.run();
+  net.perform(phone, phone.engine.approveLink(net.of(tablet, 'link-offer')[0]!.code).actions);
+  net.run();
+  for (let i = 0; i < 8 && !tablet.engine.conversationIds().includes(id); i++) net.tick(2_000);
+  assert.ok(tablet.engine.conversationIds().includes(id));
+  // The laptop removes the phone from its stale copy: the relay refuses the version, the
+  // laptop refetches and removes the phone from the current list, keeping the tablet.
+  net.perform(alice, alice.engine.removeDevice(phone.engine.deviceId!).actions);
+  net.run();
+  const listed = net.relay.accounts.get('alice')!.devices.sort();
+  assert.deepEqual(listed, [alice.engine.deviceId!, tablet.engine.deviceId!].sort());
+  net.reconnect(alice);
+  for (let i = 0; i < 4; i++) net.tick(2_000);
+  const members = bob.conversations.get(id)!.members.filter((m) => m.username === 'alice').map((m) => m.deviceId).sort();
+  assert.deepEqual(members, [alice.engine.deviceId!, tablet.engine.deviceId!].sort());
+  assert.deepEqual([...alice.failures, ...bob.failures, ...tablet.failures], []);
+});
+
+test('a ghost claiming to be one of our own devices is removed before we send anything in the group', async () => {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const suite = cipherSuite(DEFAULT_CIPHER_SUITE, nodeProvider);
+  const now = BigInt(Math.floor(net.relay.now / 1000));
+  const ghostId = nodeProvider.randomBytes(16);
+  const ghost = createKeyPackage(suite, { credential: credentialFor('alice', ghostId), lifetime: { notBefore: now - 60n, notAfter: now + 3600n } });
+  const claim = (username: string) => {
+    const claimed = net.relay.http({ kind: 'claim-key-packages', username }, undefined);
+    assert.ok(claimed.ok);
+    const kp = parseMLSMessage(parseClaimResponse(claimed.body).keyPackages[0]!.keyPackage);
+    assert.ok(kp.wireFormat === 'mls_key_package');
+    return kp.keyPackage;
+  };
+  const policy = { validateCredential: () => true, now, maxLifetimeSeconds: DEFAULT_MAX_LEAF_LIFETIME_SECONDS };
+  const added = addMembers(createGroup(suite, ghost), [claim('alice'), claim('bob')], { policy });
+  const id = Buffer.from(added.state.groupContext.groupId).toString('hex');
+  const aliceDevice = Uint8Array.from(Buffer.from(alice.engine.deviceId!, 'hex'));
+  net.relay.epochs.set(id, 1); // the attacker's group as the relay orders it (the real one accepts an unknown group at any epoch)
+  net.relay.frame(bob.engine.deviceId!, { type: 'send', requestId: 1, clientMessageId: new Uint8Array(16).fill(5), kind: 'welcome', epoch: 1, groupId: added.state.groupContext.groupId, recipients: [aliceDevice], payload: added.welcome! });
+  net.run();
+  assert.ok(alice.engine.conversationIds().includes(id), 'joined: the ghost is one of "our" devices, removed rather than fled');
+  assert.ok(alice.engine.membersOf(id).some((m) => m.deviceId === Buffer.from(ghostId).toString('hex')));
+  const epoch = alice.engine.epochOf(id)!;
+  net.perform(alice, alice.engine.send(id, 'only after the ghost is gone').actions);
+  net.run();
+  assert.ok(!alice.engine.membersOf(id).some((m) => m.deviceId === Buffer.from(ghostId).toString('hex')), 'the ghost was removed');
+  assert.equal(alice.engine.epochOf(id), epoch + 1n, 'by a commit before the text');
+  assert.deepEqual(alice.failures, []);
+});

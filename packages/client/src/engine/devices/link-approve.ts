@@ -7,7 +7,8 @@
  * delivered (the mailbox expired meanwhile), the device is taken out of the list again.
  * Adding the device to every conversation follows (sync.ts).
  */
-import { decodeSignedDeviceList } from '@sealed/protocol/device-list';
+import { decodeSignedDeviceList, type DeviceList } from '@sealed/protocol/device-list';
+import { parseAccountResponse } from '@sealed/protocol/http';
 import { toHex } from '@sealed/protocol/encoding';
 import { MAX_DEVICES_PER_ACCOUNT } from '@sealed/protocol/limits';
 import { parseLinkStateResponse } from '@sealed/protocol/link';
@@ -28,18 +29,27 @@ export interface ListChangeHooks {
   readonly onListChanged: () => Action[];
 }
 
+type Entries = readonly { deviceId: Uint8Array; signatureKey: Uint8Array }[];
+
 /**
- * Uploads a new version of our list with `entries`; on success adopts it (directory,
- * account record) and runs `then`. Failure codes go to `fail`.
+ * Uploads a new version of our list, `entriesOf` applied to the current one; on success
+ * adopts it (directory, account record) and runs `then`. When another device of ours
+ * changed the list meanwhile (`version-not-increasing`), the list is fetched again and the
+ * change applied to it once more (once): a stale copy never drops a device silently.
+ * `entriesOf` returns an EngineError to give up (e.g. the device is no longer listed).
  */
-export function putOwnList(core: EngineCore, entries: readonly { deviceId: Uint8Array; signatureKey: Uint8Array }[], then: (encoded: Uint8Array) => Action[], fail: (code: string) => Action[]): Action[] {
+export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => Entries | EngineError, then: (encoded: Uint8Array) => Action[], fail: (error: EngineError) => Action[], retried = false): Action[] {
   const account = core.account!;
   const current = core.directory.deviceList(account.username);
-  const version = Math.max(account.deviceListVersion, current?.version ?? 0) + 1;
+  if (current === undefined) return fail(new EngineError('relay-error', 'own device list unknown'));
+  const entries = entriesOf(current);
+  if (entries instanceof EngineError) return fail(entries);
+  const version = Math.max(account.deviceListVersion, current.version) + 1;
   const encoded = signEntries(core.provider, account.username, account.identity, version, entries);
   return [
     core.http({ kind: 'put-device-list', deviceList: encoded }, (outcome): Action[] => {
-      if (!outcome.ok) return fail(outcome.code);
+      if (!outcome.ok && outcome.code === 'version-not-increasing' && !retried) return refetchThen(core, () => putOwnList(core, entriesOf, then, fail, true), fail);
+      if (!outcome.ok) return fail(new EngineError('relay-error', `device list: ${outcome.code}`));
       core.directory.learn(account.username, encoded);
       account.deviceListVersion = version;
       account.ownList = encoded;
@@ -48,10 +58,24 @@ export function putOwnList(core: EngineCore, entries: readonly { deviceId: Uint8
   ];
 }
 
+function refetchThen(core: EngineCore, next: () => Action[], fail: (error: EngineError) => Action[]): Action[] {
+  const username = core.account!.username;
+  return [
+    core.http({ kind: 'get-account', username }, (outcome): Action[] => {
+      if (!outcome.ok) return fail(new EngineError('relay-error', `account: ${outcome.code}`));
+      try {
+        core.directory.learn(username, parseAccountResponse(outcome.body).deviceList);
+      } catch (error) {
+        return fail(error instanceof EngineError ? error : new EngineError('invalid-device-list', username));
+      }
+      return next();
+    }),
+  ];
+}
+
 /** @throws EngineError('invalid-link-code') at once for text that is not a link code. */
 export function approveLink(core: EngineCore, intent: number, codeText: string, hooks: ListChangeHooks): Action[] {
   const code = decodeLinkCode(codeText);
-  const account = core.account!;
   const fail = (error: EngineError): Action[] => [{ type: 'intent-failed', intent, error }];
   return [
     core.http({ kind: 'get-link', linkId: code.linkId }, (outcome): Action[] => {
@@ -71,13 +95,12 @@ export function approveLink(core: EngineCore, intent: number, codeText: string, 
       // The relay handed us this offer: it must be the one the code commits to.
       if (!core.provider.constantTimeEqual(offerCommitment(core.provider, offerBytes), code.commitment)) return fail(new EngineError('link-rejected', 'offer does not match the code'));
       if (offer.kemId !== LINK_KEM_ID) return fail(new EngineError('link-rejected', `kem ${offer.kemId}`));
-      const list = core.directory.deviceList(account.username);
-      if (list === undefined) return fail(new EngineError('relay-error', 'own device list unknown'));
-      if (list.devices.some((d) => core.provider.constantTimeEqual(d.deviceId, offer.deviceId))) return fail(new EngineError('link-rejected', 'device already listed'));
-      if (list.devices.length >= MAX_DEVICES_PER_ACCOUNT) return fail(new EngineError('too-many-devices', `${MAX_DEVICES_PER_ACCOUNT} devices`));
-      const entries = [...list.devices, { deviceId: offer.deviceId, signatureKey: offer.deviceKey }];
-      const listFailed = (code: string): Action[] => fail(new EngineError('relay-error', `device list: ${code}`));
-      return putOwnList(core, entries, (encoded) => answer(core, intent, code.linkId, code.commitment, offer, offerBytes, encoded, hooks), listFailed);
+      const withNew = (list: DeviceList): Entries | EngineError => {
+        if (list.devices.some((d) => core.provider.constantTimeEqual(d.deviceId, offer.deviceId))) return new EngineError('link-rejected', 'device already listed');
+        if (list.devices.length >= MAX_DEVICES_PER_ACCOUNT) return new EngineError('too-many-devices', `${MAX_DEVICES_PER_ACCOUNT} devices`);
+        return [...list.devices, { deviceId: offer.deviceId, signatureKey: offer.deviceKey }];
+      };
+      return putOwnList(core, withNew, (encoded) => answer(core, intent, code.linkId, code.commitment, offer, offerBytes, encoded, hooks), fail);
     }),
   ];
 }
@@ -111,11 +134,9 @@ function answer(core: EngineCore, intent: number, linkId: Uint8Array, commitment
 
 /** The new device never got the account: take it out of the list again, then report. */
 function undo(core: EngineCore, intent: number, offer: LinkOffer, error: EngineError, hooks: ListChangeHooks): Action[] {
-  const account = core.account!;
-  const list = core.directory.deviceList(account.username)!;
-  const entries = list.devices.filter((d) => !core.provider.constantTimeEqual(d.deviceId, offer.deviceId));
+  const without = (list: DeviceList): Entries => list.devices.filter((d) => !core.provider.constantTimeEqual(d.deviceId, offer.deviceId));
   const report: Action = { type: 'intent-failed', intent, error };
-  return putOwnList(core, entries, () => [report, ...hooks.onListChanged()], () => [report]);
+  return putOwnList(core, without, () => [report, ...hooks.onListChanged()], () => [report]);
 }
 
 /** Removes one of our other devices (hex id): a list without it; the relay revokes it at once. */
@@ -125,6 +146,9 @@ export function removeOwnDevice(core: EngineCore, intent: number, deviceIdHex: s
   const list = core.directory.deviceList(account.username);
   const id = fromHex(deviceIdHex);
   if (list === undefined || id === undefined || !list.devices.some((d) => toHex(d.deviceId) === deviceIdHex)) throw new EngineError('unknown-device', deviceIdHex.slice(0, 32));
-  const entries = list.devices.filter((d) => toHex(d.deviceId) !== deviceIdHex);
-  return putOwnList(core, entries, () => hooks.onListChanged(), (code) => [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `device list: ${code}`) }]);
+  const without = (current: DeviceList): Entries | EngineError => {
+    if (!current.devices.some((d) => toHex(d.deviceId) === deviceIdHex)) return new EngineError('unknown-device', 'removed meanwhile');
+    return current.devices.filter((d) => toHex(d.deviceId) !== deviceIdHex);
+  };
+  return putOwnList(core, without, () => hooks.onListChanged(), (error) => [{ type: 'intent-failed', intent, error }]);
 }
