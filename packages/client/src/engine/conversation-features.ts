@@ -20,7 +20,7 @@
  */
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import type { ConversationSettings } from '../content/conversation-settings.ts';
-import { type ContentBody, type ControlBody, encodeMessageContent, type MessageContent, messageIdOf } from '../content/message.ts';
+import { type ContentBody, type ControlBody, encodeMessageContent, type MessageBody, type MessageContent, messageIdOf } from '../content/message.ts';
 import { MessageStatus, MAX_STATUSES_PER_REPORT } from '../content/message-status.ts';
 import type { Expiration } from '../content/mimi.ts';
 import type { Action, SenderRef, ShownMessage } from './actions.ts';
@@ -28,7 +28,7 @@ import { pump } from './commits.ts';
 import { type Conversation, rememberMessage } from './conversation.ts';
 import type { EngineCore } from './core.ts';
 import { EngineError } from './errors.ts';
-import { boundedAdd, boundedAddToSet, deviceMetaOf, MAX_PENDING_EXPIRIES, MAX_TRACKED_OUTGOING, metaOf, type OutgoingStatus, saveConversationMeta } from './feature-state.ts';
+import { boundedAdd, boundedAddToSet, deviceMetaOf, MAX_PENDING_EXPIRIES, MAX_TRACKED_AUTHORS, MAX_TRACKED_OUTGOING, metaOf, type OutgoingStatus, saveConversationMeta } from './feature-state.ts';
 import { credentialFor } from './identity.ts';
 import { MAX_OUTBOX } from './limits.ts';
 
@@ -138,10 +138,23 @@ function deadlineOf(expires: Expiration | null, conversation: Conversation, now:
   return effective.relative ? now + effective.time * 1000 : effective.time * 1000;
 }
 
+/**
+ * Edits and deletes belong to the author: one whose target this device knows as another
+ * account's message is refused (MLS authenticates the sender; MIMI leaves the rule to the
+ * client). A target we never saw (before we joined, or forgotten) cannot be checked here:
+ * the host applies it only to a message whose stored sender matches.
+ */
+export function editAllowed(conversation: Conversation, senderUsername: string, body: MessageBody): boolean {
+  if (body.kind !== 'edit' && body.kind !== 'delete') return true;
+  const author = metaOf(conversation).authors.get(toHex(body.target));
+  return author === undefined || author === senderUsername;
+}
+
 function onShown(core: EngineCore, message: ShownMessage): boolean {
   const conversation = core.conversations.get(message.conversationId);
   if (conversation === undefined) return true;
   const meta = metaOf(conversation);
+  boundedAdd(meta.authors, message.messageId, message.sender.username, MAX_TRACKED_AUTHORS);
   if (meta.leaving && !message.outgoing) return false;
   const deadline = deadlineOf(message.content.expires, conversation, core.now);
   if (deadline !== undefined) {

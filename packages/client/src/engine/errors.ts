@@ -46,4 +46,5 @@ export type DecryptFailureReason =
   | 'invalid-commit' // a commit that MLS refuses
   | 'welcome-not-for-us' // no key package of ours matches
   | 'invalid-welcome'
-  | 'unsupported-content'; // content of a kind this version does not show
+  | 'unsupported-content' // content of a kind this version does not show
+  | 'forged-edit'; // an edit or delete of another account's message

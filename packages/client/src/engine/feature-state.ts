@@ -41,6 +41,8 @@ export const DEVICE_META_KEY = 'device';
 export const MAX_PENDING_EXPIRIES = 20_000;
 /** Outgoing messages whose receipts are tracked per conversation (the most recent ones). */
 export const MAX_TRACKED_OUTGOING = 1024;
+/** Message authors remembered per conversation for checking edits and deletes (as many as ids seen, MAX_SEEN_MESSAGE_IDS). */
+export const MAX_TRACKED_AUTHORS = 4096;
 /** Contacts marked verified on this device. */
 export const MAX_VERIFIED_CONTACTS = 10_000;
 /** Largest meta record we load: MAX_PENDING_EXPIRIES entries of ~45 bytes, rounded up. */
@@ -64,6 +66,8 @@ export interface ConversationMeta {
   readonly outgoing: Map<string, OutgoingStatus>;
   /** Ids of messages received from other accounts, for read receipts (bounded like outgoing). */
   readonly incoming: Set<string>;
+  /** Author (account) of recent messages by id: an edit or delete must come from the same account. */
+  readonly authors: Map<string, string>;
   /** Ids of our control messages (receipts, settings): their `sent` reports are not for the UI. */
   readonly control: Set<string>;
   /** A leave was asked: our Remove proposal is out, we wait for a member to commit it. */
@@ -88,7 +92,7 @@ const deviceMetas = new WeakMap<EngineCore, DeviceMeta>();
 export function metaOf(conversation: Conversation): ConversationMeta {
   let meta = conversationMetas.get(conversation);
   if (meta === undefined) {
-    meta = { name: '', topic: '', disappearAfterSeconds: 0, expiries: new Map(), outgoing: new Map(), incoming: new Set(), control: new Set(), leaving: false, leaveEpoch: undefined };
+    meta = { name: '', topic: '', disappearAfterSeconds: 0, expiries: new Map(), outgoing: new Map(), incoming: new Set(), authors: new Map(), control: new Set(), leaving: false, leaveEpoch: undefined };
     conversationMetas.set(conversation, meta);
   }
   return meta;

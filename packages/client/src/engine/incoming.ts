@@ -13,7 +13,7 @@ import { fromHex, toHex } from '@sealed/protocol/encoding';
 import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { ContentError } from '../content/cbor-errors.ts';
 import { decodeMessageContent, isMessageBody, messageIdOf, type MessageBody, type MessageContent } from '../content/message.ts';
-import { onControlContent, onConversationClosed } from './conversation-features.ts';
+import { editAllowed, onControlContent, onConversationClosed } from './conversation-features.ts';
 import { leaveStep, onProposal } from './leave.ts';
 import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
@@ -112,6 +112,7 @@ function onApplication(core: EngineCore, conversation: Conversation, entry: Deli
   }
   const senderRef = { username: sender.username, deviceId: sender.deviceId };
   if (!isMessageBody(content.body)) return onControlContent(core, conversation, senderRef, { ...content, body: content.body });
+  if (!editAllowed(conversation, sender.username, content.body)) return failure(core, entry.seq, 'forged-edit', conversation.id);
   return [{ type: 'show', message: { conversationId: conversation.id, messageId, sender: senderRef, outgoing: false, content: content as MessageContent<MessageBody> } }];
 }
 

@@ -201,3 +201,26 @@ test('safety numbers: both sides compute the same 60 digits and QR payload; veri
   assert.notEqual(alice.engine.safetyNumber('bob').digits, ours.digits);
   assert.equal(alice.engine.compareSafetyNumber('bob', theirs.qrPayload), 'mismatch');
 });
+
+test("edits and deletes: the author's own are shown; another account's edit or delete of them is refused typed", async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  const original = bob.engine.send(id, 'original');
+  net.perform(bob, original.actions);
+  net.run();
+  const target = Uint8Array.from(Buffer.from(original.value, 'hex'));
+  net.perform(carol, carol.engine.send(id, { kind: 'edit', target, text: 'forged' }).actions);
+  net.perform(carol, carol.engine.send(id, { kind: 'delete', target }).actions);
+  net.run();
+  for (const c of [alice, bob]) {
+    assert.deepEqual(c.texts(id), ['original'], c.name);
+    assert.deepEqual(c.failures.map((f) => (f.type === 'decrypt-failure' ? f.reason : f.type)), ['forged-edit', 'forged-edit']);
+  }
+  net.perform(bob, bob.engine.send(id, { kind: 'edit', target, text: 'fixed' }).actions);
+  net.perform(bob, bob.engine.send(id, { kind: 'text', text: 'a reply', inReplyTo: target }).actions);
+  net.perform(bob, bob.engine.send(id, { kind: 'delete', target }).actions);
+  net.run();
+  assert.deepEqual(alice.texts(id), ['original', '<edit>', 'a reply', '<delete>']);
+  const reply = alice.shown.at(-2)!.content.body;
+  assert.ok(reply.kind === 'text' && reply.inReplyTo !== null && Buffer.from(reply.inReplyTo).toString('hex') === original.value);
+  assert.equal(alice.failures.length, 2);
+});
