@@ -11,8 +11,21 @@ import { DecodeError } from '@sealed/protocol/binary/decode-error';
 import { EngineError } from './errors.ts';
 import { parseCredential } from './identity.ts';
 
+/**
+ * Key transparency's say on other accounts' device lists (client/transparency
+ * TransparencyClient implements it): once installed, a list is learned only if the log
+ * vouched for exactly those bytes, and the credential validator refuses members of
+ * accounts with no vouched list. Our own account is exempt: its lists are made here and
+ * checked by owner monitoring instead.
+ */
+export interface DeviceListVoucher {
+  readonly ownUsername: string;
+  vouches(username: string, signedDeviceList: Uint8Array): boolean;
+}
+
 export class Directory {
   private readonly lists = new Map<string, DeviceList>();
+  private voucher: DeviceListVoucher | undefined;
   /** The signed encodings of `lists`, as received: handed to a newly linked device of ours (devices/link-bundle.ts). */
   private readonly encoded = new Map<string, Uint8Array>();
   /**
@@ -24,11 +37,18 @@ export class Directory {
 
   constructor(private readonly provider: CryptoProvider) {}
 
+  /** From now on, other accounts' lists must be vouched for by key transparency. */
+  requireTransparency(voucher: DeviceListVoucher): void {
+    this.voucher = voucher;
+  }
+
   /**
    * Verifies and records `encoded` as `username`'s device list.
    * @throws EngineError('invalid-device-list') when it does not decode or verify, names
    *   another account, or is older than the one we hold
    * @throws EngineError('identity-changed') when the identity key differs from the one seen before
+   * @throws EngineError('not-in-transparency-log') when transparency is required and has
+   *   not vouched for this list of another account
    */
   learn(username: string, encoded: Uint8Array): DeviceList {
     let signed;
@@ -41,6 +61,8 @@ export class Directory {
     const { list } = signed;
     if (list.username !== username) throw new EngineError('invalid-device-list', `list names ${list.username}, expected ${username}`);
     if (!this.provider.verify('Ed25519', list.identityKey, signed.signingInput, signed.signature)) throw new EngineError('invalid-device-list', `${username}: bad signature`);
+    const voucher = this.voucher;
+    if (voucher !== undefined && username !== voucher.ownUsername && !voucher.vouches(username, encoded)) throw new EngineError('not-in-transparency-log', username);
     const known = this.lists.get(username);
     if (known !== undefined) {
       if (!this.provider.constantTimeEqual(known.identityKey, list.identityKey)) {
@@ -88,11 +110,15 @@ export class Directory {
    * copy of the list does not name (an account we never fetched, or a device linked since
    * we fetched it) passes here and is decided right after the commit or Welcome by
    * verify-members.ts, which fetches the list again and leaves or warns on a ghost.
+   * Once key transparency is required (requireTransparency), such a device is refused.
    */
   readonly validateCredential = (check: CredentialCheck): boolean => {
     const named = parseCredential(check.credential);
     if (named === undefined) return false;
     const key = this.deviceKey(named.username, named.deviceId);
-    return key === undefined || this.provider.constantTimeEqual(key, check.signatureKey);
+    // With key transparency required, only devices of a list the log vouched for pass (our
+    // own account excepted): a ghost device in a commit or Welcome is refused outright.
+    if (key === undefined) return this.voucher === undefined || named.username === this.voucher.ownUsername;
+    return this.provider.constantTimeEqual(key, check.signatureKey);
   };
 }

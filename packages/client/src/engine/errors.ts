@@ -11,6 +11,7 @@ export type EngineErrorCode =
   | 'outbox-full' // above MAX_OUTBOX
   | 'invalid-device-list' // a device list that does not decode, verify or match its account
   | 'identity-changed' // an account's identity key differs from the one we saw before
+  | 'not-in-transparency-log' // a device list key transparency has not vouched for (client/transparency)
   | 'invalid-key-package' // a claimed key package that does not match its account's device list
   | 'no-key-packages' // a user with no device to add
   | 'unknown-contact' // a safety number or verification for an account whose device list we never fetched
