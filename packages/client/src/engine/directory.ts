@@ -26,14 +26,23 @@ export interface DeviceListVoucher {
 export class Directory {
   private readonly lists = new Map<string, DeviceList>();
   private voucher: DeviceListVoucher | undefined;
-  /** The signed encodings of `lists`, as received: handed to a newly linked device of ours (devices/link-bundle.ts). */
-  private readonly encoded = new Map<string, Uint8Array>();
+  /**
+   * The signed encodings of `lists`, as received, with the list they encode: handed to a
+   * newly linked device of ours (devices/link-bundle.ts) only while that list is current.
+   */
+  private readonly encoded = new Map<string, { readonly list: DeviceList; readonly bytes: Uint8Array }>();
   /**
    * Device lists refused because their identity key differs from the pinned one, by
    * username (the latest offer): the engine warns once (`identity-changed`) and the user
    * may accept one after comparing the new safety number (`acceptIdentityChange`).
    */
   readonly changedIdentities = new Map<string, DeviceList>();
+  /**
+   * Identity keys the user verified (restored from the device meta record before any list
+   * is fetched again): a list with another key is refused as an identity change, not
+   * trusted on first use after a restart.
+   */
+  private readonly pins = new Map<string, Uint8Array>();
 
   constructor(private readonly provider: CryptoProvider) {}
 
@@ -64,6 +73,11 @@ export class Directory {
     const voucher = this.voucher;
     if (voucher !== undefined && username !== voucher.ownUsername && !voucher.vouches(username, encoded)) throw new EngineError('not-in-transparency-log', username);
     const known = this.lists.get(username);
+    const pinned = known?.identityKey ?? this.pins.get(username);
+    if (pinned !== undefined && !this.provider.constantTimeEqual(pinned, list.identityKey)) {
+      this.changedIdentities.set(username, list);
+      throw new EngineError('identity-changed', username);
+    }
     if (known !== undefined) {
       if (!this.provider.constantTimeEqual(known.identityKey, list.identityKey)) {
         this.changedIdentities.set(username, list);
@@ -72,7 +86,7 @@ export class Directory {
       if (list.version < known.version) throw new EngineError('invalid-device-list', `${username}: version ${list.version} below ${known.version}`);
     }
     this.lists.set(username, list);
-    this.encoded.set(username, encoded.slice());
+    this.encoded.set(username, { list, bytes: encoded.slice() });
     return list;
   }
 
@@ -81,9 +95,15 @@ export class Directory {
     return [...this.lists.keys()];
   }
 
-  /** The signed encoding of `username`'s list as we verified it, if we hold one. */
+  /** The signed encoding of `username`'s current list as we verified it, if we hold it. */
   signedList(username: string): Uint8Array | undefined {
-    return this.encoded.get(username);
+    const entry = this.encoded.get(username);
+    return entry !== undefined && entry.list === this.lists.get(username) ? entry.bytes : undefined;
+  }
+
+  /** Pins `identityKey` for `username` (a verified contact) before its list is fetched. */
+  pin(username: string, identityKey: Uint8Array): void {
+    this.pins.set(username, identityKey.slice());
   }
 
   /** Pins the identity key offered in the refused list of `username`; false when none was offered. */
@@ -91,6 +111,7 @@ export class Directory {
     const offered = this.changedIdentities.get(username);
     if (offered === undefined) return false;
     this.changedIdentities.delete(username);
+    this.pins.delete(username);
     this.lists.set(username, offered);
     return true;
   }

@@ -67,6 +67,9 @@ class DeviceNetwork extends Network {
     assert.equal(linked.verificationCode, offer.verificationCode, 'both devices show the same verification code');
     for (let i = 0; i < 8 && !fresh.ready; i++) this.tick(2_000);
     assert.ok(fresh.ready, 'the new device signed in');
+    // It knows which conversations to expect (joined already or awaited).
+    const expected = new Set([...fresh.engine.awaitedConversations(), ...fresh.engine.conversationIds()]);
+    assert.deepEqual(expected, new Set(existing.engine.conversationIds()));
     for (let i = 0; i < 8 && existing.engine.conversationIds().some((id) => !fresh.engine.conversationIds().includes(id)); i++) this.tick(2_000);
     return fresh;
   }
