@@ -15,7 +15,8 @@ export type TransparencyErrorCode =
   | 'not-in-log' // a value whose inclusion proof does not verify against the checkpoint
   | 'wrong-value' // the proven value does not match what was served (e.g. another device list)
   | 'version-gap' // monitoring: versions skipped, repeated or out of order
-  | 'not-verified'; // a device or account the transparency log has not vouched for
+  | 'not-verified' // a device or account the transparency log has not vouched for
+  | 'unavailable'; // the transparency endpoint did not answer (nothing is trusted meanwhile)
 
 /**
  * A checkpoint as the log signed it: TreeHeadTBS covers (tree_size, root), so anyone with
