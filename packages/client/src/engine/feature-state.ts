@@ -188,7 +188,11 @@ export function loadDeviceMeta(core: EngineCore, bytes: Uint8Array): void {
   const meta = deviceMetaOf(core);
   meta.receipts = receipts;
   meta.verified.clear();
-  for (const [u, k] of loaded) meta.verified.set(u, k);
+  for (const [u, k] of loaded) {
+    meta.verified.set(u, k);
+    // A verified key stays pinned across restarts: a swapped key is an identity change, not a first use.
+    core.directory.pin(u, k);
+  }
 }
 
 /** Adds `id` to a bounded insertion-ordered set/map, evicting the oldest entry beyond `max`. */

@@ -7,7 +7,7 @@ import { toHex } from '@sealed/protocol/encoding';
 import type { Action } from '../../src/engine/actions.ts';
 import { EngineError } from '../../src/engine/errors.ts';
 import { signDeviceList } from '../../src/engine/identity.ts';
-import { type Client, Network } from './network.ts';
+import { Client, Network } from './network.ts';
 
 type Of<T extends Action['type']> = Extract<Action, { type: T }>;
 const of = <T extends Action['type']>(client: Client, type: T): Of<T>[] => client.all.filter((a): a is Of<T> => a.type === type);
@@ -223,4 +223,29 @@ test("edits and deletes: the author's own are shown; another account's edit or d
   const reply = alice.shown.at(-2)!.content.body;
   assert.ok(reply.kind === 'text' && reply.inReplyTo !== null && Buffer.from(reply.inReplyTo).toString('hex') === original.value);
   assert.equal(alice.failures.length, 2);
+});
+
+test('a verified identity key stays pinned across a restart: a swapped key after restoring is an identity change, not a first use', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  net.perform(alice, alice.engine.lookupContact('bob').actions);
+  net.run();
+  net.perform(alice, alice.engine.setVerified('bob', true));
+  const swapped = nodeProvider.signatureGenerate('Ed25519');
+  const account = net.relay.accounts.get('bob')!;
+  const device = { id: Uint8Array.from(Buffer.from(bob.engine.deviceId!, 'hex')), key: { publicKey: new Uint8Array(32), privateKey: new Uint8Array(32) } };
+  account.deviceList = signDeviceList(nodeProvider, 'bob', swapped, 2, [device]);
+  account.identityKey = swapped.publicKey;
+  const { Engine } = await import('../../src/engine/engine.ts');
+  const meta = new Map([['device', alice.saved.get('meta:device')!]]);
+  const restored = Engine.restore({ provider: nodeProvider, now: net.relay.now }, { account: alice.saved.get(`account:${alice.engine.deviceId}`)!, groups: [], meta });
+  const again = new Client('alice-restored', restored);
+  net.clients.push(again);
+  net.perform(again, restored.start());
+  net.run();
+  net.perform(again, restored.lookupContact('bob').actions);
+  net.run();
+  assert.deepEqual(of(again, 'identity-changed').map((a) => [a.username, a.verified]), [['bob', true]]);
+  assert.throws(() => restored.safetyNumber('bob'), (e: unknown) => e instanceof EngineError && e.code === 'unknown-contact');
 });
