@@ -16,7 +16,7 @@ import { parseMLSMessage } from '@sealed/mls/structs/mls-message';
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import { parseAccountResponse, parseClaimResponse } from '@sealed/protocol/http';
 import type { Action } from './actions.ts';
-import { type CommitIntent, type Conversation, membersOf, recipientsOf } from './conversation.ts';
+import { type CommitIntent, type Conversation, membersOf, type OutgoingMessage, recipientsOf } from './conversation.ts';
 import type { EngineCore } from './core.ts';
 import { EngineError } from './errors.ts';
 import { parseCredential } from './identity.ts';
@@ -62,17 +62,32 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
     conversation.sentSinceUpdate++;
     if (recipients.length === 0) continue;
     const epoch = conversation.state.groupContext.epoch;
-    actions.push(
-      core.send({ kind: 'application', epoch: Number(epoch), groupId: conversation.groupId, recipients, payload }, (reply): Action[] =>
+    const send = core.send(
+      { kind: 'application', epoch: Number(epoch), groupId: conversation.groupId, recipients, payload },
+      (reply): Action[] =>
         reply.type === 'sent'
           ? [{ type: 'sent', conversationId: conversation.id, messageId, epoch }]
           : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
-      ),
+      () => retryApplication(core, conversation, requestId, epoch, { content, messageId }),
     );
+    const requestId = send.type === 'send-frame' && send.frame.type === 'send' ? send.frame.requestId : 0;
+    actions.push(send);
   }
   // The secret tree advanced (keys used once): persist it with the sends.
   if (actions.length > 0) actions.unshift(saveGroup(conversation));
   return actions;
+}
+
+/** See EngineCore.retryApplications. */
+function retryApplication(core: EngineCore, conversation: Conversation, requestId: number, epoch: bigint, message: OutgoingMessage): Action[] {
+  if (core.conversations.get(conversation.id) !== conversation) {
+    core.abandonSend(requestId); // we left the conversation meanwhile
+    return [];
+  }
+  if (conversation.state.groupContext.epoch === epoch) return core.resend(requestId);
+  core.abandonSend(requestId);
+  conversation.outbox.unshift(message);
+  return pump(core, conversation);
 }
 
 function startIntent(core: EngineCore, conversation: Conversation, intent: CommitIntent): Action[] {

@@ -17,6 +17,12 @@ import type { HttpOutcome } from './events.ts';
 
 export type HttpContinuation = (outcome: HttpOutcome) => Action[];
 export type SendContinuation = (reply: SentFrame | ErrorFrame) => Action[];
+/**
+ * For an application message: what to do with it when its SEND went unanswered and the
+ * catch-up after reconnecting is over (the same frame again if its epoch is still current,
+ * otherwise encrypt it again in the current epoch).
+ */
+export type ApplicationRetry = () => Action[];
 
 /** Counters a host can show; `undecryptable` is the one whose goal is zero. */
 export interface EngineStats {
@@ -43,7 +49,9 @@ export class EngineCore {
   verifying = 0;
   private nextRequestId = 1;
   private readonly httpWaiting = new Map<number, HttpContinuation>();
-  private readonly sendWaiting = new Map<number, { readonly frame: SendFrame; readonly then: SendContinuation }>();
+  private readonly sendWaiting = new Map<number, { readonly frame: SendFrame; readonly then: SendContinuation; readonly retry?: ApplicationRetry | undefined }>();
+  /** Work that waits for the next tick or READY (a device-list fetch that got no answer). */
+  private deferred: (() => Action[])[] = [];
 
   constructor(
     readonly provider: CryptoProvider,
@@ -80,12 +88,37 @@ export class EngineCore {
     return { type: 'http', id, request, token: this.token };
   }
 
-  /** A SEND frame with a fresh request id (and client message id) whose answer runs `then`. */
-  send(frame: Omit<SendFrame, 'type' | 'requestId' | 'clientMessageId'>, then: SendContinuation): Action {
+  /**
+   * A SEND frame with a fresh request id (and client message id) whose answer runs `then`.
+   * `retry` marks an application message (see ApplicationRetry).
+   */
+  send(frame: Omit<SendFrame, 'type' | 'requestId' | 'clientMessageId'>, then: SendContinuation, retry?: ApplicationRetry): Action {
     const requestId = this.id();
     const full: SendFrame = { type: 'send', requestId, clientMessageId: this.provider.randomBytes(16), ...frame };
-    this.sendWaiting.set(requestId, { frame: full, then });
+    this.sendWaiting.set(requestId, { frame: full, then, retry });
     return { type: 'send-frame', frame: full };
+  }
+
+  /** The same SEND again (same request and client message id): the relay stores it at most once. */
+  resend(requestId: number): Action[] {
+    const waiting = this.sendWaiting.get(requestId);
+    return waiting === undefined ? [] : [{ type: 'send-frame', frame: waiting.frame }];
+  }
+
+  /** Forgets an unanswered SEND that is replaced by a new one. */
+  abandonSend(requestId: number): void {
+    this.sendWaiting.delete(requestId);
+  }
+
+  /** Runs `step` on the next tick or READY. */
+  defer(step: () => Action[]): void {
+    this.deferred.push(step);
+  }
+
+  runDeferred(): Action[] {
+    const steps = this.deferred;
+    this.deferred = [];
+    return steps.flatMap((step) => step());
   }
 
   resolveHttp(id: number, outcome: HttpOutcome): Action[] {
@@ -111,11 +144,23 @@ export class EngineCore {
   }
 
   /**
-   * SENDs not answered before the socket closed, sent again in their order on the new
+   * Commit SENDs not answered before the socket closed, sent again in their order on the new
    * socket with the same client message id: the relay queues each at most once and answers
    * a retry with SENT(duplicate), so a commit the relay accepted is never lost to us.
+   * Application messages wait for `retryApplications`, after the catch-up.
    */
   resendPending(): Action[] {
-    return [...this.sendWaiting.values()].map(({ frame }): Action => ({ type: 'send-frame', frame }));
+    return [...this.sendWaiting.values()].filter((w) => w.retry === undefined).map(({ frame }): Action => ({ type: 'send-frame', frame }));
+  }
+
+  /**
+   * Application SENDs still unanswered once the catch-up is over. Resending the old
+   * ciphertext after the group moved on would reach members who no longer hold (or never
+   * held) its epoch: each is sent again as it was if its epoch is current, else encrypted
+   * again in the current epoch. The message id does not change, so members who got the
+   * first copy show it once.
+   */
+  retryApplications(): Action[] {
+    return [...this.sendWaiting.values()].flatMap((w) => (w.retry === undefined ? [] : w.retry()));
   }
 }

@@ -456,7 +456,7 @@ export class Engine {
       }
       case 'tick':
         core.now = event.now;
-        return [...this.expireAhead(), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
+        return [...core.runDeferred(), ...this.expireAhead(), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
       case 'socket-down':
         core.online = false;
         return [];
@@ -469,7 +469,7 @@ export class Engine {
           case 'ready': {
             core.online = true;
             core.catchUp = frame.queued;
-            const actions = core.resendPending();
+            const actions = [...core.resendPending(), ...core.runDeferred()];
             return core.catchUp === 0 ? [...actions, ...this.pumpAll()] : actions;
           }
           case 'sent':
@@ -589,7 +589,7 @@ export class Engine {
 
   /** Moves every conversation forward (after the catch-up: queued intents and texts go out). */
   private pumpAll(): Action[] {
-    return [...[...this.core.conversations.values()].flatMap((c) => pump(this.core, c)), ...this.devicesPart.caughtUp()];
+    return [...this.core.retryApplications(), ...[...this.core.conversations.values()].flatMap((c) => pump(this.core, c)), ...this.devicesPart.caughtUp()];
   }
 
   private scheduleSelfUpdates(): Action[] {

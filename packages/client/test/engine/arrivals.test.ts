@@ -73,7 +73,7 @@ test('an entry whose group never arrives is reported after AHEAD_MAX_MS and ackn
   const welcome = carol.inbox.findIndex((e) => e.type === 'frame' && e.frame.type === 'deliver' && e.frame.entries.some((x) => x.kind === 'welcome'));
   carol.inbox.splice(welcome, 1);
   net.run();
-  assert.deepEqual(carol.failures, [], 'held, not failed, while it may still become processable');
+  assert.equal(carol.failures.length, 0, 'held, not failed, while it may still become processable');
   const held = queued(net, carol);
   assert.ok(held >= 2, 'the Welcome and what waits for it stay queued (unacknowledged)');
   net.perform(carol, carol.engine.handle({ type: 'tick', now: net.relay.now + AHEAD_MAX_MS }));

@@ -30,7 +30,8 @@ export class FakeRelay {
   readonly accounts = new Map<string, { identityKey: Uint8Array; deviceList: Uint8Array; devices: string[] }>();
   readonly devices = new Map<string, Device>();
   readonly epochs = new Map<string, number>();
-  private readonly tokens = new Map<string, string>();
+  /** Session token (hex) -> device id. */
+  readonly tokens = new Map<string, string>();
   private readonly seenClientIds = new Map<string, number>();
   /** Device-link mailboxes by link id (hex), as the server keeps them (protocol link.ts). */
   readonly links = new Map<string, { offer: Uint8Array; sealed: Uint8Array | null; expiresAt: number }>();

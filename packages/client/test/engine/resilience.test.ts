@@ -1,0 +1,107 @@
+// Faults the chaos suite found: an unanswered device-list fetch is not a ghost device, and an
+// application message whose SEND went unanswered is not resent in an epoch the group left.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { HttpRequest } from '../../src/engine/actions.ts';
+import type { HttpOutcome } from '../../src/engine/events.ts';
+import { MAX_DEVICE_LIST_FETCH_ATTEMPTS } from '../../src/engine/verify-members.ts';
+import { toHex } from '@sealed/protocol/encoding';
+import { type Client, Network } from './network.ts';
+
+/** Makes the fake relay drop the next `n` account lookups of `device` (no answer, as during a restart). */
+function dropAccountLookups(net: Network, device: Client, n: number): { dropped: () => number } {
+  const real = net.relay.http.bind(net.relay);
+  let dropped = 0;
+  net.relay.http = (request: HttpRequest, token: Uint8Array | undefined): HttpOutcome => {
+    const caller = token === undefined ? undefined : net.relay.tokens.get(toHex(token));
+    if (request.kind === 'get-account' && caller === device.engine.deviceId && dropped < n) {
+      dropped++;
+      return { ok: false, status: 0, code: 'unavailable' };
+    }
+    return real(request, token);
+  };
+  return { dropped: () => dropped };
+}
+
+test('a Welcome whose members cannot be checked yet (relay unreachable) is kept and checked on the next tick', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const drops = dropAccountLookups(net, bob, 3);
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  assert.ok(drops.dropped() >= 1, 'the lookup was dropped');
+  assert.deepEqual(bob.failures, []);
+  for (let i = 0; i < 5; i++) {
+    net.perform(bob, bob.engine.handle({ type: 'tick', now: net.relay.now + i * 1000 }));
+    net.run();
+  }
+  assert.deepEqual(bob.failures, [], 'no member-unverified, no leaving');
+  assert.deepEqual(bob.engine.conversationIds(), [id]);
+  net.perform(alice, alice.engine.send(id, 'still here').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['still here']);
+});
+
+test('an account that stays unreachable counts as unverified after MAX_DEVICE_LIST_FETCH_ATTEMPTS', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  dropAccountLookups(net, bob, Number.MAX_SAFE_INTEGER);
+  const { actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  for (let i = 0; i < MAX_DEVICE_LIST_FETCH_ATTEMPTS + 2; i++) {
+    net.perform(bob, bob.engine.handle({ type: 'tick', now: net.relay.now + i * 1000 }));
+    net.run();
+  }
+  assert.deepEqual(bob.failures.map((f) => f.type), ['member-unverified']);
+  assert.deepEqual(bob.engine.conversationIds(), []);
+});
+
+test('an unanswered message is encrypted again in the current epoch after the catch-up, and shown once', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  // The SEND leaves alice's engine but the connection is already dead: the relay never gets it.
+  alice.online = false;
+  const sent = alice.engine.send(id, 'written at epoch 1');
+  net.perform(alice, sent.actions);
+  net.offline(alice);
+  // Meanwhile the group moves on.
+  net.perform(bob, bob.engine.addMember(id, 'carol').actions);
+  net.run();
+  assert.equal(bob.engine.epochOf(id), 2n);
+  net.reconnect(alice);
+  net.run();
+  assert.equal(alice.engine.epochOf(id), 2n);
+  assert.deepEqual(alice.acknowledged.map((a) => [a.messageId, a.epoch]), [[sent.value, 2n]]);
+  assert.deepEqual(bob.texts(id), ['written at epoch 1']);
+  assert.deepEqual(carol.texts(id), ['written at epoch 1'], 'carol joined at epoch 2 and can read it');
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
+});
+
+test('an unanswered message whose epoch is still current is sent again as it was (the relay stores it once)', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  const sent = alice.engine.send(id, 'answer lost');
+  net.perform(alice, sent.actions);
+  // The relay stored it, but alice loses the connection before the SENT.
+  alice.inbox.length = 0;
+  net.offline(alice);
+  net.run();
+  net.reconnect(alice);
+  net.run();
+  assert.deepEqual(alice.acknowledged.map((a) => [a.messageId, a.epoch]), [[sent.value, 1n]]);
+  assert.deepEqual(bob.texts(id), ['answer lost']);
+  assert.deepEqual([...alice.failures, ...bob.failures], []);
+});
