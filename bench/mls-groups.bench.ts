@@ -54,9 +54,16 @@ function medianTimings(runs: readonly GroupTimings[]): GroupTimings {
     updateMs: median(runs.map((r) => r.updateMs)),
     processMs: median(runs.map((r) => r.processMs)),
     messagesPerSecond: median(runs.map((r) => r.messagesPerSecond)),
+    cpu: {
+      commitMs: median(runs.map((r) => r.cpu?.commitMs ?? NaN)),
+      welcomeMs: median(runs.map((r) => r.cpu?.welcomeMs ?? NaN)),
+      updateMs: median(runs.map((r) => r.cpu?.updateMs ?? NaN)),
+      processMs: median(runs.map((r) => r.cpu?.processMs ?? NaN)),
+    },
   };
 }
 
+const cpuLine = (t: GroupTimings): string => (t.cpu === undefined ? '-' : [t.cpu.commitMs, t.cpu.welcomeMs, t.cpu.updateMs, t.cpu.processMs].map((x) => ms(x)).join(' / ') + ' ms');
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 async function main(): Promise<void> {
@@ -74,7 +81,7 @@ async function main(): Promise<void> {
         for (const impl of impls) {
           const t = await runScenario(driver(impl, suite), n, messageMs);
           runs.get(impl)!.push(t);
-          console.log(`  ${suiteLabel(suite)} N=${n} ${impl} run ${rep + 1}: commit ${ms(t.commitMs)} ms, welcome ${ms(t.welcomeMs)} ms, update ${ms(t.updateMs)} ms, process ${ms(t.processMs)} ms, ${t.messagesPerSecond.toFixed(0)} msg/s`);
+          console.log(`  ${suiteLabel(suite)} N=${n} ${impl} run ${rep + 1}: commit ${ms(t.commitMs)} ms, welcome ${ms(t.welcomeMs)} ms, update ${ms(t.updateMs)} ms, process ${ms(t.processMs)} ms, ${t.messagesPerSecond.toFixed(0)} msg/s; cpu ${cpuLine(t)}`);
         }
       }
       for (const impl of impls) results.push({ suite, n, impl, t: medianTimings(runs.get(impl)!) });
@@ -86,6 +93,13 @@ async function main(): Promise<void> {
   for (const r of results) {
     const t = r.t;
     console.log(`| ${suiteLabel(r.suite)} | ${r.n} | ${r.impl} | ${ms(t.commitMs)} | ${ms(t.welcomeMs)} | ${ms(t.updateMs)} | ${ms(t.processMs)} | ${t.messagesPerSecond.toFixed(0)} |`);
+  }
+  console.log('\nCPU time of the process per step (ms, user + system; less sensitive to other jobs than the wall times above):\n');
+  console.log('| suite | N | implementation | commit | Welcome | update | process |');
+  console.log('|---|---:|---|---:|---:|---:|---:|');
+  for (const r of results) {
+    const c = r.t.cpu;
+    if (c !== undefined) console.log(`| ${suiteLabel(r.suite)} | ${r.n} | ${r.impl} | ${ms(c.commitMs)} | ${ms(c.welcomeMs)} | ${ms(c.updateMs)} | ${ms(c.processMs)} |`);
   }
   if (impls.length === 2) {
     console.log('\nSealed speed-up over ts-mls 1.6.4 (ts-mls time / Sealed time; for messages, Sealed rate / ts-mls rate):\n');

@@ -21,6 +21,12 @@ export interface GroupTimings {
   readonly updateMs: number;
   readonly processMs: number;
   readonly messagesPerSecond: number;
+  /**
+   * CPU time of the process (user + system, all threads) for each step, in ms: on a machine
+   * shared with other jobs this moves far less than wall time, which counts time spent waiting
+   * for a core.
+   */
+  readonly cpu?: { readonly commitMs: number; readonly welcomeMs: number; readonly updateMs: number; readonly processMs: number };
 }
 
 /** The steps of the scenario, each implemented by one library. */
@@ -45,11 +51,14 @@ export const PAYLOAD = new Uint8Array(100).fill(0x61);
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
-async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
   gc();
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const value = await f();
-  return { ms: performance.now() - start, value };
+  const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, value };
 }
 
 /** Runs the scenario once for a group of `n` with a fresh driver. */
@@ -75,5 +84,6 @@ export async function runScenario(driver: GroupDriver, n: number, messageMs: num
     updateMs: update.ms,
     processMs: processed.ms,
     messagesPerSecond: (count * 1000) / (performance.now() - start),
+    cpu: { commitMs: commit.cpuMs, welcomeMs: welcome.cpuMs, updateMs: update.cpuMs, processMs: processed.cpuMs },
   };
 }

@@ -52,7 +52,11 @@ export interface CreatedCommit {
   readonly commit: Uint8Array;
   /** MLSMessage bytes of the Welcome, when the commit adds members. */
   readonly welcome: Uint8Array | undefined;
-  /** The new epoch's GroupInfo (signed), e.g. to publish for external joins. */
+  /**
+   * The new epoch's GroupInfo (signed), e.g. to publish for external joins. Built on first
+   * read when the commit has no Welcome (it encodes the whole tree and signs it, work an
+   * update commit does not otherwise need).
+   */
   readonly groupInfo: GroupInfo;
   /** Our state in the new epoch, to adopt once the commit is accepted. */
   readonly state: GroupState;
@@ -137,16 +141,26 @@ export function createCommit(state: GroupState, options: CreateCommitOptions): C
     resumptionPsks: resumptionPsksAfter(state),
     ...(applied.reinit === undefined ? {} : { reinit: applied.reinit }),
   });
-  const groupInfo = createGroupInfo(next, { withRatchetTree: options.ratchetTreeInWelcome !== false });
+  let groupInfo: GroupInfo | undefined;
+  const groupInfoOf = (): GroupInfo => (groupInfo ??= createGroupInfo(next, { withRatchetTree: options.ratchetTreeInWelcome !== false }));
   let welcome: Uint8Array | undefined;
   if (applied.added.length > 0) {
     const recipients = applied.added.map(({ leafIndex, keyPackage }) => ({
       keyPackage,
       pathSecret: created === undefined ? undefined : pathSecretForNewMember(tree, created, leafIndex),
     }));
-    welcome = mlsMessageBytes({ wireFormat: 'mls_welcome', welcome: createWelcome(suite, groupInfo, secrets, applied.pskIds, recipients) });
+    welcome = mlsMessageBytes({ wireFormat: 'mls_welcome', welcome: createWelcome(suite, groupInfoOf(), secrets, applied.pskIds, recipients) });
   }
   forgetTransientSecrets(secrets);
   secrets.joinerSecret.fill(0);
-  return { commit: commitBytes, welcome, groupInfo, state: next, added: [...addedLeaves], removed: [...applied.removed] };
+  return {
+    commit: commitBytes,
+    welcome,
+    get groupInfo(): GroupInfo {
+      return groupInfoOf();
+    },
+    state: next,
+    added: [...addedLeaves],
+    removed: [...applied.removed],
+  };
 }

@@ -5,8 +5,7 @@
  */
 import type { KeyPair } from '@sealed/crypto/provider';
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
-import { encryptWithLabel } from '../crypto/hpke.ts';
-import { hpkeSuiteOf } from '../crypto/hpke.ts';
+import { encryptWithLabelToMany, hpkeSuiteOf } from '../crypto/hpke.ts';
 import { type GroupContext, groupContextBytes } from '../structs/group-context.ts';
 import type { LeafNode, LeafNodeContent } from '../structs/leaf-node.ts';
 import type { UpdatePath, UpdatePathNode } from '../structs/ratchet-tree.ts';
@@ -96,9 +95,15 @@ export function createUpdatePath(input: CreateUpdatePathInput): CreatedUpdatePat
   tree.setLeaf(leafIndex, leafNode);
 
   const groupContext = groupContextBytes({ ...input.context, treeHash: treeHash(suite, tree) });
-  const nodes: UpdatePathNode[] = path.map(({ copathChild }, i) => ({
+  // Every ciphertext of the path shares one label and context: encrypt them in one batch so
+  // the EncryptContext is encoded and its HPKE info_hash computed once, not per recipient.
+  const resolutions = path.map(({ copathChild }) => tree.resolution(copathChild, added));
+  const recipients = resolutions.flatMap((resolution, i) => resolution.map((r) => ({ publicKey: tree.encryptionKey(r)!, plaintext: pathSecrets[i]!.pathSecret })));
+  const ciphertexts = encryptWithLabelToMany(suite, UPDATE_PATH_NODE_LABEL, groupContext, recipients);
+  let next = 0;
+  const nodes: UpdatePathNode[] = resolutions.map((resolution, i) => ({
     encryptionKey: keyPairs[i]!.publicKey,
-    encryptedPathSecret: tree.resolution(copathChild, added).map((r) => encryptWithLabel(suite, tree.encryptionKey(r)!, UPDATE_PATH_NODE_LABEL, groupContext, pathSecrets[i]!.pathSecret)),
+    encryptedPathSecret: ciphertexts.slice(next, (next += resolution.length)),
   }));
   return { updatePath: { leafNode, nodes }, commitSecret, privateTree, pathSecrets, groupContext };
 }
