@@ -50,7 +50,18 @@ export interface MessageContent<Body extends ContentBody = MessageBody> {
   /** Sender's clock, ms since the Unix epoch (Sealed extension). */
   readonly sentAt: number;
   readonly expires: Expiration | null;
+  /**
+   * The sender's latest key-transparency checkpoint (Sealed extension KT_CHECKPOINT_EXTENSION,
+   * the 113-octet form of client/transparency/checkpoint-gossip.ts), checked by the receiver
+   * against its own. Absent when the sender has none.
+   */
+  readonly ktCheckpoint?: Uint8Array;
 }
+
+/** Sealed extension carrying a gossiped transparency checkpoint (a byte string). */
+export const KT_CHECKPOINT_EXTENSION = 'sealed.ktCheckpoint';
+/** The gossip checkpoint's exact size (checkpoint-gossip.ts GOSSIP_CHECKPOINT_BYTES). */
+const KT_CHECKPOINT_BYTES = 113;
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -61,7 +72,8 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export function encodeMessageContent(content: MessageContent<ContentBody>, random: (length: number) => Uint8Array): Uint8Array {
   const { body } = content;
-  const base = { topicId: new Uint8Array(0), expires: content.expires, sentAt: content.sentAt, otherExtensions: [], replaces: null, inReplyTo: null };
+  const otherExtensions: [string, Uint8Array][] = content.ktCheckpoint === undefined ? [] : [[KT_CHECKPOINT_EXTENSION, content.ktCheckpoint]];
+  const base = { topicId: new Uint8Array(0), expires: content.expires, sentAt: content.sentAt, otherExtensions, replaces: null, inReplyTo: null };
   const textPart = (text: string): MimiPart => {
     const bytes = utf8.encode(text);
     if (bytes.length > MAX_TEXT_BYTES) throw new ContentError('too-large', `text of ${bytes.length} bytes`);
@@ -147,7 +159,10 @@ export function decodeMessageContent(bytes: Uint8Array): MessageContent<ContentB
     }
     decoded = mimi.replaces === null ? { kind: 'text', text, inReplyTo: mimi.inReplyTo } : { kind: 'edit', target: mimi.replaces, text };
   }
-  return { body: decoded, sentAt: mimi.sentAt, expires: mimi.expires };
+  const kt = mimi.otherExtensions.find(([k]) => k === KT_CHECKPOINT_EXTENSION)?.[1];
+  if (kt === undefined) return { body: decoded, sentAt: mimi.sentAt, expires: mimi.expires };
+  if (!(kt instanceof Uint8Array) || kt.length !== KT_CHECKPOINT_BYTES) throw new ContentError('invalid-content', `${KT_CHECKPOINT_EXTENSION} is not a ${KT_CHECKPOINT_BYTES}-octet byte string`);
+  return { body: decoded, sentAt: mimi.sentAt, expires: mimi.expires, ktCheckpoint: kt };
 }
 
 /** The 32-byte message id of encoded content sent by `senderIdentity` in `groupId` (see the file header). */
