@@ -339,3 +339,14 @@ test('a ghost claiming to be one of our own devices is removed before we send an
   assert.equal(alice.engine.epochOf(id), epoch + 1n, 'by a commit before the text');
   assert.deepEqual(alice.failures, []);
 });
+
+test('linking twice at once, or on a device that has an account, is refused', async () => {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  assert.throws(() => alice.engine.beginLink(), (e: unknown) => e instanceof EngineError && e.code === 'account-exists');
+  const fresh = net.client('fresh');
+  net.perform(fresh, fresh.engine.beginLink().actions);
+  assert.throws(() => fresh.engine.beginLink(), (e: unknown) => e instanceof EngineError && e.code === 'account-exists');
+  net.run();
+  assert.equal(net.of(fresh, 'link-offer').length, 1);
+});

@@ -33,12 +33,15 @@ export class DeviceManager {
     this.sync = newDeviceSync(core.now);
   }
 
-  /** New device: start linking. @throws EngineError('account-exists') */
+  /** New device: start linking. @throws EngineError('account-exists') also while a link is under way */
   beginLink(intent: number): Action[] {
     if (this.core.account !== undefined) throw new EngineError('account-exists', this.core.account.username);
-    const { actions } = startLink(this.core, intent, (link) => {
-      this.link = link;
+    if (this.link !== undefined) throw new EngineError('account-exists', 'a link is under way');
+    const { link, actions } = startLink(this.core, intent, () => {
+      this.link = undefined;
     });
+    // Held at once (a second beginLink is refused); polled only once the relay gave it an id.
+    this.link = link;
     return actions;
   }
 

@@ -43,19 +43,21 @@ export interface LinkedAccount {
   readonly bundle: LinkBundle;
 }
 
-export function startLink(core: EngineCore, intent: number, onCreated: (link: PendingLink) => void): { link: PendingLink; actions: Action[] } {
+export function startLink(core: EngineCore, intent: number, onFailed: () => void): { link: PendingLink; actions: Action[] } {
   const device: DeviceKeys = { id: core.provider.randomBytes(ID_BYTES), key: core.provider.signatureGenerate('Ed25519') };
   const ephemeral = linkHpkeSuite().kem.generateKeyPair(core.provider);
   const offer = encodeLinkOffer({ deviceId: device.id, deviceKey: device.key.publicKey, kemId: LINK_KEM_ID, ephemeralKey: ephemeral.publicKey });
   const link: PendingLink = { intent, device, ephemeral, offer, commitment: offerCommitment(core.provider, offer), linkId: undefined, expiresAt: 0, nextPollAt: 0, polling: false };
   const actions = [
     core.http({ kind: 'create-link', offer }, (outcome): Action[] => {
-      if (!outcome.ok) return [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `create link: ${outcome.code}`) }];
+      if (!outcome.ok) {
+        onFailed();
+        return [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `create link: ${outcome.code}`) }];
+      }
       const created = parseLinkCreatedResponse(outcome.body);
       link.linkId = created.linkId;
       link.expiresAt = created.expiresAt;
       link.nextPollAt = core.now + LINK_POLL_MS;
-      onCreated(link);
       return [{ type: 'link-offer', code: encodeLinkCode({ linkId: created.linkId, commitment: link.commitment }), verificationCode: verificationCode(core.provider, offer), expiresAt: created.expiresAt }];
     }),
   ];
