@@ -10,6 +10,11 @@ import { main } from './main.ts';
 const startFd = process.env['SEALED_TEST_START_FD'];
 if (startFd !== undefined) writeSync(Number(startFd), 'started\n');
 
+// A reader that went away (`sealed ... | head`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
+
 const code = await main(process.argv.slice(2));
 // Let stdout drain, then exit even if a socket or timer lingers.
 process.stdout.write('', () => process.exit(code));

@@ -12,7 +12,8 @@ import { chat, CHAT_FLAGS } from './commands/chat.ts';
 import { lock, passcode, status } from './commands/device.ts';
 import { group } from './commands/group.ts';
 import { init, INIT_FLAGS } from './commands/init.ts';
-import { contacts, devices, link, verify } from './commands/people.ts';
+import { contacts, verify, VERIFY_FLAGS } from './commands/people.ts';
+import { devices, link, LINK_FLAGS } from './commands/devices.ts';
 import { send } from './commands/send.ts';
 
 interface Command {
@@ -22,13 +23,13 @@ interface Command {
 
 const RUN: Readonly<Record<string, Command>> = {
   init: { flags: INIT_FLAGS, run: init },
-  link: { flags: {}, run: link },
+  link: { flags: LINK_FLAGS, run: link },
   devices: { flags: {}, run: devices },
   contacts: { flags: {}, run: contacts },
   chat: { flags: CHAT_FLAGS, run: chat },
   send: { flags: {}, run: send },
   group: { flags: {}, run: group },
-  verify: { flags: {}, run: verify },
+  verify: { flags: VERIFY_FLAGS, run: verify },
   lock: { flags: {}, run: lock },
   passcode: { flags: {}, run: passcode },
   status: { flags: {}, run: status },

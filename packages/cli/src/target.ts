@@ -23,6 +23,13 @@ export async function conversationFor(host: SealedHost, target: string, timeoutM
   const user = normaliseUsername(target);
   if (!user.ok) throw new CliError(EXIT.notFound, `no conversation or group called "${target}", and it is not a valid username`, 'see `sealed group list`');
   if (user.username === host.username) throw new CliError(EXIT.usage, 'that is you', 'name someone else');
+  // The user must exist before a conversation is made for them (no empty conversation left behind).
+  if (host.engine.contact(user.username) === undefined) {
+    const lookup = await host.lookupContact(user.username);
+    await host.settle(timeoutMs);
+    const missing = host.outcome(lookup);
+    if (missing !== undefined) throw userError(missing, user.username);
+  }
   const { conversationId, intent } = await host.createConversation([user.username]);
   await host.settle(timeoutMs);
   const failure = host.outcome(intent);

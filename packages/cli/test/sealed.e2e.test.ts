@@ -70,8 +70,8 @@ describe('the sealed command against a real server', () => {
     const match = /Group "trip" created \(([0-9a-f]{8})\) with bob, carol\./.exec(created);
     assert.ok(match, created);
     tripId = match[1]!;
-    // bob does not know the local name "trip": he names the group by its id.
-    const bob = await SealedProcess.start(['chat', tripId], user('bob'));
+    // The group's name is shared with its members (encrypted): bob finds it by name.
+    const bob = await SealedProcess.start(['chat', 'trip'], user('bob'));
     await bob.waitFor(/^Chat with /m, 'bob in the chat');
     const alice = await SealedProcess.start(['chat', 'trip'], user('alice'));
     await alice.waitFor(/^Chat with trip /m, 'alice in the chat');
@@ -112,7 +112,7 @@ describe('the sealed command against a real server', () => {
 
   it('group add and remove: a removed member is told and cannot read what follows', async () => {
     assert.match(ok(await sealed(['group', 'add', 'trip', 'mallory'], user('alice'))), /Added mallory to trip\./);
-    assert.match(ok(await sealed(['group', 'list'], user('mallory'))), new RegExp(`^${tripId}  alice, bob, carol`, 'm'));
+    assert.match(ok(await sealed(['group', 'list'], user('mallory'))), new RegExp(`^${tripId}  trip  \\(alice, bob, carol, mallory;`, 'm'));
     assert.match(ok(await sealed(['group', 'remove', 'trip', 'mallory'], user('alice'))), /Removed mallory from trip\./);
     assert.match(ok(await sealed(['send', 'trip', 'after mallory left'], user('alice'))), /^Sent/m);
     assert.match(ok(await sealed(['group', 'list'], user('mallory'))), new RegExp(`^${tripId} .*\\[closed\\]$`, 'm'));
@@ -122,10 +122,52 @@ describe('the sealed command against a real server', () => {
     assert.match(oneLineError(await sealed(['group', 'remove', 'trip', 'nosuchuser'], user('alice')), 7), /nosuchuser/);
   });
 
-  it('features not built yet say so plainly (exit code 9)', async () => {
-    assert.match(oneLineError(await sealed(['link'], user('alice')), 9), /not available/);
-    assert.match(oneLineError(await sealed(['verify', 'bob'], user('alice')), 9), /not available/);
-    assert.match(oneLineError(await sealed(['group', 'leave', 'trip'], user('alice')), 9), /not available/);
+  it('verify: both sides show the same 60 digits and a QR code; marking verified is kept', async () => {
+    const digits = (out: string) => [...out.matchAll(/^ {2}(\d{5} \d{5} \d{5} \d{5})$/gm)].map((m) => m[1]).join(' ');
+    const fromAlice = ok(await sealed(['verify', 'bob'], user('alice')));
+    const fromBob = ok(await sealed(['verify', 'alice', '--mark'], user('bob')));
+    assert.equal(digits(fromAlice).replace(/ /g, '').length, 60, fromAlice);
+    assert.equal(digits(fromAlice), digits(fromBob), 'the same safety number on both sides');
+    assert.match(fromAlice, /[\u2580\u2584\u2588]{7}/, 'a QR code in block characters');
+    assert.match(fromAlice, /bob is not verified/);
+    assert.match(fromBob, /alice is verified\./);
+    assert.match(ok(await sealed(['contacts'], user('bob'))), /^alice {2}verified {2}in: /m);
+    assert.match(oneLineError(await sealed(['verify', 'nosuchuser'], user('alice')), 7), /nosuchuser/);
+  });
+
+  it('link: alice adds a second device; it joins her conversations, and what it sends reaches bob and her first device', async () => {
+    const second = await SealedProcess.start(['link', '--server', url], user('alice2', 'alice-second-device'));
+    await second.waitFor(/sealed link (\S+)\n/, 'the link code');
+    const code = /sealed link (\S+)\n/.exec(second.stdout)![1]!;
+    const approved = ok(await sealed(['link', code], user('alice')));
+    const verification = /Verification code: (\d+)/.exec(approved);
+    assert.ok(verification, approved);
+    assert.match(ok(await second.result()), new RegExp(`Verification code: ${verification[1]}[\\s\\S]*Linked: this device is [0-9a-f]{8} of account alice\\.`));
+    assert.match(approved, /It was added to \d+ conversations?\./);
+    const devices = ok(await sealed(['devices'], user('alice2', 'alice-second-device')));
+    assert.equal(devices.match(/^ {2}[0-9a-f]{32}/gm)?.length, 2, devices);
+    assert.match(ok(await sealed(['send', 'trip', 'from the second device'], user('alice2', 'alice-second-device'))), /^Sent/m);
+    assert.match(ok(await sealed(['chat', 'trip'], user('bob'))), /alice: from the second device/);
+    assert.match(ok(await sealed(['chat', 'trip'], user('alice'))), /you: from the second device/);
+  });
+
+  it('group leave: carol leaves, the next member online completes it, carol is closed out', async () => {
+    assert.match(ok(await sealed(['group', 'leave', 'trip'], user('carol'))), /Leaving trip/);
+    assert.match(ok(await sealed(['send', 'trip', 'after carol left'], user('bob'))), /^Sent/m);
+    assert.match(ok(await sealed(['group', 'list'], user('carol'))), new RegExp(`^${tripId} .*\\[closed\\]$`, 'm'));
+    assert.doesNotMatch(ok(await sealed(['chat', tripId], user('carol'))), /after carol left/);
+  });
+
+  it('the server holds only ciphertext: no message text in any file of its data directory', () => {
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    const files = walk(join(root, 'server'));
+    assert.ok(files.some((f) => f.endsWith('.sqlite') || f.endsWith('.db')), `the server's database is there: ${files.join(', ')}`);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const text of ['first from alice', 'reply from bob', 'second from alice', 'a 1:1 hello', 'after mallory left', 'trip']) {
+        assert.equal(bytes.includes(Buffer.from(text)), false, `"${text}" in ${file}`);
+      }
+    }
   });
 
   it('nothing readable on disk: the message texts and the server address are not in the data directory', () => {

@@ -61,9 +61,20 @@ export async function group(ctx: Context): Promise<void> {
       }
       return;
     }
-    case 'leave':
+    case 'leave': {
       if (args.length !== 1) throw usage('group leave needs a group');
-      throw new CliError(EXIT.notAvailable, 'leaving a group is not available in this version yet', 'ask a member to remove you with `sealed group remove`');
+      const session = await ctx.connect();
+      try {
+        const host = session.host;
+        const conversation = existingConversation(host, args[0]!);
+        const intent = await host.leave(conversation.conversationId);
+        await finish(ctx, host, intent, host.username);
+        ctx.io.out(`Leaving ${conversation.name ?? conversation.conversationId.slice(0, 8)}: the next member online completes it, on all your devices.`);
+      } finally {
+        await session.close();
+      }
+      return;
+    }
     case 'list': {
       if (args.length > 0) throw usage('group list takes no arguments');
       const session = await ctx.connect();

@@ -8,7 +8,7 @@ import { newPasscode } from '../passcode.ts';
 
 export const INIT_FLAGS = { server: { value: true }, 'max-attempts': { value: true } } as const;
 
-function serverUrl(text: string | undefined): string {
+export function serverUrl(text: string | undefined): string {
   if (text === undefined) throw new CliError(EXIT.usage, 'init needs --server <url>', 'e.g. `sealed init alice --server http://127.0.0.1:8080`');
   let url: URL;
   try {

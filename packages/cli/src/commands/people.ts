@@ -1,8 +1,13 @@
-/** `sealed contacts` and `sealed devices`. */
+/** `sealed contacts`, `sealed verify`: the people you talk to and their safety numbers. */
+import { qrMatrix, qrText } from '@sealed/client/features/qr';
 import { usersOf } from '@sealed/client/host/host';
+import { normaliseUsername } from '@sealed/protocol/username';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { conversationTitle } from '../render.ts';
+import { userError } from '../target.ts';
+
+export const VERIFY_FLAGS = { mark: { value: false }, unmark: { value: false }, accept: { value: false } } as const;
 
 export async function contacts(ctx: Context): Promise<void> {
   if (ctx.args.positional.length > 0) throw new CliError(EXIT.usage, 'contacts takes no arguments', 'see `sealed contacts --help`');
@@ -16,33 +21,53 @@ export async function contacts(ctx: Context): Promise<void> {
       for (const user of usersOf(info)) if (user !== me) shared.set(user, [...(shared.get(user) ?? []), conversationTitle(info, me)]);
     }
     if (shared.size === 0) ctx.io.out('No contacts yet. Start a conversation with `sealed chat <user>`.');
+    // Contacts' signed lists are fetched again after a restart: the verified mark is checked against them.
+    const lookups = [];
+    for (const user of shared.keys()) if (host.engine.contact(user) === undefined) lookups.push(await host.lookupContact(user));
+    if (lookups.length > 0) await host.settle(ctx.timeoutMs);
     for (const [user, titles] of [...shared].sort(([a], [b]) => a.localeCompare(b))) {
-      ctx.io.out(`${user}  not verified (safety numbers are not available yet)  in: ${titles.join('; ')}`);
+      const contact = host.engine.contact(user);
+      const state = contact === undefined ? 'not verified' : contact.identityChanged ? 'IDENTITY KEY CHANGED' : contact.verified ? 'verified' : 'not verified';
+      ctx.io.out(`${user}  ${state}  in: ${titles.join('; ')}`);
     }
   } finally {
     await session.close();
   }
 }
 
-export async function devices(ctx: Context): Promise<void> {
-  if (ctx.args.positional.length > 0) throw new CliError(EXIT.usage, 'devices takes no arguments', 'see `sealed devices --help`');
+export async function verify(ctx: Context): Promise<void> {
+  const [name, ...rest] = ctx.args.positional;
+  if (name === undefined || rest.length > 0) throw new CliError(EXIT.usage, 'verify takes one username', 'see `sealed verify --help`');
+  const user = normaliseUsername(name);
+  if (!user.ok) throw new CliError(EXIT.usage, `"${name}" is not a valid username (${user.error})`);
+  const marks = ['mark', 'unmark', 'accept'].filter((f) => ctx.args.flags.has(f));
+  if (marks.length > 1) throw new CliError(EXIT.usage, 'use one of --mark, --unmark, --accept', 'see `sealed verify --help`');
   const session = await ctx.connect();
   try {
     const host = session.host;
-    ctx.io.out(`Account ${host.username}:`);
-    ctx.io.out(`  ${host.deviceId}  (this device)`);
-    ctx.io.out('Linking and removing devices is not available in this version yet.');
+    if (user.username === host.username) throw new CliError(EXIT.usage, 'that is you', 'verify someone else');
+    if (host.engine.contact(user.username) === undefined) {
+      const intent = await host.lookupContact(user.username);
+      await host.settle(ctx.timeoutMs);
+      const failure = host.outcome(intent);
+      if (failure !== undefined) throw userError(failure, user.username);
+    }
+    if (marks[0] === 'accept') await host.acceptIdentityChange(user.username);
+    const contact = host.engine.contact(user.username);
+    if (contact?.identityChanged === true && marks[0] !== 'accept') {
+      ctx.io.out(`WARNING: ${user.username}'s identity key changed since you verified it. Compare the new safety number in person, then run \`sealed verify ${user.username} --accept\`.`);
+    }
+    const number = host.engine.safetyNumber(user.username);
+    ctx.io.out(`Safety number with ${user.username} (compare in person, or scan the code):`);
+    for (let i = 0; i < number.groups.length; i += 4) ctx.io.out(`  ${number.groups.slice(i, i + 4).join(' ')}`);
+    ctx.io.out(qrText(qrMatrix(number.qrPayload)));
+    if (marks[0] === 'mark' || marks[0] === 'unmark') {
+      await host.setVerified(user.username, marks[0] === 'mark');
+      await host.settle(ctx.timeoutMs);
+    }
+    const after = host.engine.contact(user.username);
+    ctx.io.out(`${user.username} is ${after?.verified === true ? 'verified' : 'not verified'}${marks[0] === undefined && after?.verified !== true ? ' (after comparing, run `sealed verify ' + user.username + ' --mark`)' : ''}.`);
   } finally {
     await session.close();
   }
-}
-
-export async function link(ctx: Context): Promise<void> {
-  void ctx;
-  throw new CliError(EXIT.notAvailable, 'linking a device is not available in this version yet', 'use one device per account for now');
-}
-
-export async function verify(ctx: Context): Promise<void> {
-  if (ctx.args.positional.length !== 1) throw new CliError(EXIT.usage, 'verify takes one username', 'see `sealed verify --help`');
-  throw new CliError(EXIT.notAvailable, 'safety numbers are not available in this version yet', 'compare nothing yet; this command will show digits and a QR code');
 }

@@ -24,6 +24,20 @@ export type HostEvent =
   | { readonly type: 'decrypt-failure'; readonly reason: DecryptFailureReason; readonly conversationId: string | undefined }
   /** An intent (create, add, remove, send) failed for good. */
   | { readonly type: 'intent-failed'; readonly intent: number; readonly error: EngineError }
+  /** A conversation's shared settings (name, topic, disappearing timer) changed. */
+  | { readonly type: 'conversation-settings'; readonly conversationId: string; readonly name: string; readonly disappearAfterSeconds: number; readonly changedBy: string }
+  /** Disappearing messages reached their deadline and were deleted from the history. */
+  | { readonly type: 'expired'; readonly conversationId: string; readonly messageIds: readonly string[] }
+  /** A contact's identity key changed (refused until accepted after comparing safety numbers). */
+  | { readonly type: 'identity-changed'; readonly username: string; readonly verified: boolean }
+  /** New device: the code to enter (or scan) on an existing device, and the verification code both show. */
+  | { readonly type: 'link-offer'; readonly code: string; readonly verificationCode: string; readonly expiresAt: number }
+  /** Existing device: the new device was linked; its verification code must match the one it shows. */
+  | { readonly type: 'device-linked'; readonly deviceId: string; readonly verificationCode: string }
+  /** Our account's device list changed. */
+  | { readonly type: 'devices'; readonly devices: readonly { readonly deviceId: string; readonly current: boolean }[] }
+  /** This device was removed from its account by another device. */
+  | { readonly type: 'device-removed' }
   /** The vault was locked (by `lock()` or a lock request): the host is closed. */
   | { readonly type: 'locked' }
   /** Saving to the vault or running the transport failed: the host stopped. */

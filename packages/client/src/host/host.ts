@@ -146,6 +146,31 @@ export class SealedHost {
   }
 
   /**
+   * New device: links to an existing account. Emits `link-offer` (the code to enter on an
+   * existing device) and resolves once an existing device approved it and this one is
+   * registered and connected.
+   * @throws HostError('account-failed' (detail: e.g. link-expired) | 'timeout')
+   */
+  static async link(options: HostOptions, serverUrl: string, timeoutMs: number, onEvent: HostListener): Promise<SealedHost> {
+    const clock = options.clock ?? (() => Date.now());
+    const engine = new Engine({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) });
+    const host = new SealedHost(options, engine, serverUrl);
+    host.on(onEvent);
+    await options.vault.stores().settings.put(SERVER_SETTING, { version: SETTING_VERSION, data: utf8.encode(serverUrl) });
+    const started = engine.beginLink();
+    // The engine polls the relay's mailbox on clock ticks.
+    host.#startTicks();
+    await host.#run(started.actions);
+    await host.until(() => host.#accountReady || host.#failures.has(started.intent), timeoutMs, 'device linking');
+    const failure = host.#failures.get(started.intent);
+    if (failure !== undefined) {
+      host.#stop();
+      throw new HostError('account-failed', failure.code === 'relay-error' ? failure.detail.replace(/^[a-z- ]+: /, '') : failure.code);
+    }
+    return host;
+  }
+
+  /**
    * The host of the account saved in this unlocked vault. Call `start()` to connect.
    * @throws HostError('no-account' | 'no-server'), VaultError from the stores, SnapshotError/GroupError for damaged records
    */
@@ -235,7 +260,8 @@ export class SealedHost {
    */
   async createConversation(usernames: readonly string[], name: string | null = null): Promise<{ conversationId: string; intent: number }> {
     if (name !== null && (name.length === 0 || name.length > MAX_CONVERSATION_NAME)) throw new RangeError(`a name has 1 to ${MAX_CONVERSATION_NAME} characters`);
-    const started = this.#engine.createConversation(usernames);
+    // A named group shares its name with every member (MIMI settings content); a 1:1 has none.
+    const started = name === null ? this.#engine.createConversation(usernames) : this.#engine.createGroup(usernames, { name });
     const now = this.#clock();
     const info: ConversationInfo = { conversationId: started.value, name, members: [{ username: this.username, deviceId: this.deviceId }], epoch: 0n, closed: false, createdAt: now, lastActivity: now };
     this.#conversations.set(info.conversationId, info);
@@ -275,6 +301,45 @@ export class SealedHost {
   async removeMember(conversationId: string, username: string): Promise<number> {
     this.#require(conversationId);
     const started = this.#engine.removeMember(conversationId, username);
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** Leaves a conversation (a member commits our removal; `conversation-closed` follows). Returns the intent id. */
+  async leave(conversationId: string): Promise<number> {
+    this.#require(conversationId);
+    const started = this.#engine.leave(conversationId);
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** Fetches `username`'s signed device list (to compare safety numbers before any conversation). Returns the intent id. */
+  async lookupContact(username: string): Promise<number> {
+    const started = this.#engine.lookupContact(username);
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** Marks a contact verified (or not), pinned to its current identity key; saved. */
+  async setVerified(username: string, verified: boolean): Promise<void> {
+    await this.#run(this.#engine.setVerified(username, verified));
+  }
+
+  /** Accepts a contact's new identity key after comparing the new safety number. */
+  async acceptIdentityChange(username: string): Promise<void> {
+    await this.#run(this.#engine.acceptIdentityChange(username));
+  }
+
+  /** Existing device: approves the new device showing `code`. Returns the intent id. */
+  async approveLink(code: string): Promise<number> {
+    const started = this.#engine.approveLink(code);
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** Removes another device of this account from the account and every conversation. Returns the intent id. */
+  async removeDevice(deviceId: string): Promise<number> {
+    const started = this.#engine.removeDevice(deviceId);
     await this.#run(started.actions);
     return started.intent;
   }
@@ -425,9 +490,10 @@ export class SealedHost {
       case 'conversation': {
         const now = this.#clock();
         const old = this.#conversations.get(action.conversationId);
+        const shared = this.#engine.conversationInfo(action.conversationId)?.name;
         const info: ConversationInfo = {
           conversationId: action.conversationId,
-          name: old?.name ?? null,
+          name: shared !== undefined && shared !== '' ? shared : (old?.name ?? null),
           members: action.members,
           epoch: action.epoch,
           closed: false,
@@ -457,6 +523,38 @@ export class SealedHost {
         break;
       case 'sign-in-failed':
         this.#emit({ type: 'sign-in-failed', code: action.code });
+        break;
+      case 'conversation-settings': {
+        const old = this.#conversations.get(action.conversationId);
+        if (old !== undefined && action.name !== '' && action.name !== old.name) {
+          const info = { ...old, name: action.name };
+          this.#conversations.set(info.conversationId, info);
+          this.#write(() => this.#saveConversation(info));
+        }
+        this.#emit({ type: 'conversation-settings', conversationId: action.conversationId, name: action.name, disappearAfterSeconds: action.disappearAfterSeconds, changedBy: action.changedBy.username });
+        break;
+      }
+      case 'expired':
+        this.#write(async () => {
+          const conversation = idBytes(action.conversationId);
+          for (const id of action.messageIds) await this.#stores.messages.delete(conversation, idBytes(id));
+        });
+        this.#emit({ type: 'expired', conversationId: action.conversationId, messageIds: action.messageIds });
+        break;
+      case 'identity-changed':
+        this.#emit({ type: 'identity-changed', username: action.username, verified: action.verified });
+        break;
+      case 'link-offer':
+        this.#emit({ type: 'link-offer', code: action.code, verificationCode: action.verificationCode, expiresAt: action.expiresAt });
+        break;
+      case 'device-linked':
+        this.#emit({ type: 'device-linked', deviceId: action.deviceId, verificationCode: action.verificationCode });
+        break;
+      case 'devices':
+        this.#emit({ type: 'devices', devices: action.devices });
+        break;
+      case 'device-removed':
+        this.#emit({ type: 'device-removed' });
         break;
       default:
         break;

@@ -19,6 +19,7 @@ import { NodeTransport } from '../transport/node-transport.ts';
 import { Vault, type VaultCreateOptions } from '../vault/vault.ts';
 import { decodeHeader } from '../vault/header.ts';
 import type { Argon2Params } from '../vault/argon2.ts';
+import type { HostListener } from './events.ts';
 import { SealedHost, type HostOptions, type TransportFactory } from './host.ts';
 
 export const SESSION_LOCK_FILE = 'session.lock';
@@ -188,7 +189,39 @@ export async function createNodeAccount(
     if (vault !== undefined) {
       await vault.lock().catch(() => undefined);
       await storage.destroyRecords().catch(() => undefined);
-      await rm(join(options.directory, 'vault.header'), { force: true }).catch(() => undefined);
+      await rm(join(options.directory, HEADER_FILE), { force: true }).catch(() => undefined);
+    }
+    await release();
+    throw error;
+  }
+}
+
+/**
+ * New device: creates the vault and links this device to an existing account (the code is
+ * shown through `onEvent`'s `link-offer`); on failure the new vault is destroyed.
+ * @throws SessionBusyError, VaultError('already-exists' | ...), HostError('account-failed' | 'timeout')
+ */
+export async function linkNodeDevice(
+  options: NodeHostOptions & { readonly passcode: string; readonly serverUrl: string; readonly maxAttempts?: number; readonly timeoutMs: number; readonly onEvent: HostListener },
+): Promise<NodeSession> {
+  const release = await acquireSession(options.directory);
+  const storage = new DirectoryVaultStorage(options.directory);
+  let vault: Vault | undefined;
+  try {
+    vault = await Vault.create({
+      provider: nodeProvider,
+      storage,
+      passcode: options.passcode,
+      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+      ...(options.weakArgon2ForTests === undefined ? {} : { argon2: options.weakArgon2ForTests, allowWeakParametersForTests: true }),
+    });
+    const host = await SealedHost.link(hostOptions(vault, options), options.serverUrl, options.timeoutMs, options.onEvent);
+    return session(host, options, release);
+  } catch (error) {
+    if (vault !== undefined) {
+      await vault.lock().catch(() => undefined);
+      await storage.destroyRecords().catch(() => undefined);
+      await rm(join(options.directory, HEADER_FILE), { force: true }).catch(() => undefined);
     }
     await release();
     throw error;
