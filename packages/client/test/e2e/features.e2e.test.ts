@@ -118,6 +118,7 @@ describe('SDK conversation features against a real server', () => {
     await downloadAttachment(options(eli, downProgress), received, target);
     assert.deepEqual(readFileSync(target), body);
     assert.equal(downProgress.at(-1)!.done, body.length);
+    assert.equal(downProgress.at(-1)!.total, body.length);
     assert.ok(downProgress.length > 2, 'progress while streaming');
 
     // The server's storage holds neither the file's plaintext nor its key nor the caption.

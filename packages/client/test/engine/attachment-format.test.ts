@@ -45,6 +45,9 @@ test('round trip at every size around chunk boundaries, in any piece size, node 
     assert.equal(stored.length, HEADER_BYTES + size + chunks * TAG_BYTES, `size ${size}`);
     assert.equal(file.size, stored.length);
     for (const piece of [1, 100, CHUNK + TAG_BYTES, 1 << 20]) assert.deepEqual(decrypt(stored, file, piece), plaintext);
+    const sizing = new AttachmentDecryptor(nodeProvider, file);
+    sizing.push(stored.subarray(0, HEADER_BYTES));
+    assert.equal(sizing.plaintextSize, size, 'plaintext size known from the header');
     assert.deepEqual(decrypt(stored, file, 500, nobleProvider), plaintext, 'portable provider opens it too');
   }
 });

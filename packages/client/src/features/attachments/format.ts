@@ -204,12 +204,23 @@ export class AttachmentDecryptor {
       this.buffer = this.buffer.slice(HEADER_BYTES);
     }
     const stored = this.chunkSize + TAG_BYTES;
-    // A full chunk is opened as not-final only when more bytes follow it.
-    while (this.buffer.length > stored) {
-      out.push(this.open(this.buffer.subarray(0, stored), false));
-      this.buffer = this.buffer.slice(stored);
+    // A full chunk is opened as not-final only when more bytes follow it. Consumed by
+    // offset, copied once at the end: a large piece costs linear time.
+    let offset = 0;
+    while (this.buffer.length - offset > stored) {
+      out.push(this.open(this.buffer.subarray(offset, offset + stored), false));
+      offset += stored;
     }
+    if (offset > 0) this.buffer = this.buffer.slice(offset);
     return out;
+  }
+
+  /** Plaintext bytes the file holds if it is what the reference names (known once the header arrived): for progress displays. */
+  get plaintextSize(): number | undefined {
+    if (this.headerBytes === undefined) return undefined;
+    const body = this.expected.size - HEADER_BYTES;
+    const chunks = Math.max(1, Math.ceil(body / (this.chunkSize + TAG_BYTES)));
+    return Math.max(0, body - chunks * TAG_BYTES);
   }
 
   /** @throws AttachmentError('truncated' | 'chunk-authentication-failed' | 'size-mismatch' | 'hash-mismatch' | 'bad-header') */
@@ -259,7 +270,7 @@ export class AttachmentDecryptor {
       throw new AttachmentError('chunk-authentication-failed', `chunk ${this.index}`);
     }
     if (!final && this.index === 0xffff_ffff) throw new AttachmentError('too-large', 'chunk counter');
-    this.hashes.add(sealed.slice());
+    this.hashes.add(sealed);
     this.index++;
     return plaintext;
   }

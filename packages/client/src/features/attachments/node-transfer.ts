@@ -100,19 +100,18 @@ export async function downloadAttachment(options: TransferOptions, ref: Attachme
   const out = await open(partial, 'w', 0o600);
   const decryptor = new AttachmentDecryptor(options.provider, file);
   let done = 0;
-  const total = undefined;
   try {
     for await (const piece of response.body as unknown as AsyncIterable<Uint8Array>) {
       for (const plaintext of decryptor.push(piece)) {
         await out.write(plaintext);
         done += plaintext.length;
-        options.onProgress?.({ done, total });
+        options.onProgress?.({ done, total: decryptor.plaintextSize });
       }
     }
     const last = decryptor.finish();
     await out.write(last);
     done += last.length;
-    options.onProgress?.({ done, total });
+    options.onProgress?.({ done, total: decryptor.plaintextSize });
     await out.close();
     await rename(partial, path);
   } catch (error) {
