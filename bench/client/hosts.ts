@@ -83,3 +83,25 @@ export async function waitFor(check: () => boolean, what: string, everyMs = 1): 
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/**
+ * A new device of `member`'s account (in-memory vault): it shows a link code, `member`
+ * approves it. Resolves with the new device and the approval's start time once the new
+ * device is registered (the member then adds it to every conversation).
+ */
+export async function linkedDevice(baseUrl: string, member: BenchHost): Promise<{ device: BenchHost; approvedAt: number }> {
+  const vault = await Vault.create({ provider: nodeProvider, storage: new MemoryVaultStorage(), passcode: 'bench', argon2: BENCH_ARGON2, allowWeakParametersForTests: true });
+  let code: string | undefined;
+  const arrived = new Map<string, number>();
+  const members = new Map<string, number>();
+  const linking = SealedHost.link({ provider: nodeProvider, vault, transport: nodeTransportFactory(), keyPackageTarget: 4 }, baseUrl, WAIT_MS, (event) => {
+    if (event.type === 'link-offer') code = event.code;
+    if (event.type === 'conversation') members.set(event.conversation.conversationId, new Set(event.conversation.members.map((m) => m.username)).size);
+    if (event.type === 'message' && event.message.text !== null && !arrived.has(event.message.text)) arrived.set(event.message.text, performance.now());
+  });
+  await waitFor(() => code !== undefined, 'the link code', 5);
+  const approvedAt = performance.now();
+  await member.host.approveLink(code!);
+  const host = await linking;
+  return { device: { host, arrived, members, close: () => host.close() }, approvedAt };
+}

@@ -10,6 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SealedPairs } from '../server/sealed-load.ts';
 import { quantile } from '../server/stats.ts';
+import { MAX_CONVERSATION_USERS } from '../../packages/client/src/engine/limits.ts';
 import { type BenchHost, waitFor } from './hosts.ts';
 
 export interface Latencies {
@@ -77,26 +78,32 @@ export async function throughput(pairs: readonly (readonly [BenchHost, BenchHost
 
 export interface Join {
   readonly createSeconds: number;
+  /** From the approval on the member's device to the new device being in the group. */
   readonly joinMs: number;
-  /** Until every existing member also processed the commit. */
+  /** Until every existing member also processed the commit that added it. */
   readonly allMembersMs: number;
 }
 
-/** Creates a group of `members` (the first creates it), then adds `late`; times both. */
-export async function groupJoin(members: readonly BenchHost[], late: BenchHost): Promise<Join> {
+/**
+ * Builds a group of `members` (the first creates it with as many as one creation may name,
+ * MAX_CONVERSATION_USERS, then adds the rest), then links a new device to the second
+ * member and times how long the new device takes to be in the group.
+ */
+export async function groupJoin(members: readonly BenchHost[], linkNewDevice: (member: BenchHost) => Promise<{ device: BenchHost; approvedAt: number }>): Promise<Join & { device: BenchHost }> {
   const [creator, ...others] = members;
   const t0 = performance.now();
-  const { conversationId, intent } = await creator!.host.createConversation(others.map((h) => h.host.username), 'bench');
+  const first = others.slice(0, MAX_CONVERSATION_USERS - 1);
+  const { conversationId, intent } = await creator!.host.createConversation(first.map((h) => h.host.username), 'bench');
+  for (const h of others.slice(first.length)) await creator!.host.addMember(conversationId, h.host.username);
   await waitFor(() => others.every((h) => h.members.get(conversationId) === members.length), `${members.length} members joined`, 5);
   if (creator!.host.outcome(intent) !== undefined) throw new Error(`group creation failed: ${creator!.host.outcome(intent)!.message}`);
   const createSeconds = (performance.now() - t0) / 1000;
   const epoch = creator!.host.engine.epochOf(conversationId)!;
-  const t1 = performance.now();
-  await creator!.host.addMember(conversationId, late.host.username);
-  await waitFor(() => late.members.get(conversationId) === members.length + 1, 'the new member joined', 1);
-  const joinMs = performance.now() - t1;
-  await waitFor(() => members.every((h) => h.host.engine.epochOf(conversationId) === epoch + 1n), 'every member in the new epoch', 1);
-  return { createSeconds, joinMs, allMembersMs: performance.now() - t1 };
+  const { device, approvedAt } = await linkNewDevice(others[0]!);
+  await waitFor(() => device.members.has(conversationId), 'the new device joined', 1);
+  const joinMs = performance.now() - approvedAt;
+  await waitFor(() => members.every((h) => (h.host.engine.epochOf(conversationId) ?? 0n) > epoch), 'every member in the new epoch', 1);
+  return { createSeconds, joinMs, allMembersMs: performance.now() - approvedAt, device };
 }
 
 export { summary };
