@@ -29,6 +29,11 @@ export class Reader {
     return this.offset;
   }
 
+  /** A copy of the bytes read since position `start` (for encoding-memo.ts). */
+  consumedSince(start: number): Uint8Array {
+    return this.data.slice(start, this.offset);
+  }
+
   private need(count: number, what: string): void {
     if (count > this.end - this.offset) throw new DecodeError('truncated', what);
   }
