@@ -39,13 +39,6 @@ interface PendingWrite {
   readonly reject: (error: unknown) => void;
 }
 
-interface EntryRow {
-  seq: number;
-  kind: number;
-  received_at: number;
-  payload: Uint8Array;
-}
-
 /** A device's counters as the current transaction sees them. */
 interface Counters {
   nextSeq: number;
@@ -60,11 +53,14 @@ class TxState {
   readonly epochs = new Map<string, number | null>();
 }
 
-function toEntry(row: EntryRow): QueueEntry {
+/** A queue row as the window query returns it: seq, kind, received_at, payload. */
+type EntryTuple = [number, number, number, Uint8Array];
+
+function toEntry(row: EntryTuple): QueueEntry {
   // A kind code outside the table can only come from a corrupted database.
-  const kind = messageKindFromCode(row.kind);
-  if (kind === undefined) throw new Error(`queue entry with unknown kind code ${row.kind}`);
-  return { seq: row.seq, kind, receivedAt: row.received_at, payload: bytes(row.payload) };
+  const kind = messageKindFromCode(row[1]);
+  if (kind === undefined) throw new Error(`queue entry with unknown kind code ${row[1]}`);
+  return { seq: row[0], kind, receivedAt: row[2], payload: bytes(row[3]) };
 }
 
 /**
@@ -134,9 +130,10 @@ export class SqliteQueueStore implements QueueStore {
     this.selectCounters = db.prepare<[string], { next_seq: number; queued: number }>('SELECT next_seq, queued FROM devices WHERE id = ?');
     this.writeCounters = db.prepare('UPDATE devices SET next_seq = ?, queued = ? WHERE id = ?');
     this.insertEntry = db.prepare('INSERT INTO queue (device_id, seq, kind, received_at, payload) VALUES (?, ?, ?, ?, ?)');
-    this.selectWindow = db.prepare<[string, number, number], EntryRow>(
-      'SELECT seq, kind, received_at, payload FROM queue WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-    );
+    // Rows as arrays, not objects: a drain reads up to MAX_DELIVERY_WINDOW rows per window.
+    this.selectWindow = db
+      .prepare<[string, number, number], EntryTuple>('SELECT seq, kind, received_at, payload FROM queue WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .raw(true);
     this.deleteRange = db.prepare('DELETE FROM queue WHERE device_id = ? AND seq >= ? AND seq <= ?');
     this.decrementQueued = db.prepare('UPDATE devices SET queued = queued - ? WHERE id = ?');
     this.selectQueued = db.prepare<[string], { queued: number }>('SELECT queued FROM devices WHERE id = ?');
