@@ -22,6 +22,7 @@ const frames: ServerFrame[] = [
     ],
   },
   { type: 'notice', notice: 'key-packages-low', value: 3 },
+  { type: 'notice', notice: 'devices-changed', value: 7 },
 ];
 
 describe('server frames', () => {
@@ -53,7 +54,7 @@ describe('server frames', () => {
     const error = encodeServerFrame({ type: 'error', requestId: 1, code: 'internal', value: 0 });
     error[6] = 0xff;
     rejects(error, 'invalid-value');
-    rejects(new Uint8Array([1, 0x85, 2, 0, 0, 0, 0]), 'invalid-value');
+    rejects(new Uint8Array([1, 0x85, 3, 0, 0, 0, 0]), 'invalid-value');
     rejects(new Uint8Array([1, 0x84, 0, 0]), 'invalid-value');
     rejects(new Uint8Array([1, 0x84, (MAX_DELIVER_ENTRIES + 1) >> 8, (MAX_DELIVER_ENTRIES + 1) & 0xff]), 'too-large');
     const deliver = encodeServerFrame(frames[4]!);

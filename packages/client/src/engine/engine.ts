@@ -480,6 +480,8 @@ export class Engine {
           case 'deliver':
             return this.deliver(frame.entries);
           case 'notice': {
+            // Another device changed our account's list: fetch it and bring every group in step.
+            if (frame.notice === 'devices-changed') return this.devicesPart.refresh();
             const account = core.account;
             if (account === undefined || core.replenishing) return [];
             return this.uploadKeyPackages(account, Math.max(0, this.keyPackageTarget - frame.value), false, () => []);

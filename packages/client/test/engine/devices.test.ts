@@ -257,9 +257,10 @@ test('restore of a multi-device account: its list is the linked one, no re-verif
   assert.deepEqual(laptop.failures, []);
 });
 
-test('the linking device goes offline before the new one is ready: another device of the account adds it after its periodic refresh', async () => {
+test('the linking device goes offline before the new one is ready: another device of the account that missed the notice adds it after its READY refresh', async () => {
   const { net, alice, bob, id } = await aliceAndBob();
   const phone = net.link(alice, 'alice-phone');
+  net.offline(phone); // misses the devices-changed notice
   const tablet = net.client('alice-tablet');
   net.perform(tablet, tablet.engine.beginLink().actions);
   net.run();
@@ -268,9 +269,10 @@ test('the linking device goes offline before the new one is ready: another devic
   net.offline(alice);
   for (let i = 0; i < 4 && !tablet.ready; i++) net.tick(2_000);
   assert.ok(tablet.ready);
-  assert.ok(!tablet.engine.conversationIds().includes(id), 'nobody added it yet');
-  // The phone's periodic refresh (DEVICE_REFRESH_MS) finds the tablet and adds it.
-  net.tick(10 * 60 * 1000);
+  for (let i = 0; i < 4; i++) net.tick(2_000);
+  assert.ok(!tablet.engine.conversationIds().includes(id), 'nobody online knows of it yet');
+  // The phone comes back: after its catch-up it fetches the list, finds the tablet and adds it.
+  net.reconnect(phone);
   for (let i = 0; i < 8 && !tablet.engine.conversationIds().includes(id); i++) net.tick(2_000);
   assert.ok(tablet.engine.conversationIds().includes(id));
   net.perform(bob, bob.engine.send(id, 'to all of alice').actions);
@@ -281,6 +283,20 @@ test('the linking device goes offline before the new one is ready: another devic
   net.reconnect(alice);
   assert.deepEqual(alice.texts(id), ['to all of alice']);
   assert.deepEqual([...alice.failures, ...phone.failures, ...bob.failures, ...tablet.failures], []);
+});
+
+test('an online device of the account hears of a link at once (devices-changed notice) and adds the device when the linker cannot', async () => {
+  const { net, alice, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const tablet = net.client('alice-tablet');
+  net.perform(tablet, tablet.engine.beginLink().actions);
+  net.run();
+  net.perform(alice, alice.engine.approveLink(net.of(tablet, 'link-offer')[0]!.code).actions);
+  net.run();
+  assert.equal(net.of(phone, 'devices').at(-1)?.devices.length, 3, 'the phone learnt the new list from the notice, no tick needed');
+  net.offline(alice);
+  for (let i = 0; i < 12 && !tablet.engine.conversationIds().includes(id); i++) net.tick(2_000);
+  assert.ok(tablet.engine.conversationIds().includes(id), 'the phone added it');
 });
 
 test('a change made from a stale copy of the list is applied again to the current one (no device dropped silently)', async () => {

@@ -83,6 +83,7 @@ export class FakeRelay {
         for (const id of ids.filter((d) => !account.devices.includes(d))) this.devices.set(id, { username: list.username, queue: [], nextSeq: 1, keyPackages: [], lastResort: undefined, socket: undefined });
         account.devices = ids;
         account.deviceList = request.deviceList;
+        for (const id of ids) if (id !== caller) this.devices.get(id)?.socket?.({ type: 'notice', notice: 'devices-changed', value: list.version });
         return { ok: true, body: { version: list.version } };
       }
       case 'create-link': {

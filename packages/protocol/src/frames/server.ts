@@ -8,7 +8,8 @@
  *   ERROR   (0x83)  requestId u32 (0: not tied to a request) | code u16 | value u64
  *   DELIVER (0x84)  count u16 (1..256) | entries, each:
  *                     seq u64 | kind u8 | receivedAt u64 | payloadLength u32 (1..1 MiB) | payload
- *   NOTICE  (0x85)  notice u8 (1: key packages low) | value u32
+ *   NOTICE  (0x85)  notice u8 (1: key packages low, value = ordinary packages left;
+ *                   2: the account's device list changed, value = its new version) | value u32
  *
  * ERROR's `code` is the `wire` number of errors.ts; `value` is described there per code.
  * A DELIVER frame never exceeds MAX_DELIVER_FRAME_BYTES.
@@ -23,8 +24,8 @@ import { assertU32, assertU64, kindToWire, readFrameHeader, readKind, type Messa
 
 export const SERVER_FRAME_TYPE = { ready: 0x81, sent: 0x82, error: 0x83, deliver: 0x84, notice: 0x85 } as const;
 
-export type NoticeKind = 'key-packages-low';
-const NOTICE_TO_WIRE: Readonly<Record<NoticeKind, number>> = { 'key-packages-low': 1 };
+export type NoticeKind = 'key-packages-low' | 'devices-changed';
+const NOTICE_TO_WIRE: Readonly<Record<NoticeKind, number>> = { 'key-packages-low': 1, 'devices-changed': 2 };
 
 export interface ReadyFrame {
   readonly type: 'ready';
@@ -162,8 +163,8 @@ export function decodeServerFrame(data: Uint8Array): ServerFrame {
     }
     case SERVER_FRAME_TYPE.notice: {
       const notice = r.u8('notice');
-      if (notice !== 1) throw new DecodeError('invalid-value', `notice ${notice}`);
-      frame = { type: 'notice', notice: 'key-packages-low', value: r.u32('value') };
+      if (notice !== 1 && notice !== 2) throw new DecodeError('invalid-value', `notice ${notice}`);
+      frame = { type: 'notice', notice: notice === 1 ? 'key-packages-low' : 'devices-changed', value: r.u32('value') };
       break;
     }
     default:

@@ -18,7 +18,9 @@ export type BusEvent =
   /** The device was removed from its account: close its sockets now. */
   | { readonly type: 'revoked'; readonly deviceId: DeviceId }
   /** The device's ordinary key packages dropped to `remaining` (at or below the low mark). */
-  | { readonly type: 'key-packages-low'; readonly deviceId: DeviceId; readonly remaining: number };
+  | { readonly type: 'key-packages-low'; readonly deviceId: DeviceId; readonly remaining: number }
+  /** The device's account has a new device list (`version`): the device refetches it and syncs its groups. */
+  | { readonly type: 'devices-changed'; readonly deviceId: DeviceId; readonly version: number };
 
 export type BusListener = (event: BusEvent) => void;
 

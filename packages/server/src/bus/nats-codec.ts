@@ -7,11 +7,12 @@
  * Layout (integers big-endian):
  *
  *   u8  version = 1
- *   u8  type: 1 entries, 2 revoked, 3 key-packages-low
+ *   u8  type: 1 entries, 2 revoked, 3 key-packages-low, 4 devices-changed
  *   u8  deviceIdLength, then that many ASCII bytes (lowercase hex)
  *   type 1: u64 lastSeq, u16 entryCount, then per entry:
  *           u64 seq, u8 kind, u64 receivedAt, u32 payloadLength, payload
  *   type 3: u32 remaining
+ *   type 4: u32 version
  */
 import type { BusEvent } from './bus.ts';
 import type { DeviceId, MessageKind, QueueEntry } from '../storage/types.ts';
@@ -71,11 +72,11 @@ export function encodeBusEvent(event: BusEvent): Uint8Array {
     const total = event.entries.reduce((n, e) => n + entrySize(e), 0);
     if (total + 64 <= MAX_BUS_INLINE_BYTES) entries = event.entries;
   }
-  const body = event.type === 'entries' ? 8 + 2 + entries.reduce((n, e) => n + entrySize(e), 0) : event.type === 'key-packages-low' ? 4 : 0;
+  const body = event.type === 'entries' ? 8 + 2 + entries.reduce((n, e) => n + entrySize(e), 0) : event.type === 'key-packages-low' || event.type === 'devices-changed' ? 4 : 0;
   const out = new Uint8Array(3 + id.length + body);
   const view = new DataView(out.buffer);
   out[0] = BUS_CODEC_VERSION;
-  out[1] = event.type === 'entries' ? 1 : event.type === 'revoked' ? 2 : 3;
+  out[1] = event.type === 'entries' ? 1 : event.type === 'revoked' ? 2 : event.type === 'key-packages-low' ? 3 : 4;
   out[2] = id.length;
   out.set(id, 3);
   let at = 3 + id.length;
@@ -100,6 +101,9 @@ export function encodeBusEvent(event: BusEvent): Uint8Array {
   } else if (event.type === 'key-packages-low') {
     if (!Number.isInteger(event.remaining) || event.remaining < 0 || event.remaining > 0xffffffff) throw new BusCodecError('bad-number');
     view.setUint32(at, event.remaining);
+  } else if (event.type === 'devices-changed') {
+    if (!Number.isInteger(event.version) || event.version < 1 || event.version > 0xffffffff) throw new BusCodecError('bad-number');
+    view.setUint32(at, event.version);
   }
   return out;
 }
@@ -127,7 +131,7 @@ export function decodeBusEvent(bytes: Uint8Array): BusEvent {
   };
   if (u8() !== BUS_CODEC_VERSION) throw new BusCodecError('bad-version');
   const type = u8();
-  if (type < 1 || type > 3) throw new BusCodecError('bad-type');
+  if (type < 1 || type > 4) throw new BusCodecError('bad-type');
   const idLength = u8();
   if (idLength > MAX_DEVICE_ID_LENGTH) throw new BusCodecError('bad-device-id');
   need(idLength);
@@ -160,11 +164,17 @@ export function decodeBusEvent(bytes: Uint8Array): BusEvent {
     event = count > 0 ? { type: 'entries', deviceId, lastSeq, entries } : { type: 'entries', deviceId, lastSeq };
   } else if (type === 2) {
     event = { type: 'revoked', deviceId };
-  } else {
+  } else if (type === 3) {
     need(4);
     const remaining = view.getUint32(at);
     at += 4;
     event = { type: 'key-packages-low', deviceId, remaining };
+  } else {
+    need(4);
+    const version = view.getUint32(at);
+    at += 4;
+    if (version === 0) throw new BusCodecError('bad-number');
+    event = { type: 'devices-changed', deviceId, version };
   }
   if (at !== bytes.length) throw new BusCodecError('trailing-bytes');
   return event;

@@ -175,6 +175,8 @@ export class AccountService {
       throw error;
     }
     for (const deviceId of removed) await this.deps.bus.publish({ type: 'revoked', deviceId });
+    // The account's other devices hear of it at once (a hint: they refetch the list and sync their groups).
+    for (const deviceId of kept) if (deviceId !== caller.deviceId) await this.deps.bus.publish({ type: 'devices-changed', deviceId: deviceId as DeviceId, version: list.version });
     return { version: list.version };
   }
 }

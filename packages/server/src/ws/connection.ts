@@ -260,6 +260,8 @@ export class Connection {
         return this.close(CLOSE_CODES.revoked, 'device removed');
       case 'key-packages-low':
         return this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'key-packages-low', value: event.remaining }));
+      case 'devices-changed':
+        return this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'devices-changed', value: event.version }));
       case 'entries': {
         if (event.lastSeq <= this.cursor) return;
         const entries = event.entries;

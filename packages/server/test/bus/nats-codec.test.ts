@@ -31,6 +31,7 @@ describe('NATS bus codec', () => {
       { type: 'entries', deviceId: dev, lastSeq: Number.MAX_SAFE_INTEGER },
       { type: 'revoked', deviceId: dev },
       { type: 'key-packages-low', deviceId: dev, remaining: 3 },
+      { type: 'devices-changed', deviceId: dev, version: 7 },
     ];
     for (const event of events) assert.deepEqual(decodeBusEvent(encodeBusEvent(event)), event);
   });
@@ -73,7 +74,7 @@ describe('NATS bus codec', () => {
     };
     rejects(mutate(0, BUS_CODEC_VERSION + 1), 'bad-version');
     rejects(mutate(1, 0), 'bad-type');
-    rejects(mutate(1, 4), 'bad-type');
+    rejects(mutate(1, 5), 'bad-type');
     rejects(mutate(3, 'G'.charCodeAt(0)), 'bad-device-id');
     rejects(mutate(2, 65), 'bad-device-id');
     rejects(mutate(idEnd + 8 + 2 + 8, 9), 'bad-kind'); // kind byte of the first entry

@@ -6,6 +6,7 @@
  *
  * When our devices learn of a change:
  *   - the device that made it (link or removal), at once;
+ *   - the account's other connected devices, at once: the relay's `devices-changed` notice;
  *   - any device whose incoming commit or Welcome brings a device of ours its copy of the
  *     list does not name (verify-members.ts fetches the list again; the engine notices the
  *     new version and syncs);
