@@ -129,7 +129,7 @@ export function onControlContent(core: EngineCore, conversation: Conversation, s
     }
     if (changed) actions.push(statusAction(conversation, toHex(messageId), tracked));
   }
-  return actions;
+  return actions.length > 0 ? [...actions, saveConversationMeta(conversation)] : actions;
 }
 
 function deadlineOf(expires: Expiration | null, conversation: Conversation, now: number): number | undefined {
@@ -208,11 +208,12 @@ export function markRead(core: EngineCore, conversation: Conversation, messageId
   const ids = [...new Set(messageIds)].filter((id) => meta.incoming.has(id));
   if (ids.length === 0 || meta.leaving) return [];
   for (const id of ids) meta.incoming.delete(id); // read once: never reported twice
+  const save = saveConversationMeta(conversation);
   for (let i = 0; i < ids.length; i += MAX_STATUSES_PER_REPORT) {
     const statuses = ids.slice(i, i + MAX_STATUSES_PER_REPORT).map((id) => ({ messageId: fromHex(id)!, status: MessageStatus.read }));
     queueControl(core, conversation, { kind: 'status', report: { timestamp: core.now, statuses } });
   }
-  return pump(core, conversation);
+  return [save, ...pump(core, conversation)];
 }
 
 /**
@@ -226,8 +227,9 @@ export function afterActions(core: EngineCore, actions: readonly Action[]): Acti
   for (const action of actions) {
     if (action.type === 'show') {
       if (!onShown(core, action.message)) continue;
+      // Deadlines and receipt state changed: saved once after the batch.
       const conversation = core.conversations.get(action.message.conversationId);
-      if (conversation !== undefined && metaOf(conversation).expiries.has(action.message.messageId)) changedMeta.add(conversation);
+      if (conversation !== undefined) changedMeta.add(conversation);
     } else if (action.type === 'sent') {
       const conversation = core.conversations.get(action.conversationId);
       if (conversation !== undefined) {
@@ -236,6 +238,7 @@ export function afterActions(core: EngineCore, actions: readonly Action[]): Acti
         const tracked = meta.outgoing.get(action.messageId);
         if (tracked !== undefined && !tracked.sent) {
           tracked.sent = true;
+          changedMeta.add(conversation);
           out.push(action, statusAction(conversation, action.messageId, tracked));
           continue;
         }

@@ -4,10 +4,12 @@
  * WeakMaps keyed by the engine's own objects, so the core files only call in here.
  *
  *   conversation meta record = [
- *     version: 1,
+ *     version: 2,                                                 ; version 1 (without the last two) still loads
  *     name: tstr, topic: tstr, disappearAfterSeconds: uint,
  *     expiries: [* [messageId bstr .size 32, expiresAt uint]],   ; at most MAX_PENDING_EXPIRIES
  *     leaving: bool,
+ *     outgoing: [* [messageId bstr .size 32, sent bool, deliveredTo [* tstr], readBy [* tstr]]],
+ *     incoming: [* messageId bstr .size 32],                      ; both: the latest MAX_PERSISTED_RECEIPTS
  *   ]
  *   device meta record = [
  *     version: 1,
@@ -16,8 +18,10 @@
  *   ]
  *
  * Both are handed to the host as `save` actions of record 'meta' (keys: the conversation
- * id, or DEVICE_META_KEY) and encrypted by the vault like every record. Outgoing message
- * statuses are memory-only (a restart forgets who read what; the messages stay).
+ * id, or DEVICE_META_KEY) and encrypted by the vault like every record. Receipt state of
+ * the latest MAX_PERSISTED_RECEIPTS messages each way is kept, so a host that restarts
+ * between sending and the receipts (the CLI runs one command at a time) still reports them.
+ * `META_RECORD_VERSION` is the version of the vault envelope; each record carries its own.
  */
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import { decodeCbor } from '../content/cbor-decode.ts';
@@ -31,6 +35,8 @@ import type { EngineCore } from './core.ts';
 import { SnapshotError } from './snapshot.ts';
 
 export const META_RECORD_VERSION = 1;
+const CONVERSATION_META_VERSION = 2;
+const DEVICE_META_VERSION = 1;
 export const DEVICE_META_KEY = 'device';
 
 /**
@@ -45,8 +51,18 @@ export const MAX_TRACKED_OUTGOING = 1024;
 export const MAX_TRACKED_AUTHORS = 4096;
 /** Contacts marked verified on this device. */
 export const MAX_VERIFIED_CONTACTS = 10_000;
-/** Largest meta record we load: MAX_PENDING_EXPIRIES entries of ~45 bytes, rounded up. */
-export const MAX_META_RECORD_BYTES = 2 * 1024 * 1024;
+/**
+ * Receipt state saved per conversation: the latest 256 outgoing and incoming messages. A
+ * receipt for an older message after a restart is ignored (the message is long seen).
+ */
+export const MAX_PERSISTED_RECEIPTS = 256;
+/** Accounts named per saved status: the relay's recipient bound (1024 devices) cannot name more accounts. */
+export const MAX_STATUS_ACCOUNTS = 1024;
+/**
+ * Largest meta record we load: MAX_PENDING_EXPIRIES entries of ~45 bytes (0.9 MiB) plus
+ * MAX_PERSISTED_RECEIPTS statuses naming up to 64 accounts each (~0.6 MiB), rounded up.
+ */
+export const MAX_META_RECORD_BYTES = 4 * 1024 * 1024;
 
 /** What the sending device knows of one of its messages. */
 export interface OutgoingStatus {
@@ -110,20 +126,22 @@ export function deviceMetaOf(core: EngineCore): DeviceMeta {
 export function saveConversationMeta(conversation: Conversation): Action {
   const meta = metaOf(conversation);
   const expiries: CborValue[] = [...meta.expiries].map(([id, at]) => [fromHex(id)!, at]);
-  return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeCbor([META_RECORD_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving]) };
+  const outgoing: CborValue[] = [...meta.outgoing].slice(-MAX_PERSISTED_RECEIPTS).map(([id, s]) => [fromHex(id)!, s.sent, [...s.deliveredTo], [...s.readBy]]);
+  const incoming: CborValue[] = [...meta.incoming].slice(-MAX_PERSISTED_RECEIPTS).map((id) => fromHex(id)!);
+  return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeCbor([CONVERSATION_META_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving, outgoing, incoming]) };
 }
 
 export function saveDeviceMeta(core: EngineCore): Action {
   const meta = deviceMetaOf(core);
   const verified: CborValue[] = [...meta.verified].map(([username, key]) => [username, key]);
-  return { type: 'save', record: 'meta', key: DEVICE_META_KEY, bytes: encodeCbor([META_RECORD_VERSION, meta.receipts, verified]) };
+  return { type: 'save', record: 'meta', key: DEVICE_META_KEY, bytes: encodeCbor([DEVICE_META_VERSION, meta.receipts, verified]) };
 }
 
 function malformed(detail: string): SnapshotError {
   return new SnapshotError('malformed-record', `meta: ${detail}`);
 }
 
-function items(bytes: Uint8Array, length: number): readonly CborValue[] {
+function items(bytes: Uint8Array, versions: Readonly<Record<number, number>>): readonly CborValue[] {
   let value: CborValue;
   try {
     value = decodeCbor(bytes, MAX_META_RECORD_BYTES);
@@ -133,7 +151,8 @@ function items(bytes: Uint8Array, length: number): readonly CborValue[] {
   }
   if (!Array.isArray(value) || value.length === 0) throw malformed('not an array');
   const list = value as readonly CborValue[];
-  if (list[0] !== META_RECORD_VERSION) throw new SnapshotError('unknown-version', `meta version ${String(list[0])}`);
+  const length = typeof list[0] === 'number' ? versions[list[0]] : undefined;
+  if (length === undefined) throw new SnapshotError('unknown-version', `meta version ${String(list[0])}`);
   if (list.length !== length) throw malformed('wrong field count');
   return list;
 }
@@ -149,12 +168,21 @@ function pairs(value: CborValue | undefined, max: number, what: string): (readon
 
 const utf8 = new TextEncoder();
 
+function names(value: CborValue | undefined): string[] {
+  if (!Array.isArray(value) || value.length > MAX_STATUS_ACCOUNTS) throw malformed('account list');
+  return (value as readonly CborValue[]).map((n) => {
+    if (typeof n !== 'string' || n.length === 0 || n.length > 64) throw malformed('account name');
+    return n;
+  });
+}
+
 /**
  * Loads a conversation meta record into `conversation`.
  * @throws SnapshotError('unknown-version' | 'malformed-record')
  */
 export function loadConversationMeta(conversation: Conversation, bytes: Uint8Array): void {
-  const [, name, topic, timer, expiries, leaving] = items(bytes, 6);
+  const fields = items(bytes, { 1: 6, 2: 8 });
+  const [, name, topic, timer, expiries, leaving] = fields;
   if (typeof name !== 'string' || utf8.encode(name).length > MAX_CONVERSATION_NAME_BYTES) throw malformed('name');
   if (typeof topic !== 'string' || utf8.encode(topic).length > MAX_CONVERSATION_TOPIC_BYTES) throw malformed('topic');
   if (typeof timer !== 'number' || timer < 0 || timer > MAX_DISAPPEAR_AFTER_SECONDS) throw malformed('timer');
@@ -164,7 +192,29 @@ export function loadConversationMeta(conversation: Conversation, bytes: Uint8Arr
     if (!(id instanceof Uint8Array) || id.length !== 32 || typeof at !== 'number' || at < 0) throw malformed('expiry entry');
     loaded.set(toHex(id), at);
   }
+  const outgoing = new Map<string, { sent: boolean; deliveredTo: Set<string>; readBy: Set<string> }>();
+  const incoming: string[] = [];
+  if (fields.length === 8) {
+    const saved = fields[6];
+    if (!Array.isArray(saved) || saved.length > MAX_PERSISTED_RECEIPTS) throw malformed('outgoing');
+    for (const entry of saved as readonly CborValue[]) {
+      if (!Array.isArray(entry) || entry.length !== 4) throw malformed('outgoing entry');
+      const [id, sent, deliveredTo, readBy] = entry as readonly CborValue[];
+      if (!(id instanceof Uint8Array) || id.length !== 32 || typeof sent !== 'boolean') throw malformed('outgoing entry');
+      outgoing.set(toHex(id), { sent, deliveredTo: new Set(names(deliveredTo)), readBy: new Set(names(readBy)) });
+    }
+    const ids = fields[7];
+    if (!Array.isArray(ids) || ids.length > MAX_PERSISTED_RECEIPTS) throw malformed('incoming');
+    for (const id of ids as readonly CborValue[]) {
+      if (!(id instanceof Uint8Array) || id.length !== 32) throw malformed('incoming entry');
+      incoming.push(toHex(id));
+    }
+  }
   const meta = metaOf(conversation);
+  meta.outgoing.clear();
+  for (const [id, status] of outgoing) meta.outgoing.set(id, status);
+  meta.incoming.clear();
+  for (const id of incoming) meta.incoming.add(id);
   meta.name = name;
   meta.topic = topic;
   meta.disappearAfterSeconds = timer;
@@ -178,7 +228,7 @@ export function loadConversationMeta(conversation: Conversation, bytes: Uint8Arr
  * @throws SnapshotError('unknown-version' | 'malformed-record')
  */
 export function loadDeviceMeta(core: EngineCore, bytes: Uint8Array): void {
-  const [, receipts, verified] = items(bytes, 3);
+  const [, receipts, verified] = items(bytes, { 1: 3 });
   if (typeof receipts !== 'boolean') throw malformed('receipts');
   const loaded = new Map<string, Uint8Array>();
   for (const [username, key] of pairs(verified, MAX_VERIFIED_CONTACTS, 'verified')) {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nodeProvider } from '@sealed/crypto/node/provider';
 import { toHex } from '@sealed/protocol/encoding';
+import { deserializeGroupState } from '@sealed/mls/group/serialize';
 import type { Action } from '../../src/engine/actions.ts';
 import { EngineError } from '../../src/engine/errors.ts';
 import { signDeviceList } from '../../src/engine/identity.ts';
@@ -249,3 +250,54 @@ test('a verified identity key stays pinned across a restart: a swapped key after
   assert.deepEqual(of(again, 'identity-changed').map((a) => [a.username, a.verified]), [['bob', true]]);
   assert.throws(() => restored.safetyNumber('bob'), (e: unknown) => e instanceof EngineError && e.code === 'unknown-contact');
 });
+
+test('receipt state survives a restart on both sides (a one-command-at-a-time host still gets and sends receipts); meta records v1 still load, malformed ones fail typed', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  const sent = alice.engine.send(id, 'before the restarts');
+  net.perform(alice, sent.actions);
+  net.run();
+  const { Engine } = await import('../../src/engine/engine.ts');
+  const restart = (c: Client, name: string): Client => {
+    const meta = new Map<string, Uint8Array>();
+    for (const [k, v] of c.saved) if (k.startsWith('meta:')) meta.set(k.slice(5), v);
+    const groups = [...c.saved].filter(([k]) => k.startsWith('group:')).map(([, v]) => v);
+    const engine = Engine.restore({ provider: nodeProvider, now: net.relay.now }, { account: c.saved.get(`account:${c.engine.deviceId}`)!, groups, meta });
+    net.relay.disconnect(c.engine.deviceId!);
+    c.online = false;
+    const again = new Client(name, engine);
+    net.clients.push(again);
+    net.perform(again, engine.start());
+    net.run();
+    return again;
+  };
+  const alice2 = restart(alice, 'alice2');
+  const bob2 = restart(bob, 'bob2');
+  net.perform(bob2, bob2.engine.markRead(id, [sent.value]));
+  net.run();
+  const last = of(alice2, 'message-status').filter((s) => s.messageId === sent.value).at(-1)!;
+  assert.deepEqual([last.sent, last.deliveredTo, last.readBy], [true, ['bob', 'carol'], ['bob']]);
+  assert.deepEqual([...alice2.failures, ...bob2.failures, ...carol.failures], []);
+
+  const { loadConversationMeta } = await import('../../src/engine/feature-state.ts');
+  const { encodeCbor } = await import('../../src/content/cbor-encode.ts');
+  const { SnapshotError } = await import('../../src/engine/snapshot.ts');
+  const { newConversation } = await import('../../src/engine/conversation.ts');
+  const conversation = newConversation(createdState(alice, id), 0);
+  loadConversationMeta(conversation, encodeCbor([1, 'old name', '', 0, [], false]));
+  const bad: [unknown[], string][] = [
+    [[3, 'x', '', 0, [], false], 'unknown-version'],
+    [[2, 'x', '', 0, [], false], 'malformed-record'],
+    [[2, 'x', '', 0, [], false, [[new Uint8Array(32), true, ['a'.repeat(65)], []]], []], 'malformed-record'],
+    [[2, 'x', '', 0, [], false, [], [new Uint8Array(31)]], 'malformed-record'],
+    [[1, 'x', '', 365 * 86400 + 1, [], false], 'malformed-record'],
+  ];
+  for (const [value, code] of bad) {
+    assert.throws(() => loadConversationMeta(conversation, encodeCbor(value as never)), (e: unknown) => e instanceof SnapshotError && e.code === code, JSON.stringify(code));
+  }
+});
+
+/** The group state of `id` as restored in `client` (for loading records into a scratch conversation). */
+function createdState(client: Client, id: string) {
+  const saved = client.saved.get(`group:${id}`)!;
+  return deserializeGroupState(saved, nodeProvider);
+}
