@@ -45,11 +45,18 @@ export class EngineCore {
   online = false;
   /** Entries the relay said were queued at READY and not processed yet: until 0, nothing new is encrypted (it could use an epoch the group already left). */
   catchUp = 0;
+  /**
+   * Entries held unprocessed (a commit of ours in flight, members being verified): we may be
+   * behind the group, so nothing new is encrypted until they are processed.
+   */
+  holding = 0;
+  /** Incremented at each READY: SENDs of an earlier session went unanswered on a socket that is gone. */
+  session = 0;
   /** Member verifications in progress (verify-members.ts); entries are held meanwhile. */
   verifying = 0;
   private nextRequestId = 1;
   private readonly httpWaiting = new Map<number, HttpContinuation>();
-  private readonly sendWaiting = new Map<number, { readonly frame: SendFrame; readonly then: SendContinuation; readonly retry?: ApplicationRetry | undefined }>();
+  private readonly sendWaiting = new Map<number, { readonly frame: SendFrame; readonly then: SendContinuation; readonly retry?: ApplicationRetry | undefined; session: number }>();
   /** Work that waits for the next tick or READY (a device-list fetch that got no answer). */
   private deferred: (() => Action[])[] = [];
 
@@ -62,9 +69,9 @@ export class EngineCore {
     this.directory = new Directory(provider);
   }
 
-  /** Sending is allowed: connected and caught up with what was queued while away. */
+  /** Sending is allowed: connected, caught up with what was queued while away, and nothing held. */
   caughtUp(): boolean {
-    return this.online && this.catchUp === 0;
+    return this.online && this.catchUp === 0 && this.holding === 0;
   }
 
   nowSeconds(): bigint {
@@ -95,14 +102,16 @@ export class EngineCore {
   send(frame: Omit<SendFrame, 'type' | 'requestId' | 'clientMessageId'>, then: SendContinuation, retry?: ApplicationRetry): Action {
     const requestId = this.id();
     const full: SendFrame = { type: 'send', requestId, clientMessageId: this.provider.randomBytes(16), ...frame };
-    this.sendWaiting.set(requestId, { frame: full, then, retry });
+    this.sendWaiting.set(requestId, { frame: full, then, retry, session: this.session });
     return { type: 'send-frame', frame: full };
   }
 
   /** The same SEND again (same request and client message id): the relay stores it at most once. */
   resend(requestId: number): Action[] {
     const waiting = this.sendWaiting.get(requestId);
-    return waiting === undefined ? [] : [{ type: 'send-frame', frame: waiting.frame }];
+    if (waiting === undefined) return [];
+    waiting.session = this.session;
+    return [{ type: 'send-frame', frame: waiting.frame }];
   }
 
   /** Forgets an unanswered SEND that is replaced by a new one. */
@@ -154,13 +163,13 @@ export class EngineCore {
   }
 
   /**
-   * Application SENDs still unanswered once the catch-up is over. Resending the old
+   * Application SENDs of an earlier session still unanswered once the catch-up is over. Resending the old
    * ciphertext after the group moved on would reach members who no longer hold (or never
    * held) its epoch: each is sent again as it was if its epoch is current, else encrypted
    * again in the current epoch. The message id does not change, so members who got the
    * first copy show it once.
    */
   retryApplications(): Action[] {
-    return [...this.sendWaiting.values()].flatMap((w) => (w.retry === undefined ? [] : w.retry()));
+    return [...this.sendWaiting.values()].flatMap((w) => (w.retry === undefined || w.session === this.session ? [] : w.retry()));
   }
 }

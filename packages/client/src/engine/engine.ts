@@ -468,6 +468,7 @@ export class Engine {
         switch (frame.type) {
           case 'ready': {
             core.online = true;
+            core.session++;
             core.catchUp = frame.queued;
             const actions = [...core.resendPending(), ...core.runDeferred()];
             return core.catchUp === 0 ? [...actions, ...this.pumpAll()] : actions;
@@ -521,6 +522,7 @@ export class Engine {
     if (this.anyInFlight()) {
       if (this.held.length + entries.length > MAX_HELD_ENTRIES) return []; // not acked: the relay sends them again
       this.held.push(...entries.map((e) => ({ ...e, payload: e.payload.slice() })));
+      this.core.holding = this.held.length;
       return [];
     }
     return this.processInOrder(entries);
@@ -529,7 +531,11 @@ export class Engine {
   private release(): Action[] {
     const held = this.held;
     this.held = [];
-    return held.length === 0 ? [] : this.processInOrder(held);
+    this.core.holding = 0;
+    if (held.length === 0) return [];
+    const actions = this.processInOrder(held);
+    // Texts written while entries were held waited (we may have been behind): send them now.
+    return this.held.length === 0 ? [...actions, ...this.pumpAll()] : actions;
   }
 
   /**
@@ -579,6 +585,7 @@ export class Engine {
     }
     if (acked.length > 0) actions.push({ type: 'send-frame', frame: { type: 'ack', seqs: acked } });
     if (index < queue.length) this.held.unshift(...queue.slice(index));
+    core.holding = this.held.length;
     if (caughtUpNow) actions.push(...this.pumpAll());
     return actions;
   }
