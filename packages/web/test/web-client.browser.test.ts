@@ -5,9 +5,11 @@
 // artifacts/screenshots (README, "Web client").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { SdkClient } from '../../client/test/e2e/sdk-client.ts';
 import { launchChromium, openUser, screenshot, type WatchedPage } from './support/chromium.ts';
+import { solidPng } from './support/png.ts';
 import { createAccount, newConversation, openConversation, sendText, unlock } from './support/ui.ts';
 import { startWebServer, type WebServer } from './support/web-server.ts';
 
@@ -87,6 +89,63 @@ describe('web client in Chromium', () => {
       assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
     }
     await screenshot(bob.page, '04-conversation');
+  });
+
+  it('link a second device: code and QR on the new device, approved on the first, same verification code; it joins the conversation', async () => {
+    const second = await openUser(browser, web.url);
+    try {
+      await second.page.getByRole('button', { name: 'Link this device' }).click();
+      await second.page.getByLabel('Passcode for this device').fill('alice second passcode');
+      await second.page.getByLabel('Passcode again').fill('alice second passcode');
+      await second.page.getByRole('button', { name: 'Show link code' }).click();
+      const code = (await second.page.getByTestId('link-code').innerText()).trim();
+      await second.page.getByRole('img', { name: 'QR code of the link code' }).waitFor();
+      const shown = (await second.page.getByTestId('link-verification').innerText()).trim();
+      await screenshot(second.page, '14-link-new-device');
+      await alice.page.getByRole('link', { name: 'Devices' }).click();
+      await alice.page.getByLabel('Code shown on the new device').fill(code);
+      await alice.page.getByRole('button', { name: 'Link device' }).click();
+      const result = await alice.page.getByTestId('link-result').innerText();
+      assert.ok(result.includes(shown), `both devices show the verification code ${shown}: ${result}`);
+      await second.page.locator('.who', { hasText: 'alice' }).waitFor();
+      await alice.page.locator('[aria-label="Devices of this account"] li').nth(1).waitFor();
+      await screenshot(alice.page, '15-devices');
+      await second.page.locator(`a[data-conversation="${oneToOne}"]`).waitFor();
+      await openConversation(bob.page, oneToOne);
+      await sendText(bob.page, 'hello both of your devices');
+      await openConversation(second.page, oneToOne);
+      await second.page.locator('.message.incoming .text', { hasText: 'hello both of your devices' }).waitFor();
+      await alice.page.locator(`a[data-conversation="${oneToOne}"]`).click();
+      await alice.page.locator('.message.incoming .text', { hasText: 'hello both of your devices' }).waitFor();
+      assert.deepEqual(second.problems, []);
+    } finally {
+      await second.context.close();
+    }
+  });
+
+  it('attachments: an image previewed on the other side, a file downloaded with its exact bytes', async () => {
+    await openConversation(alice.page, oneToOne);
+    await openConversation(bob.page, oneToOne);
+    await alice.page.getByLabel('Message', { exact: true }).fill('the view from here');
+    await alice.page.getByLabel('Attach a file').setInputFiles({ name: 'view.png', mimeType: 'image/png', buffer: solidPng(64, 48, [200, 30, 30]) });
+    const image = bob.page.locator('.message.incoming img.preview[alt="Image view.png"]');
+    await image.waitFor();
+    await bob.page.waitForFunction(() => {
+      const img = document.querySelector('img.preview[alt="Image view.png"]') as HTMLImageElement | null;
+      return img !== null && img.complete && img.naturalWidth === 64;
+    });
+    await bob.page.locator('.message.incoming .text', { hasText: 'the view from here' }).waitFor();
+
+    const notes = `notes ${'0123456789'.repeat(20_000)} end`; // 200 KB: several chunks
+    await alice.page.getByLabel('Attach a file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(notes) });
+    const file = bob.page.locator('.message.incoming .attachment[data-attachment="notes.txt"]');
+    await file.getByRole('button', { name: 'Download' }).click();
+    const save = file.getByRole('link', { name: 'Save' });
+    await save.waitFor();
+    const [download] = await Promise.all([bob.page.waitForEvent('download'), save.click()]);
+    assert.equal(download.suggestedFilename(), 'notes.txt');
+    assert.equal(readFileSync((await download.path())!, 'utf8'), notes);
+    await screenshot(bob.page, '13-attachments');
   });
 
   it('group with an SDK user: everyone reads everyone; members screen', async () => {

@@ -7,7 +7,7 @@
 import type { Action, ShownMessage } from '@sealed/client/engine/actions';
 import type { VaultStores } from '@sealed/client/store/vault-stores';
 import { fromHex, toHex } from '@sealed/protocol/encoding';
-import { type ConversationView, decodeConversationView, decodeMessageView, encodeView, type MessageView, previewOf } from './views.ts';
+import { type ConversationView, decodeConversationView, decodeMessageView, encodeView, type MessageView, previewOf, storeAttachment } from './views.ts';
 
 /** Most conversations loaded at unlock (a loop over stored data is bounded). */
 export const MAX_LOADED_CONVERSATIONS = 10_000;
@@ -181,23 +181,24 @@ export class ChatModel {
       this.saveConversation(conversation);
       return;
     }
-    // Kinds this screen does not render yet (e.g. attachments while that SDK work lands) are not shown.
-    if (body.kind !== 'text') return;
+    if (body.kind !== 'text' && body.kind !== 'attachment') return;
     if (list.some((m) => m.id === message.messageId)) return;
+    const text = body.kind === 'text' ? body.text : body.caption;
     const view: MessageView = {
       id: message.messageId,
       conversationId: message.conversationId,
       sender: message.sender,
       outgoing: message.outgoing,
-      text: body.text,
+      text,
       sentAt,
       replyTo: body.inReplyTo === null ? null : toHex(body.inReplyTo),
       edited: false,
       deleted: false,
+      ...(body.kind === 'attachment' ? { attachment: storeAttachment(body.attachment) } : {}),
     };
     list.push(view);
     conversation.lastAt = Math.max(conversation.lastAt, sentAt);
-    conversation.preview = previewOf(body.text);
+    conversation.preview = body.kind === 'attachment' ? `📎 ${previewOf(body.attachment.filename)}` : previewOf(text);
     if (!message.outgoing && this.openConversation !== message.conversationId) conversation.unread++;
     this.saveMessage(view);
     this.saveConversation(conversation);

@@ -9,13 +9,16 @@
 import type { Action } from '@sealed/client/engine/actions';
 import { Engine } from '@sealed/client/engine/engine';
 import { EngineError } from '@sealed/client/engine/errors';
+import { AttachmentError } from '@sealed/client/features/attachments/errors';
 import { VaultRecordStore } from '@sealed/client/transport/vault-record-store';
 import { VaultError } from '@sealed/client/vault/errors';
 import { decodeHeader } from '@sealed/client/vault/header';
 import { Vault } from '@sealed/client/vault/vault';
 import { nobleProvider } from '@sealed/crypto/noble/provider';
 import { fromHex } from '@sealed/protocol/encoding';
+import { downloadFile, type ProgressListener, uploadFile } from './browser-attachments.ts';
 import { BrowserTransport } from './browser-transport.ts';
+import { attachmentOf, type StoredAttachment } from './views.ts';
 import { ChatModel } from './chat-model.ts';
 import { IndexedDbVaultStorage } from './idb-vault-storage.ts';
 
@@ -25,12 +28,23 @@ export type Phase =
   | { readonly kind: 'locked'; readonly attemptsRemaining: number; readonly maxAttempts: number }
   | { readonly kind: 'wiped' }
   | { readonly kind: 'needs-account' }
+  /** A new device showing its link code until an existing device approves it. */
+  | { readonly kind: 'linking'; readonly offer: LinkOffer | undefined }
   | { readonly kind: 'ready' };
 
 /** Clock ticks for the engine (self-update schedule): every 30 s is plenty for a 24 h rule. */
 export const TICK_INTERVAL_MS = 30_000;
 /** Most notices kept on screen; older ones are dropped. */
 export const MAX_NOTICES = 20;
+
+export interface LinkOffer {
+  readonly code: string;
+  readonly verificationCode: string;
+  readonly expiresAt: number;
+}
+
+/** Ticks while a new device waits to be linked: the engine polls the link mailbox on each. */
+export const LINK_TICK_MS = 1_000;
 
 export interface Notice {
   readonly id: number;
@@ -54,6 +68,7 @@ export class Session {
   private unsubscribe: (() => void) | undefined;
   private noticeId = 0;
   private readonly listeners = new Set<() => void>();
+  private linkApprovals = new Map<number, (verificationCode: string) => void>();
   private pendingIntents = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
   private accountReady: { resolve: () => void; reject: (error: unknown) => void } | undefined;
 
@@ -135,6 +150,62 @@ export class Session {
   }
 
   /**
+   * New device of an existing account: a vault under `passcode`, then a link offer (code
+   * and QR) for an existing device to approve. Resolves once linked (phase 'ready').
+   * @throws VaultError; EngineError (link expired or rejected)
+   */
+  async linkDevice(passcode: string): Promise<void> {
+    const vault = await Vault.create({ provider, storage: this.storage, passcode });
+    this.vault = vault;
+    const engine = new Engine({ provider, now: Date.now() });
+    const started = engine.beginLink();
+    const ready = new Promise<void>((resolve, reject) => {
+      this.accountReady = { resolve, reject };
+      this.pendingIntents.set(started.intent, { resolve, reject });
+    });
+    this.phase = { kind: 'linking', offer: undefined };
+    this.changed();
+    await this.attach(vault, engine, LINK_TICK_MS);
+    await this.transport!.run(started.actions);
+    try {
+      await ready;
+    } catch (error) {
+      this.detach();
+      await vault.lock();
+      this.vault = undefined;
+      // The vault stays (created, no account): unlocking it later asks for a username.
+      this.phase = await this.phaseFromHeader();
+      this.changed();
+      throw error;
+    }
+    this.restartTicker(TICK_INTERVAL_MS);
+    this.phase = { kind: 'ready' };
+    this.changed();
+  }
+
+  /** Existing device: approves the new device showing `code`. Resolves with the verification code both screens show. @throws EngineError */
+  approveLink(code: string): Promise<string> {
+    const { engine, transport } = this.requireEngine();
+    const started = engine.approveLink(code.trim());
+    const linked = new Promise<string>((resolve, reject) => {
+      this.linkApprovals.set(started.intent, resolve);
+      this.pendingIntents.set(started.intent, { resolve: () => undefined, reject });
+    });
+    void transport.run(started.actions);
+    return linked;
+  }
+
+  /** This account's devices as the verified device list names them. */
+  devices(): { deviceId: string; current: boolean }[] {
+    return this.engine?.devices() ?? [];
+  }
+
+  removeDevice(deviceId: string): void {
+    const { engine, transport } = this.requireEngine();
+    void transport.run(engine.removeDevice(deviceId).actions);
+  }
+
+  /**
    * Unlocks with `passcode`: a wrong one is counted (the phase shows what is left); the
    * last allowed wrong one wipes the vault (phase 'wiped').
    * @throws VaultError('wrong-passcode' | 'wiped' | 'invalid-argument' | ...)
@@ -163,7 +234,12 @@ export class Session {
     await this.transport!.run(engine.start());
   }
 
-  private async attach(vault: Vault, engine: Engine): Promise<void> {
+  private restartTicker(intervalMs: number): void {
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+    this.ticker = setInterval(() => void this.transport?.dispatch({ type: 'tick', now: Date.now() }), intervalMs);
+  }
+
+  private async attach(vault: Vault, engine: Engine, tickMs = TICK_INTERVAL_MS): Promise<void> {
     const stores = vault.stores();
     const model = new ChatModel(stores);
     this.engine = engine;
@@ -182,7 +258,7 @@ export class Session {
         this.changed();
       },
     });
-    this.ticker = setInterval(() => void this.transport?.dispatch({ type: 'tick', now: Date.now() }), TICK_INTERVAL_MS);
+    this.restartTicker(tickMs);
   }
 
   private detach(): void {
@@ -204,7 +280,22 @@ export class Session {
         this.accountReady?.resolve();
         this.accountReady = undefined;
         break;
+      case 'link-offer':
+        this.phase = { kind: 'linking', offer: { code: action.code, verificationCode: action.verificationCode, expiresAt: action.expiresAt } };
+        break;
+      case 'device-linked': {
+        // The approval's intent is not named in the action: resolve the oldest waiting one.
+        const first = this.linkApprovals.entries().next();
+        if (!first.done) {
+          this.linkApprovals.delete(first.value[0]);
+          this.pendingIntents.delete(first.value[0]);
+          first.value[1](action.verificationCode);
+        }
+        this.notice('info', `Device ${action.deviceId.slice(0, 8)}… linked. Verification code: ${action.verificationCode}`);
+        break;
+      }
       case 'intent-failed': {
+        this.linkApprovals.delete(action.intent);
         const pending = this.pendingIntents.get(action.intent);
         this.pendingIntents.delete(action.intent);
         if (pending !== undefined) pending.reject(action.error);
@@ -328,6 +419,23 @@ export class Session {
     void transport.run(engine.send(conversationId, { kind: 'text', text, inReplyTo }).actions);
   }
 
+  /** Encrypts and uploads `file`, then sends it (with `caption`) as an attachment message. @throws AttachmentError */
+  async sendFile(conversationId: string, file: File, caption: string, onProgress: ProgressListener): Promise<void> {
+    const { engine } = this.requireEngine();
+    const token = engine.sessionToken;
+    if (token === undefined) throw new VaultError('locked', 'not signed in yet');
+    const attachment = await uploadFile(provider, location.origin, token, file, onProgress);
+    const { transport } = this.requireEngine();
+    await transport.run(engine.send(conversationId, { kind: 'attachment', attachment, caption, inReplyTo: null }).actions);
+  }
+
+  /** Downloads and decrypts an attachment. @throws AttachmentError */
+  async fetchFile(stored: StoredAttachment, onProgress: ProgressListener): Promise<Blob> {
+    const token = this.requireEngine().engine.sessionToken;
+    if (token === undefined) throw new VaultError('locked', 'not signed in yet');
+    return downloadFile(provider, location.origin, token, attachmentOf(stored), onProgress);
+  }
+
   editText(conversationId: string, messageId: string, text: string): void {
     const { engine, transport } = this.requireEngine();
     const target = fromHex(messageId);
@@ -373,6 +481,11 @@ export function userText(error: unknown): string {
     if (error.message.includes('username-taken')) return 'That username is taken.';
     if (error.message.includes('invalid-username')) return 'Usernames are 3-32 characters: lowercase letters, digits, dot, dash, underscore.';
     return `Could not complete that (${error.code}).`;
+  }
+  if (error instanceof AttachmentError) {
+    if (error.code === 'too-large') return 'That file is too large (at most 100 MiB).';
+    if (error.code === 'transfer-failed') return 'The transfer failed; try again.';
+    return `The file failed its integrity check (${error.code}).`;
   }
   return 'Something went wrong.';
 }

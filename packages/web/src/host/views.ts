@@ -4,7 +4,9 @@
  * restart, and is never on disk in clear). Encoded as versioned JSON: these records never
  * leave the device, and the vault's envelope authenticates them.
  */
+import type { AttachmentRef } from '@sealed/client/content/attachment-ref';
 import type { SenderRef } from '@sealed/client/engine/actions';
+import { fromHex, toHex } from '@sealed/protocol/encoding';
 import type { StoredRecord } from '@sealed/client/store/envelope';
 
 export const VIEW_RECORD_VERSION = 1;
@@ -26,6 +28,8 @@ export interface MessageView {
   readonly replyTo: string | null;
   edited: boolean;
   deleted: boolean;
+  /** An attachment message: the reference (with its key; the record is encrypted by the vault). */
+  attachment?: StoredAttachment;
   /** Outgoing only: the relay stored it (one check mark), then receipts by account. */
   sent?: boolean;
   deliveredTo?: string[];
@@ -81,4 +85,29 @@ export function decodeConversationView(record: StoredRecord): ConversationView {
 
 export function previewOf(text: string): string {
   return text.length <= PREVIEW_CHARS ? text : `${text.slice(0, PREVIEW_CHARS - 1)}…`;
+}
+
+/** An AttachmentRef with its bytes as hex, for the JSON view record. */
+export interface StoredAttachment {
+  readonly url: string;
+  readonly contentType: string;
+  readonly filename: string;
+  readonly size: number;
+  readonly expires: number;
+  readonly key: string;
+  readonly nonce: string;
+  readonly contentHash: string;
+}
+
+export function storeAttachment(ref: AttachmentRef): StoredAttachment {
+  return { url: ref.url, contentType: ref.contentType, filename: ref.filename, size: ref.size, expires: ref.expires, key: toHex(ref.key), nonce: toHex(ref.nonce), contentHash: toHex(ref.contentHash) };
+}
+
+export function attachmentOf(stored: StoredAttachment): AttachmentRef {
+  const bytes = (hex: string) => {
+    const value = fromHex(hex);
+    if (value === undefined) throw new ViewRecordError('attachment field is not hex');
+    return value;
+  };
+  return { ...stored, key: bytes(stored.key), nonce: bytes(stored.nonce), contentHash: bytes(stored.contentHash) };
 }

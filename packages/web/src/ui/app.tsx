@@ -6,6 +6,7 @@ import type { Session } from '../host/session.ts';
 import { ConversationScreen } from './conversation.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { Devices } from './devices.tsx';
+import { LinkWaiting } from './link.tsx';
 import { Members } from './members.tsx';
 import { NewConversation } from './new-conversation.tsx';
 import { hrefOf, type Route, useRoute } from './route.ts';
@@ -29,6 +30,8 @@ export function App({ session }: { session: Session }) {
       return <Unlock session={session} attemptsRemaining={phase.attemptsRemaining} maxAttempts={phase.maxAttempts} />;
     case 'wiped':
       return <Wiped session={session} />;
+    case 'linking':
+      return <LinkWaiting offer={phase.offer} />;
     case 'ready':
       return <Unlocked session={session} />;
   }

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Session } from '../host/session.ts';
 import { userText } from '../host/session.ts';
 import type { MessageView } from '../host/views.ts';
+import { Attachment } from './attachment.tsx';
 import { timeOf, timerLabel, titleOf } from './format.ts';
 import { hrefOf } from './route.ts';
 
@@ -19,6 +20,7 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
   const [draft, setDraft] = useState('');
   const [mode, setMode] = useState<Mode>({ kind: 'new' });
   const [error, setError] = useState('');
+  const [upload, setUpload] = useState<number | undefined>();
   const end = useRef<HTMLLIElement>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
 
@@ -60,6 +62,22 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
       setError(userText(e));
     }
   };
+  const attach = async (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file === undefined) return;
+    setError('');
+    setUpload(0);
+    try {
+      await session.sendFile(id, file, draft.trim(), setUpload);
+      setDraft('');
+    } catch (e) {
+      setError(userText(e));
+    } finally {
+      setUpload(undefined);
+    }
+  };
   const onKey = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && !event.shiftKey) submit(event);
     if (event.key === 'Escape') setMode({ kind: 'new' });
@@ -81,7 +99,7 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
       {conversation.warning === null ? null : <p role="alert" class="warning">{conversation.warning}</p>}
       <ol class="messages" aria-live="polite" aria-relevant="additions text" aria-label={`Messages with ${title}`}>
         {messages.map((m) => (
-          <Message key={m.id} message={m} quoted={m.replyTo === null ? undefined : byId.get(m.replyTo)} onReply={() => startMode({ kind: 'reply', to: m })} onEdit={() => startMode({ kind: 'edit', of: m })} onDelete={() => session.deleteMessage(id, m.id)} />
+          <Message key={m.id} session={session} message={m} quoted={m.replyTo === null ? undefined : byId.get(m.replyTo)} onReply={() => startMode({ kind: 'reply', to: m })} onEdit={() => startMode({ kind: 'edit', of: m })} onDelete={() => session.deleteMessage(id, m.id)} />
         ))}
         <li ref={end} class="end" aria-hidden="true" />
       </ol>
@@ -97,7 +115,14 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
           )}
           <label for="composer-text" class="visually-hidden">Message</label>
           <textarea ref={composer} id="composer-text" rows={2} placeholder="Message" value={draft} onInput={(e) => setDraft(e.currentTarget.value)} onKeyDown={onKey} />
-          <button type="submit">{mode.kind === 'edit' ? 'Save' : 'Send'}</button>
+          <div class="composer-buttons">
+            <button type="submit">{mode.kind === 'edit' ? 'Save' : 'Send'}</button>
+            <label class="attach-button">
+              Attach
+              <input type="file" class="visually-hidden" aria-label="Attach a file" disabled={upload !== undefined} onChange={(e) => void attach(e)} />
+            </label>
+          </div>
+          {upload === undefined ? null : <progress class="upload" max={1} value={upload} aria-label="Sending the file" />}
           {error === '' ? null : <p role="alert" class="error">{error}</p>}
         </form>
       )}
@@ -105,7 +130,7 @@ export function ConversationScreen({ session, id }: { session: Session; id: stri
   );
 }
 
-function Message(props: { message: MessageView; quoted: MessageView | undefined; onReply: () => void; onEdit: () => void; onDelete: () => void }) {
+function Message(props: { session: Session; message: MessageView; quoted: MessageView | undefined; onReply: () => void; onEdit: () => void; onDelete: () => void }) {
   const { message: m, quoted } = props;
   return (
     <li class={m.outgoing ? 'message outgoing' : 'message incoming'} data-message={m.id}>
@@ -116,7 +141,8 @@ function Message(props: { message: MessageView; quoted: MessageView | undefined;
             <span class="sender">{quoted.sender.username}</span> {quoted.deleted ? 'Message deleted' : quoted.text}
           </blockquote>
         )}
-        {m.deleted ? <p class="deleted">Message deleted</p> : <p class="text">{m.text}</p>}
+        {m.deleted ? <p class="deleted">Message deleted</p> : m.attachment === undefined || m.text !== '' ? <p class="text">{m.text}</p> : null}
+        {m.attachment === undefined || m.deleted ? null : <Attachment session={props.session} attachment={m.attachment} />}
         <span class="meta">
           <time dateTime={new Date(m.sentAt).toISOString()}>{timeOf(m.sentAt)}</time>
           {m.edited && !m.deleted ? <span> · edited</span> : null}
@@ -128,7 +154,7 @@ function Message(props: { message: MessageView; quoted: MessageView | undefined;
           <button type="button" class="link" onClick={props.onReply} aria-label={`Reply to ${m.sender.username}`}>Reply</button>
           {m.outgoing ? (
             <>
-              <button type="button" class="link" onClick={props.onEdit}>Edit</button>
+              {m.attachment === undefined ? <button type="button" class="link" onClick={props.onEdit}>Edit</button> : null}
               <button type="button" class="link" onClick={props.onDelete}>Delete</button>
             </>
           ) : null}

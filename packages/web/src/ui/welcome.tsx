@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Session } from '../host/session.ts';
 import { userText } from '../host/session.ts';
+import { LinkThisDevice } from './link.tsx';
 
 export function Welcome({ session, needsAccountOnly }: { session: Session; needsAccountOnly: boolean }) {
   const [username, setUsername] = useState('');
@@ -9,6 +10,8 @@ export function Welcome({ session, needsAccountOnly }: { session: Session; needs
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [linking, setLinking] = useState(false);
+  if (linking) return <LinkThisDevice session={session} onCancel={() => setLinking(false)} />;
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -48,6 +51,12 @@ export function Welcome({ session, needsAccountOnly }: { session: Session; needs
         {busy ? <p role="status">Deriving the passcode key and creating keys; this takes a few seconds.</p> : null}
         {error === '' ? null : <p role="alert" class="error">{error}</p>}
       </form>
+      {needsAccountOnly ? null : (
+        <p>
+          Already use Sealed on another device?{' '}
+          <button type="button" class="link" onClick={() => setLinking(true)}>Link this device</button>
+        </p>
+      )}
     </main>
   );
 }
