@@ -9,8 +9,13 @@ export interface SentRecord {
   readonly conversationId: string;
   readonly messageId: string;
   readonly senderDevice: string;
-  /** The epoch it was encrypted in, once the relay acknowledged it. */
+  /** The epoch it was first acknowledged in (the relay stored it). */
   ackedEpoch: bigint | undefined;
+  /**
+   * Every epoch it was acknowledged in: a message whose answer was lost is encrypted again
+   * in the current epoch after a reconnect, so the relay may hold it in two epochs.
+   */
+  readonly ackedEpochs: Set<bigint>;
 }
 
 export interface FailureRecord {
@@ -35,12 +40,14 @@ export class Ledger {
   failureCount = 0;
 
   recordSend(conversationId: string, messageId: string, senderDevice: string): void {
-    this.sent.set(messageId, { conversationId, messageId, senderDevice, ackedEpoch: undefined });
+    this.sent.set(messageId, { conversationId, messageId, senderDevice, ackedEpoch: undefined, ackedEpochs: new Set() });
   }
 
   recordAck(messageId: string, epoch: bigint): void {
     const record = this.sent.get(messageId);
-    if (record !== undefined) record.ackedEpoch = epoch;
+    if (record === undefined) return;
+    record.ackedEpoch ??= epoch;
+    record.ackedEpochs.add(epoch);
   }
 
   recordShown(device: string, messageId: string): void {

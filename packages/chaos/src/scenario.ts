@@ -6,6 +6,7 @@
  * faults stop, everyone comes back online, the system is given a bounded time to settle,
  * and the invariants are checked (invariants.ts).
  */
+import { EngineError } from '@sealed/client/engine/errors';
 import { Cluster, type ClusterMode } from './cluster.ts';
 import { NO_FAULTS, type FaultCounts, type FaultProfile } from './fault-proxy.ts';
 import { checkInvariants, type InvariantReport } from './invariants.ts';
@@ -67,7 +68,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const rng = new Rng(options.seed);
   const pick = rng.fork('scenario');
   const ledger = new Ledger();
-  const cluster = await Cluster.start(options.mode, rng.fork('cluster'), options.faults);
+  // Accounts and first groups are made on a calm network; the faults start with the traffic.
+  const cluster = await Cluster.start(options.mode, rng.fork('cluster'), NO_FAULTS);
   const memory = new MemorySampler(cluster);
   const users: SimUser[] = [];
   const stepCounts: Record<string, number> = {};
@@ -85,6 +87,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await creator.transport.run(created.actions);
     }
     memory.start();
+    for (const proxy of cluster.proxies()) proxy.faults = options.faults;
 
     const inFlight = new Set<Promise<void>>();
     const returns: { at: number; user: SimUser }[] = [];
@@ -180,6 +183,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           }
         }
       })().catch((error: unknown) => {
+        // The user acted on a conversation that closed meanwhile (removed by someone else): a race, not a fault.
+        if (error instanceof EngineError && (error.code === 'unknown-conversation' || error.code === 'conversation-left')) return;
         ledger.recordFailure({ device: '-', type: `step-threw:${step}`, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
       });
       inFlight.add(task);

@@ -88,7 +88,7 @@ export class SimUser {
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.reason, conversationId: action.conversationId });
         break;
       case 'intent-failed':
-        this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.error.code });
+        this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.error.code === 'relay-error' ? action.error.message : action.error.code });
         break;
       case 'member-unverified':
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.usernames.join(','), conversationId: action.conversationId });
