@@ -75,9 +75,9 @@ export async function benchHosts(baseUrl: string, prefix: string, count: number,
   return out;
 }
 
-/** Polls `check` every `everyMs` until it holds. @throws after WAIT_MS */
-export async function waitFor(check: () => boolean, what: string, everyMs = 1): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
+/** Polls `check` every `everyMs` until it holds. @throws after `waitMs` (default WAIT_MS) */
+export async function waitFor(check: () => boolean, what: string, everyMs = 1, waitMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + waitMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));

@@ -75,6 +75,8 @@ export class SealedProcess {
         stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...(options.extraFds ?? [])] as never,
       });
       live.add(child);
+      // Collect output from the first byte, so a process that dies while loading is explained.
+      const process_ = new SealedProcess(child);
       const started = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), START_TIMEOUT_MS);
         (child.stdio[3] as NodeJS.ReadableStream).once('data', () => {
@@ -86,7 +88,6 @@ export class SealedProcess {
           resolve(false);
         });
       });
-      const process_ = new SealedProcess(child);
       if (started) {
         if (stdinText !== undefined) {
           child.stdin!.write(stdinText);
