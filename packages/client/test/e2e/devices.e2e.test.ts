@@ -85,6 +85,39 @@ describe('devices of one account against a real server', () => {
     assert.deepEqual([...alice.failures(), ...bob.failures()], []);
   });
 
+  it('a third device: both online devices of the account hear of it (notice) and race to add it; one commit wins, everyone agrees', async () => {
+    const dan = await SdkClient.create(server.baseUrl, 'dan');
+    const erin = await SdkClient.create(server.baseUrl, 'erin');
+    clients.push(dan, erin);
+    const link = async (existing: SdkClient): Promise<SdkClient> => {
+      const fresh = new SdkClient(server.baseUrl);
+      clients.push(fresh);
+      await fresh.transport.run(fresh.engine.beginLink().actions);
+      await fresh.until(() => find(fresh, 'link-offer').length === 1, 'a code');
+      await existing.transport.run(existing.engine.approveLink(find(fresh, 'link-offer')[0]!.code).actions);
+      await fresh.until(() => fresh.actions.some((a) => a.type === 'account-ready'), 'signed in');
+      return fresh;
+    };
+    const started = dan.engine.createConversation(['erin']);
+    const id = started.value;
+    await dan.transport.run(started.actions);
+    await erin.until(() => erin.engine.conversationIds().includes(id), 'erin joins');
+    const phone = await link(dan);
+    await phone.until(() => phone.engine.conversationIds().includes(id), 'the phone joins');
+    const tablet = await link(dan);
+    await tablet.until(() => tablet.engine.conversationIds().includes(id), 'the tablet joins');
+    const danDevices = [dan, phone, tablet].map((c) => c.engine.deviceId!).sort();
+    for (const c of [dan, phone, tablet, erin]) {
+      await c.until(() => JSON.stringify(c.engine.membersOf(id).filter((m) => m.username === 'dan').map((m) => m.deviceId).sort()) === JSON.stringify(danDevices), 'every view has the three devices');
+    }
+    await tablet.send(id, 'tablet speaking');
+    for (const c of [dan, phone, erin]) await c.until(() => c.texts(id).includes('tablet speaking'), 'everyone reads the tablet');
+    const epochs = new Set([dan, phone, tablet, erin].map((c) => c.engine.epochOf(id)));
+    assert.equal(epochs.size, 1, 'one epoch for all');
+    assert.deepEqual([dan, phone, tablet, erin].flatMap((c) => c.failures()), []);
+    console.log(`commit races lost while adding the tablet: ${dan.engine.stats.commitRacesLost + phone.engine.stats.commitRacesLost}`);
+  });
+
   it('a code for no mailbox fails with link-expired; text that is no code is refused at once', async () => {
     const carol = await SdkClient.create(server.baseUrl, 'carol');
     clients.push(carol);
