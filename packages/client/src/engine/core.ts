@@ -170,6 +170,8 @@ export class EngineCore {
    * first copy show it once.
    */
   retryApplications(): Action[] {
+    // Only once nothing is held: our epoch must be the group's before we judge "current".
+    if (!this.caughtUp()) return [];
     return [...this.sendWaiting.values()].flatMap((w) => (w.retry === undefined || w.session === this.session ? [] : w.retry()));
   }
 }
