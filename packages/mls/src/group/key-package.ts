@@ -14,6 +14,8 @@ import type { Lifetime } from '../structs/lifetime.ts';
 import { signKeyPackage } from '../validation/key-package.ts';
 import { signLeafNode } from '../validation/leaf-node-signature.ts';
 import { checkUniqueExtensionTypes } from '../validation/extension-list.ts';
+import { ValidationError } from '../validation/errors.ts';
+import { isDefaultExtensionType } from '../validation/leaf-node.ts';
 
 /** A KeyPackage and the private keys that belong to it. Private: never upload or log. */
 export interface KeyPackageBundle {
@@ -53,11 +55,19 @@ export function defaultCapabilities(suite: CipherSuite, credential: Credential, 
 /**
  * A new KeyPackage with fresh init and encryption keys (§10).
  * @throws ValidationError('duplicate-extension') when an extension list repeats a type (§13.4)
+ * @throws ValidationError('extension-not-in-capabilities') for a leaf extension its capabilities do not list (§7.2)
  * @throws CryptoError from the provider for a malformed signature private key
  */
 export function createKeyPackage(suite: CipherSuite, options: KeyPackageOptions): KeyPackageBundle {
   checkUniqueExtensionTypes(options.leafExtensions ?? [], 'leaf-node');
   checkUniqueExtensionTypes(options.keyPackageExtensions ?? [], 'key-package');
+  const capabilities = defaultCapabilities(suite, options.credential, options.capabilities);
+  for (const { extensionType } of options.leafExtensions ?? []) {
+    // §7.2, §13.5: a leaf lists every non-default extension it carries, GREASE included.
+    if (!isDefaultExtensionType(extensionType) && !capabilities.extensions.includes(extensionType)) {
+      throw new ValidationError('extension-not-in-capabilities', { extensionType, object: 'leaf-node' });
+    }
+  }
   const kem = kemFromId(suite.kem);
   const init = kem.generateKeyPair(suite.provider);
   const encryption = kem.generateKeyPair(suite.provider);
@@ -66,7 +76,7 @@ export function createKeyPackage(suite: CipherSuite, options: KeyPackageOptions)
     encryptionKey: encryption.publicKey,
     signatureKey: signature.publicKey,
     credential: options.credential,
-    capabilities: defaultCapabilities(suite, options.credential, options.capabilities),
+    capabilities,
     source: { type: 'key_package', lifetime: options.lifetime },
     extensions: options.leafExtensions ?? [],
   });

@@ -4,14 +4,15 @@
  * - no list holds two extensions of one type (§13.4, every list);
  * - a GroupContext (and a ReInit's extensions, the GroupContext-to-be of the new group)
  *   holds only extensions the §17.3 registry allows there: not application_id (LeafNode
- *   only), ratchet_tree or external_pub (GroupInfo only); unknown and GREASE types are the
- *   members' capabilities' business (checkGroupCompatibility);
+ *   only), ratchet_tree or external_pub (GroupInfo only), nor a GREASE value (§13.5: GREASE
+ *   MUST NOT be sent in GroupContext.extensions); unknown types are the members'
+ *   capabilities' business (checkGroupCompatibility);
  * - the GroupContext extensions this code reads, required_capabilities and
  *   external_senders, decode exactly: a body that does not would otherwise be stored in
  *   the group and fail every later use of it (§12.1.7, §12.1.8.1).
  */
 import { DecodeError } from '../codec/errors.ts';
-import { ExtensionType } from '../structs/enums.ts';
+import { ExtensionType, isGrease } from '../structs/enums.ts';
 import { type Extension, parseExternalSenders, parseRequiredCapabilities } from '../structs/extensions.ts';
 import { ValidationError } from './errors.ts';
 
@@ -42,7 +43,7 @@ export function checkUniqueExtensionTypes(extensions: readonly Extension[], obje
 export function checkGroupContextExtensions(extensions: readonly Extension[]): void {
   checkUniqueExtensionTypes(extensions, 'group-context');
   for (const { extensionType, extensionData } of extensions) {
-    if (NOT_IN_GROUP_CONTEXT.has(extensionType)) throw new ValidationError('extension-not-allowed', { extensionType, object: 'group-context' });
+    if (NOT_IN_GROUP_CONTEXT.has(extensionType) || isGrease(extensionType)) throw new ValidationError('extension-not-allowed', { extensionType, object: 'group-context' });
     try {
       if (extensionType === ExtensionType.required_capabilities) parseRequiredCapabilities(extensionData);
       else if (extensionType === ExtensionType.external_senders) parseExternalSenders(extensionData);

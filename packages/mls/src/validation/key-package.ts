@@ -5,6 +5,7 @@ import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { signWithLabel, verifyWithLabel } from '../crypto/signature.ts';
 import { type KeyPackage, type KeyPackageTBS, keyPackageTBSBytes } from '../structs/key-package.ts';
 import type { RatchetTree } from '../tree/ratchet-tree.ts';
+import { isGrease } from '../structs/enums.ts';
 import { ValidationError } from './errors.ts';
 import { checkUniqueExtensionTypes } from './extension-list.ts';
 import { checkHpkePublicKey } from './hpke-key.ts';
@@ -41,7 +42,8 @@ export function validateKeyPackage(keyPackage: KeyPackage, group: GroupParameter
   checkUniqueExtensionTypes(keyPackage.extensions, 'key-package');
   for (const extension of keyPackage.extensions) {
     const type = extension.extensionType;
-    if (!isDefaultExtensionType(type) && !leaf.capabilities.extensions.includes(type)) {
+    // §13.5: GREASE in KeyPackage.extensions is ignored by receivers, listed or not.
+    if (!isDefaultExtensionType(type) && !isGrease(type) && !leaf.capabilities.extensions.includes(type)) {
       throw new ValidationError('extension-not-in-capabilities', { extensionType: type, object: 'key-package' });
     }
   }

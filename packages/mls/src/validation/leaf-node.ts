@@ -5,7 +5,7 @@
  */
 import type { CipherSuite } from '../crypto/cipher-suite.ts';
 import { credentialTypeOf } from '../structs/credential.ts';
-import { ExtensionType, isGrease } from '../structs/enums.ts';
+import { ExtensionType } from '../structs/enums.ts';
 import { type Extension, findExtension, parseRequiredCapabilities } from '../structs/extensions.ts';
 import type { LeafNode } from '../structs/leaf-node.ts';
 import type { Lifetime } from '../structs/lifetime.ts';
@@ -64,11 +64,12 @@ export interface LeafValidationPolicy {
 }
 
 /**
- * Extension types that need not be listed in capabilities: RFC 9420's defaults (§7.2) and
- * GREASE values (§13.5), which receivers ignore wherever they appear.
+ * Extension types that need not be listed in capabilities: RFC 9420's defaults (§7.2).
+ * GREASE values (§13.5) are not among them: a LeafNode that carries one must list it in
+ * its capabilities (§13.5: "need to be reflected in LeafNode.capabilities.extensions").
  */
 export function isDefaultExtensionType(type: number): boolean {
-  return (type >= ExtensionType.application_id && type <= ExtensionType.external_senders) || isGrease(type);
+  return type >= ExtensionType.application_id && type <= ExtensionType.external_senders;
 }
 
 /** Proposal types of RFC 9420 that need not be listed in capabilities (§7.2): add ..= group_context_extensions. */

@@ -64,6 +64,7 @@ const badContexts = (state: GroupState): [string, Extension[]][] => [
   ['an external_pub extension (GroupInfo only)', [{ extensionType: ExtensionType.external_pub, extensionData: Uint8Array.of(0) }]],
   ['an application_id extension (LeafNode only)', [{ extensionType: ExtensionType.application_id, extensionData: Uint8Array.of(0) }]],
   ['two external_senders extensions', [validSenders(), validSenders()]],
+  ['a GREASE extension (§13.5: never in a GroupContext)', [{ extensionType: 0x3a3a, extensionData: Uint8Array.of(1, 2) }]],
 ];
 
 const gce = (extensions: Extension[]): Proposal => ({ type: 'group_context_extensions', extensions });
@@ -184,4 +185,21 @@ test('§13.4: KeyPackages and LeafNodes with a repeated extension type are refus
   }
   // The same KeyPackage without the repetition is fine.
   assert.equal(processMessage(alice, createCommit(bob, { ...options, proposals: [{ type: 'add', keyPackage: base.keyPackage }] }).commit, options).kind, 'commit');
+});
+
+test('§7.2/§13.5: a LeafNode carrying a GREASE extension must list it in its capabilities', () => {
+  const { alice, bob } = twoMembers();
+  const grease: Extension = { extensionType: 0x2a2a, extensionData: Uint8Array.of(9) };
+  const lifetime = { notBefore: NOW - 10n, notAfter: NOW + 1000n };
+  const credential = { type: 'basic', identity: new Uint8Array([5]) } as const;
+  assert.throws(() => createKeyPackage(suite, { credential, lifetime, leafExtensions: [grease] }), (e) => isValidationError(e, 'extension-not-in-capabilities'));
+  // The same leaf signed by hand (a peer that does not list it) is refused in an Add, received or created.
+  const base = createKeyPackage(suite, { credential, lifetime });
+  const { signature: _l, ...leafTbs } = base.keyPackage.leafNode;
+  const unlisted = signKeyPackage(suite, base.signaturePrivateKey, { ...base.keyPackage, leafNode: signLeafNode(suite, base.signaturePrivateKey, { ...leafTbs, extensions: [grease] }) });
+  rejects(alice, forgeCommit(bob, { proposals: [{ type: 'proposal', proposal: { type: 'add', keyPackage: unlisted } }] }), 'invalid-proposal');
+  assertGroupError(() => createCommit(bob, { ...options, proposals: [{ type: 'add', keyPackage: unlisted }] }), 'invalid-proposal');
+  // Listed, it is fine; GREASE in KeyPackage.extensions needs no listing (receivers ignore it).
+  const listed = createKeyPackage(suite, { credential, lifetime, leafExtensions: [grease], capabilities: { extensions: [0x2a2a] }, keyPackageExtensions: [{ extensionType: 0x4a4a, extensionData: new Uint8Array(3) }] });
+  assert.equal(processMessage(alice, createCommit(bob, { ...options, proposals: [{ type: 'add', keyPackage: listed.keyPackage }] }).commit, options).kind, 'commit');
 });
