@@ -24,6 +24,8 @@ import { buildServices, type Services } from './services/services.ts';
 import type { Storage } from './storage/storage.ts';
 import { DAY_MS } from './storage/types.ts';
 import { Gateway } from './ws/gateway.ts';
+import { randomBytes } from './keys/ed25519.ts';
+import { TransparencyService } from './transparency/kt-service.ts';
 
 export interface StartOptions {
   /** Injected stores (tests); by default opened from config. */
@@ -42,6 +44,8 @@ export interface RunningServer {
   readonly metrics: Metrics;
   readonly services: Services;
   readonly gateway: Gateway;
+  /** Key transparency (epochs, proofs); absent when the storage has no transparency tables. */
+  readonly transparency: TransparencyService | undefined;
   /** The web client served at `/`, when built (its bundle hash is printed at start). */
   readonly web: WebAssets | undefined;
   /** Runs one expiry sweep now (tests; the timer runs it every sweepIntervalMs). */
@@ -98,6 +102,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const bus = options.bus ?? (await openBus(config, log));
   const blobs = options.blobs ?? (await openBlobs(config, storage));
   const services = buildServices({ storage, bus, config, now, log, metrics }, blobs);
+  const transparency =
+    storage.transparency === undefined
+      ? undefined
+      : await TransparencyService.open(
+          { store: storage.transparency, now, random: randomBytes, log },
+          { epochMs: config.ktEpochMs ?? 60_000, auditorKeys: config.ktAuditors ?? [], ...(config.ktRequiredAuditors === undefined ? {} : { requiredAuditors: config.ktRequiredAuditors }) },
+        );
+  transparency?.start();
 
   let inFlight = 0;
   let draining = false;
@@ -112,6 +124,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits: { register: new RateLimiter(perMinute(config.registerPerMinute), now), claim: new RateLimiter(perMinute(config.claimPerMinute), now) },
     renderMetrics: () => metrics.render(),
     isDraining: () => draining,
+    ...(transparency === undefined ? {} : { transparency }),
   });
   const gateway = new Gateway(
     { services, bus, metrics, log, track, sendLimiter: new RateLimiter({ perSecond: config.sendPerSecond, burst: config.sendBurst }, now) },
@@ -206,11 +219,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.closeAllConnections();
       await stopped;
       await bus.close();
+      await transparency?.close();
       await storage.close();
       log.log('info', 'stopped', { event: 'stopped' });
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${address.port}`, host: address.address, port: address.port, storage, metrics, services, gateway, web, sweep, close };
+  return { url: `http://${host}:${address.port}`, host: address.address, port: address.port, storage, metrics, services, gateway, transparency, web, sweep, close };
 }

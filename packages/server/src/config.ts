@@ -34,6 +34,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Built web client served at `/` ("auto": packages/web/dist when built; "none": off). */
   readonly webDir?: string;
+  /** Key transparency: epoch length, auditor keys, countersignatures needed to serve a checkpoint. */
+  readonly ktEpochMs?: number;
+  readonly ktAuditors?: readonly Uint8Array[];
+  readonly ktRequiredAuditors?: number;
 }
 
 const DAY = 86_400_000;
@@ -62,6 +66,16 @@ function oneOf<T extends string>(...values: T[]) {
     if (!(values as string[]).includes(value)) throw new Error(`expected one of ${values.join(', ')}`);
     return value as T;
   };
+}
+/** "none" or comma-separated Ed25519 public keys in hex (64 characters each), at most 16. */
+function auditorKeys(value: string): Uint8Array[] {
+  if (value === 'none') return [];
+  const keys = value.split(',');
+  if (keys.length > 16 || keys.some((k) => !/^[0-9a-f]{64}$/.test(k))) throw new Error('expected "none" or up to 16 comma-separated 64-character lowercase hex keys');
+  return keys.map((k) => Uint8Array.from(k.match(/../g)!.map((b) => parseInt(b, 16))));
+}
+function allOr(min: number, max: number) {
+  return (value: string): number | undefined => (value === 'all' ? undefined : int(min, max)(value));
 }
 const text = (value: string): string => {
   if (value.length === 0) throw new Error('expected a value');
@@ -94,6 +108,9 @@ export const OPTIONS: readonly Option[] = [
   { flag: '--send-burst', env: 'SEALED_SEND_BURST', key: 'sendBurst', default: '4000', parse: int(1, 10_000_000), help: 'Sends per device in a burst.' },
   { flag: '--sweep-interval-ms', env: 'SEALED_SWEEP_INTERVAL_MS', key: 'sweepIntervalMs', default: '60000', parse: int(100, 86_400_000), help: 'How often expired entries, sessions and attachments are deleted.' },
   { flag: '--web-dir', env: 'SEALED_WEB_DIR', key: 'webDir', default: 'auto', parse: text, help: 'Built web client served at / ("auto": packages/web/dist when built, "none": off).' },
+  { flag: '--kt-epoch-ms', env: 'SEALED_KT_EPOCH_MS', key: 'ktEpochMs', default: '60000', parse: int(100, 86_400_000), help: 'Key transparency: how often an epoch closes (an empty heartbeat epoch when nothing changed).' },
+  { flag: '--kt-auditors', env: 'SEALED_KT_AUDITORS', key: 'ktAuditors', default: 'none', parse: auditorKeys, help: 'Key transparency: auditor Ed25519 public keys (hex, comma-separated) whose countersignatures are accepted.' },
+  { flag: '--kt-required-auditors', env: 'SEALED_KT_REQUIRED_AUDITORS', key: 'ktRequiredAuditors', default: 'all', parse: allOr(0, 16), help: 'Key transparency: countersignatures a checkpoint needs before it is served ("all" configured auditors).' },
   { flag: '--log-level', env: 'SEALED_LOG_LEVEL', key: 'logLevel', default: 'info', parse: oneOf('debug', 'info', 'warn', 'error'), help: 'Lowest level logged (JSON lines on stdout).' },
 ];
 

@@ -116,3 +116,8 @@ export function verifyAuditorSignatureBy(
   if (!known) throw new CheckpointError('invalid-configuration', 'auditor key not in the Configuration');
   verifyEd25519(signature, encodeAuditorTreeHeadTbs(config, timestamp, treeSize, root), auditorKey, 'AuditorTreeHead');
 }
+
+/** The Ed25519 public key of a log or auditor secret key (32 octets each). */
+export function treeHeadPublicKey(secretKey: Uint8Array): Uint8Array {
+  return ed25519.getPublicKey(secretKey);
+}

@@ -27,6 +27,8 @@ import type { Services } from '../services/services.ts';
 import { declaredLength, readJson } from './body.ts';
 import { sendJson } from './respond.ts';
 import { Router } from './router.ts';
+import { addTransparencyRoutes } from '../transparency/kt-routes.ts';
+import type { TransparencyService } from '../transparency/kt-service.ts';
 import { addLinkRoutes } from '../linking/routes.ts';
 
 export interface RouteDeps {
@@ -34,6 +36,8 @@ export interface RouteDeps {
   readonly limits: { readonly register: RateLimiter; readonly claim: RateLimiter };
   readonly renderMetrics: () => string;
   readonly isDraining: () => boolean;
+  /** Key transparency (/v1/kt/*); absent: those endpoints answer not-found. */
+  readonly transparency?: TransparencyService;
 }
 
 /** Parses the JSON body through a protocol validator, mapping validation failures. */
@@ -75,6 +79,11 @@ export function buildRouter(deps: RouteDeps): Router {
   const { services, limits } = deps;
   const router = new Router();
   addLinkRoutes(router, { services, authenticate: (req) => authenticate(req, services), body, limitSource: (req) => limit(limits.register, sourceKey(req)) });
+  addTransparencyRoutes(router, {
+    ...(deps.transparency === undefined ? {} : { transparency: deps.transparency }),
+    authenticate: (req) => authenticate(req, services),
+    limitLookup: (caller) => limit(limits.claim, caller.deviceId),
+  });
   return router
     .add('GET', '/healthz', async ({ res }) => {
       sendJson(res, deps.isDraining() ? 503 : 200, { status: deps.isDraining() ? 'draining' : 'ok' });

@@ -8,6 +8,7 @@ import type { AttachmentStore } from './attachments.ts';
 import type { KeyPackageStore } from './key-packages.ts';
 import type { QueueStore } from './queue.ts';
 import type { LinkStore } from '../linking/store.ts';
+import type { KtStore } from '../transparency/kt-store.ts';
 
 export interface Storage {
   readonly backend: 'sqlite' | 'postgres';
@@ -19,6 +20,8 @@ export interface Storage {
   readonly attachments: AttachmentStore;
   /** Device-link mailboxes (linking/). */
   readonly links: LinkStore;
+  /** The key-transparency log's tables (transparency/); absent in test doubles. */
+  readonly transparency?: KtStore;
   /** Finishes in-flight writes and releases the database. Idempotent. */
   close(): Promise<void>;
 }

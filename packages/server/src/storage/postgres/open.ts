@@ -11,6 +11,7 @@ import { openPgPool, type PgConfig, type PgHandle } from './pool.ts';
 import { PgQueueStore } from './queue.ts';
 import { PG_MIGRATIONS } from './schema.ts';
 import { PgLinkStore } from '../../linking/pg-store.ts';
+import { migrateKtPostgres, PgKtStore } from '../../transparency/pg-kt-store.ts';
 
 /** A PostgreSQL-backed {@link Storage}; `handle` gives the blob store and tests the pool. */
 export interface PgStorage extends Storage {
@@ -26,6 +27,7 @@ export async function openPostgresStorage(config: PgConfig): Promise<PgStorage> 
   const handle = await openPgPool(config);
   try {
     await migrate(handle.pool, handle.schema, PG_MIGRATIONS);
+    await migrateKtPostgres(handle.pool);
   } catch (error) {
     await handle.close();
     throw error;
@@ -42,6 +44,7 @@ export async function openPostgresStorage(config: PgConfig): Promise<PgStorage> 
     queue,
     attachments: new PgAttachmentStore(pool),
     links: new PgLinkStore(pool),
+    transparency: new PgKtStore(pool),
     // Sends waiting for the next batch are written first; then pool.end() waits for
     // checked-out clients (in-flight transactions) to be released.
     close: async () => {

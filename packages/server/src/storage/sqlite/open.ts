@@ -9,6 +9,7 @@ import { openDatabase, type SqliteSynchronous } from './db.ts';
 import { SqliteKeyPackageStore } from './key-packages.ts';
 import { SqliteQueueStore } from './queue.ts';
 import { SqliteLinkStore } from '../../linking/sqlite-store.ts';
+import { SqliteKtStore } from '../../transparency/sqlite-kt-store.ts';
 
 export interface SqliteOptions {
   /** Directory created if missing (mode 0700: it holds every queued message). */
@@ -37,6 +38,7 @@ export function openSqliteStorage(options: SqliteOptions): Promise<Storage> {
     queue,
     attachments: new SqliteAttachmentStore(db),
     links: new SqliteLinkStore(db),
+    transparency: new SqliteKtStore(db),
     close: async () => {
       if (!closed) {
         closed = true;
