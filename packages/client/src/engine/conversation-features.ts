@@ -15,8 +15,12 @@
  *   `read`. With receipts turned off, none are sent. The sending device keeps, per message,
  *   sent / delivered to / read by (accounts, not devices) and emits `message-status` only
  *   when that changes.
- * - Settings: applied on every device as they arrive; after our commit adds members, the
- *   current settings are sent again so the new members learn them.
+ * - Settings: each field is a last-writer-wins register stamped (sentAt, sender device):
+ *   every device keeps the greatest stamp, so concurrent changes converge whatever their
+ *   arrival order; a local change is stamped above every stamp this device has seen (a
+ *   hybrid logical clock), so a change made after seeing another wins even with a lagging
+ *   clock. After our commit adds members, the current settings are sent again (stamped with
+ *   the latest change they repeat) so the new members learn them.
  */
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import type { ConversationSettings } from '../content/conversation-settings.ts';
@@ -28,7 +32,7 @@ import { pump } from './commits.ts';
 import { type Conversation, rememberMessage } from './conversation.ts';
 import type { EngineCore } from './core.ts';
 import { EngineError } from './errors.ts';
-import { boundedAdd, boundedAddToSet, deviceMetaOf, MAX_PENDING_EXPIRIES, MAX_TRACKED_AUTHORS, MAX_TRACKED_OUTGOING, metaOf, type OutgoingStatus, saveConversationMeta } from './feature-state.ts';
+import { boundedAdd, boundedAddToSet, deviceMetaOf, MAX_PENDING_EXPIRIES, MAX_TRACKED_AUTHORS, MAX_TRACKED_OUTGOING, metaOf, type OutgoingStatus, saveConversationMeta, type SettingStamp } from './feature-state.ts';
 import { credentialFor } from './identity.ts';
 import { MAX_OUTBOX } from './limits.ts';
 
@@ -46,10 +50,10 @@ export function disappearingExpiry(conversation: Conversation): Expiration | nul
  * can send). Returns the id (hex) and the content.
  * @throws EngineError('outbox-full'), ContentError('too-large')
  */
-export function queueContent(core: EngineCore, conversation: Conversation, body: ContentBody, expires: Expiration | null): { messageId: string; content: MessageContent<ContentBody> } {
+export function queueContent(core: EngineCore, conversation: Conversation, body: ContentBody, expires: Expiration | null, sentAt: number = core.now): { messageId: string; content: MessageContent<ContentBody> } {
   if (conversation.outbox.length >= MAX_OUTBOX) throw new EngineError('outbox-full', `${MAX_OUTBOX} queued`);
   const account = core.account!;
-  const content: MessageContent<ContentBody> = { body, sentAt: core.now, expires };
+  const content: MessageContent<ContentBody> = { body, sentAt, expires };
   const bytes = encodeMessageContent(content, (n) => core.provider.randomBytes(n));
   const identity = credentialFor(account.username, account.device.id);
   const messageId = toHex(messageIdOf(core.provider, conversation.groupId, identity.type === 'basic' ? identity.identity : new Uint8Array(0), bytes));
@@ -58,8 +62,8 @@ export function queueContent(core: EngineCore, conversation: Conversation, body:
   return { messageId, content };
 }
 
-function queueControl(core: EngineCore, conversation: Conversation, body: ControlBody): string {
-  const { messageId } = queueContent(core, conversation, body, null);
+function queueControl(core: EngineCore, conversation: Conversation, body: ControlBody, sentAt?: number): string {
+  const { messageId } = queueContent(core, conversation, body, null, sentAt);
   boundedAddToSet(metaOf(conversation).control, messageId, MAX_TRACKED_OUTGOING);
   return messageId;
 }
@@ -69,11 +73,31 @@ function settingsAction(conversation: Conversation, changedBy: SenderRef): Actio
   return { type: 'conversation-settings', conversationId: conversation.id, name: meta.name, topic: meta.topic, disappearAfterSeconds: meta.disappearAfterSeconds, changedBy };
 }
 
-function applySettings(conversation: Conversation, settings: ConversationSettings): void {
+/** True when `stamp` wins over `current` (last writer wins; equal stamps: the later processed, which is relay order for one sender). */
+function wins(stamp: SettingStamp, current: SettingStamp | undefined): boolean {
+  if (current === undefined || stamp.at !== current.at) return current === undefined || stamp.at > current.at;
+  return stamp.device >= current.device;
+}
+
+/**
+ * Applies each field of a settings change whose stamp beats the field's current one:
+ * concurrent changes converge to the same values on every device, whatever the order in
+ * which they arrive (a last-writer-wins register per field).
+ */
+function applySettings(conversation: Conversation, settings: ConversationSettings, stamp: SettingStamp): void {
   const meta = metaOf(conversation);
-  if (settings.name !== undefined) meta.name = settings.name;
-  if (settings.topic !== undefined) meta.topic = settings.topic;
-  if (settings.disappearAfterSeconds !== undefined) meta.disappearAfterSeconds = settings.disappearAfterSeconds;
+  if (settings.name !== undefined && wins(stamp, meta.stamps.name)) {
+    meta.name = settings.name;
+    meta.stamps.name = stamp;
+  }
+  if (settings.topic !== undefined && wins(stamp, meta.stamps.topic)) {
+    meta.topic = settings.topic;
+    meta.stamps.topic = stamp;
+  }
+  if (settings.disappearAfterSeconds !== undefined && wins(stamp, meta.stamps.timer)) {
+    meta.disappearAfterSeconds = settings.disappearAfterSeconds;
+    meta.stamps.timer = stamp;
+  }
 }
 
 /**
@@ -82,9 +106,14 @@ function applySettings(conversation: Conversation, settings: ConversationSetting
  */
 export function changeSettings(core: EngineCore, conversation: Conversation, settings: ConversationSettings): Action[] {
   if (metaOf(conversation).leaving) throw new EngineError('conversation-left', conversation.id.slice(0, 16));
-  settingsQueued.set(conversation, queueControl(core, conversation, { kind: 'settings', settings }));
-  applySettings(conversation, settings);
+  // A hybrid logical clock: our change beats every value this device has seen even when
+  // our clock lags the sender of that value (causality first, then wall time).
+  const meta = metaOf(conversation);
+  const seen = [settings.name === undefined ? undefined : meta.stamps.name, settings.topic === undefined ? undefined : meta.stamps.topic, settings.disappearAfterSeconds === undefined ? undefined : meta.stamps.timer];
+  const at = Math.max(core.now, ...seen.map((s) => (s === undefined ? 0 : s.at + 1)));
+  settingsQueued.set(conversation, queueControl(core, conversation, { kind: 'settings', settings }, at));
   const account = core.account!;
+  applySettings(conversation, settings, { at, device: account.deviceIdHex });
   return [saveConversationMeta(conversation), settingsAction(conversation, { username: account.username, deviceId: account.deviceIdHex }), ...pump(core, conversation)];
 }
 
@@ -96,7 +125,9 @@ export function afterMembersAdded(core: EngineCore, conversation: Conversation):
   // A settings change still waiting in the outbox reaches the new members anyway.
   const queued = settingsQueued.get(conversation);
   if (queued !== undefined && conversation.outbox.some((o) => o.messageId === queued)) return;
-  settingsQueued.set(conversation, queueControl(core, conversation, { kind: 'settings', settings: { name: meta.name, topic: meta.topic, disappearAfterSeconds: meta.disappearAfterSeconds } }));
+  // Stamped with the latest change it repeats, so it does not outrank a concurrent newer change.
+  const at = Math.max(...[meta.stamps.name, meta.stamps.topic, meta.stamps.timer].map((s) => s?.at ?? 0));
+  settingsQueued.set(conversation, queueControl(core, conversation, { kind: 'settings', settings: { name: meta.name, topic: meta.topic, disappearAfterSeconds: meta.disappearAfterSeconds } }, at));
 }
 
 function statusAction(conversation: Conversation, messageId: string, status: OutgoingStatus): Action {
@@ -107,7 +138,7 @@ function statusAction(conversation: Conversation, messageId: string, status: Out
 export function onControlContent(core: EngineCore, conversation: Conversation, sender: SenderRef, content: MessageContent<ControlBody>): Action[] {
   const body = content.body;
   if (body.kind === 'settings') {
-    applySettings(conversation, body.settings);
+    applySettings(conversation, body.settings, { at: content.sentAt, device: sender.deviceId });
     return [saveConversationMeta(conversation), settingsAction(conversation, sender)];
   }
   const own = core.account!.username;

@@ -10,6 +10,7 @@
  *     leaving: bool,
  *     outgoing: [* [messageId bstr .size 32, sent bool, deliveredTo [* tstr], readBy [* tstr]]],
  *     incoming: [* messageId bstr .size 32],                      ; both: the latest MAX_PERSISTED_RECEIPTS
+ *     stamps: [name stamp, topic stamp, timer stamp],            ; stamp = [sentAt uint, deviceId tstr] / null
  *   ]
  *   device meta record = [
  *     version: 1,
@@ -72,7 +73,19 @@ export interface OutgoingStatus {
   readonly readBy: Set<string>;
 }
 
+/**
+ * Which change of a setting won (last writer wins, conversation-features.ts): the change's
+ * sentAt, ties broken by the sender's device id. Every device keeps the greatest stamp per
+ * field, so all converge on the same value whatever order the changes arrive in.
+ */
+export interface SettingStamp {
+  readonly at: number;
+  readonly device: string;
+}
+
 export interface ConversationMeta {
+  /** Stamps of the current name, topic and timer (undefined: never set). */
+  readonly stamps: { name?: SettingStamp | undefined; topic?: SettingStamp | undefined; timer?: SettingStamp | undefined };
   name: string;
   topic: string;
   /** 0: off. */
@@ -108,7 +121,7 @@ const deviceMetas = new WeakMap<EngineCore, DeviceMeta>();
 export function metaOf(conversation: Conversation): ConversationMeta {
   let meta = conversationMetas.get(conversation);
   if (meta === undefined) {
-    meta = { name: '', topic: '', disappearAfterSeconds: 0, expiries: new Map(), outgoing: new Map(), incoming: new Set(), authors: new Map(), control: new Set(), leaving: false, leaveEpoch: undefined };
+    meta = { stamps: {}, name: '', topic: '', disappearAfterSeconds: 0, expiries: new Map(), outgoing: new Map(), incoming: new Set(), authors: new Map(), control: new Set(), leaving: false, leaveEpoch: undefined };
     conversationMetas.set(conversation, meta);
   }
   return meta;
@@ -128,7 +141,9 @@ export function saveConversationMeta(conversation: Conversation): Action {
   const expiries: CborValue[] = [...meta.expiries].map(([id, at]) => [fromHex(id)!, at]);
   const outgoing: CborValue[] = [...meta.outgoing].slice(-MAX_PERSISTED_RECEIPTS).map(([id, s]) => [fromHex(id)!, s.sent, [...s.deliveredTo], [...s.readBy]]);
   const incoming: CborValue[] = [...meta.incoming].slice(-MAX_PERSISTED_RECEIPTS).map((id) => fromHex(id)!);
-  return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeCbor([CONVERSATION_META_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving, outgoing, incoming]) };
+  const stamp = (s: SettingStamp | undefined): CborValue => (s === undefined ? null : [s.at, s.device]);
+  const stamps: CborValue = [stamp(meta.stamps.name), stamp(meta.stamps.topic), stamp(meta.stamps.timer)];
+  return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeCbor([CONVERSATION_META_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving, outgoing, incoming, stamps]) };
 }
 
 export function saveDeviceMeta(core: EngineCore): Action {
@@ -181,7 +196,7 @@ function names(value: CborValue | undefined): string[] {
  * @throws SnapshotError('unknown-version' | 'malformed-record')
  */
 export function loadConversationMeta(conversation: Conversation, bytes: Uint8Array): void {
-  const fields = items(bytes, { 1: 6, 2: 8 });
+  const fields = items(bytes, { 1: 6, 2: 9 });
   const [, name, topic, timer, expiries, leaving] = fields;
   if (typeof name !== 'string' || utf8.encode(name).length > MAX_CONVERSATION_NAME_BYTES) throw malformed('name');
   if (typeof topic !== 'string' || utf8.encode(topic).length > MAX_CONVERSATION_TOPIC_BYTES) throw malformed('topic');
@@ -194,7 +209,15 @@ export function loadConversationMeta(conversation: Conversation, bytes: Uint8Arr
   }
   const outgoing = new Map<string, { sent: boolean; deliveredTo: Set<string>; readBy: Set<string> }>();
   const incoming: string[] = [];
-  if (fields.length === 8) {
+  let stamps: (SettingStamp | undefined)[] = [undefined, undefined, undefined];
+  if (fields.length === 9) {
+    const savedStamps = fields[8];
+    if (!Array.isArray(savedStamps) || savedStamps.length !== 3) throw malformed('stamps');
+    stamps = (savedStamps as readonly CborValue[]).map((s) => {
+      if (s === null) return undefined;
+      if (!Array.isArray(s) || s.length !== 2 || typeof s[0] !== 'number' || s[0] < 0 || typeof s[1] !== 'string' || s[1].length > 64) throw malformed('stamp');
+      return { at: s[0] as number, device: s[1] as string };
+    });
     const saved = fields[6];
     if (!Array.isArray(saved) || saved.length > MAX_PERSISTED_RECEIPTS) throw malformed('outgoing');
     for (const entry of saved as readonly CborValue[]) {
@@ -211,6 +234,9 @@ export function loadConversationMeta(conversation: Conversation, bytes: Uint8Arr
     }
   }
   const meta = metaOf(conversation);
+  meta.stamps.name = stamps[0];
+  meta.stamps.topic = stamps[1];
+  meta.stamps.timer = stamps[2];
   meta.outgoing.clear();
   for (const [id, status] of outgoing) meta.outgoing.set(id, status);
   meta.incoming.clear();

@@ -287,8 +287,10 @@ test('receipt state survives a restart on both sides (a one-command-at-a-time ho
   const bad: [unknown[], string][] = [
     [[3, 'x', '', 0, [], false], 'unknown-version'],
     [[2, 'x', '', 0, [], false], 'malformed-record'],
-    [[2, 'x', '', 0, [], false, [[new Uint8Array(32), true, ['a'.repeat(65)], []]], []], 'malformed-record'],
-    [[2, 'x', '', 0, [], false, [], [new Uint8Array(31)]], 'malformed-record'],
+    [[2, 'x', '', 0, [], false, [[new Uint8Array(32), true, ['a'.repeat(65)], []]], [], [null, null, null]], 'malformed-record'],
+    [[2, 'x', '', 0, [], false, [], [new Uint8Array(31)], [null, null, null]], 'malformed-record'],
+    [[2, 'x', '', 0, [], false, [], [], [null, null]], 'malformed-record'],
+    [[2, 'x', '', 0, [], false, [], [], [[-1, 'd'], null, null]], 'malformed-record'],
     [[1, 'x', '', 365 * 86400 + 1, [], false], 'malformed-record'],
   ];
   for (const [value, code] of bad) {
@@ -301,3 +303,25 @@ function createdState(client: Client, id: string) {
   const saved = client.saved.get(`group:${id}`)!;
   return deserializeGroupState(saved, nodeProvider);
 }
+
+test('concurrent settings changes converge on every device (last writer wins per field, ties by device id)', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  // Same clock: both renames race; the device id decides, the same way everywhere.
+  net.perform(bob, bob.engine.changeSettings(id, { name: 'by bob' }).actions);
+  net.perform(carol, carol.engine.changeSettings(id, { name: 'by carol', disappearAfterSeconds: 60 }).actions);
+  net.run();
+  const names = [alice, bob, carol].map((c) => c.engine.conversationInfo(id)!.name);
+  assert.equal(new Set(names).size, 1, names.join(' / '));
+  assert.equal(names[0], bob.engine.deviceId! > carol.engine.deviceId! ? 'by bob' : 'by carol');
+  for (const c of [alice, bob, carol]) assert.equal(c.engine.conversationInfo(id)!.disappearAfterSeconds, 60);
+  // A later change wins even when it reaches a device before an earlier one (alice is offline meanwhile).
+  net.offline(alice);
+  const t = net.relay.now;
+  for (const c of [bob, carol]) net.perform(c, c.engine.handle({ type: 'tick', now: t + 1000 }));
+  net.perform(carol, carol.engine.changeSettings(id, { topic: 'earlier' }).actions);
+  for (const c of [bob, carol]) net.perform(c, c.engine.handle({ type: 'tick', now: t + 2000 }));
+  net.perform(bob, bob.engine.changeSettings(id, { topic: 'later' }).actions);
+  net.run();
+  net.reconnect(alice);
+  for (const c of [alice, bob, carol]) assert.equal(c.engine.conversationInfo(id)!.topic, 'later', c.name);
+});
