@@ -221,6 +221,10 @@ describe('web client in Chromium', () => {
     // A reload locks (keys live in memory only): unlock again, on the list screen.
     await bob.page.evaluate(() => (location.hash = '#/'));
     await bob.page.reload();
+    await bob.page.getByRole('heading', { name: 'Sealed is locked' }).waitFor({ timeout: 20_000 }).catch(async (error: unknown) => {
+      await screenshot(bob.page, 'debug-after-reload');
+      throw new Error(`after reload: ${(await bob.page.locator('body').innerText()).slice(0, 500)}; problems: ${bob.problems.join(' | ')}`, { cause: error });
+    });
     await unlock(bob.page, 'bob passcode');
     await bob.page.locator('.who', { hasText: 'bob' }).waitFor();
     await screenshot(bob.page, '06-phone-list');
