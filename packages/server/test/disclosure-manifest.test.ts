@@ -16,6 +16,7 @@ import { openPostgresBlobStore } from '../src/storage/postgres/blob-store.ts';
 import { openPostgresStorage } from '../src/storage/postgres/open.ts';
 import { SQLITE_FILE_NAME } from '../src/storage/sqlite/open.ts';
 import { migrate } from '../src/storage/sqlite/db.ts';
+import { SqliteKtStore } from '../src/transparency/sqlite-kt-store.ts';
 import { fileProblems, functionProblems, logProblems, metricProblems, schemaProblems } from './disclosure-checks.ts';
 import { SCENARIO_FLAGS, fileHoldsIpText, holdsIp, listFiles, pgSchema, pgValues, runScenario, sqliteSchema, sqliteValues, type ScenarioResult } from './disclosure-scenario.ts';
 import { startHarness, type Harness } from './support/harness.ts';
@@ -117,6 +118,7 @@ describe('the checks notice drift (each would fail the suite)', () => {
     try {
       const db = new Database(join(dir, 'x.sqlite'));
       migrate(db);
+      new SqliteKtStore(db); // the key-transparency tables, as openSqliteStorage creates them
       db.exec('ALTER TABLE accounts ADD COLUMN registration_ip TEXT; CREATE TABLE audit (who TEXT)');
       db.close();
       const { tables } = sqliteSchema(join(dir, 'x.sqlite'));

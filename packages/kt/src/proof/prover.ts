@@ -115,7 +115,6 @@ export class KtProver {
     const last = this.entries[this.entries.length - 1];
     if (last !== undefined && timestamp < last.timestamp) throw new ProverError('time-went-back', `epoch timestamp ${timestamp} < ${last.timestamp}`);
     const position = this.size;
-    let tree = this.tree;
     const next = new Map<string, number>();
     const versions: LabelVersion[] = [];
     for (const { label, value } of updates) {
@@ -125,8 +124,24 @@ export class KtProver {
       const opening = random(NC);
       const { key, proof } = proveSearchKey(this.keys.vrfSecretKey, label, version);
       const commitment = commit(opening, label, version, value);
-      tree = tree.insert(key, commitment, position);
       versions.push({ label: label.slice(), version, vrfProof: proof, vrfOutput: key, opening, value: value.slice(), commitment, position });
+    }
+    return this.prepareFromVersions(timestamp, versions);
+  }
+
+  /**
+   * The epoch that inserts already computed versions (their position must be the next one):
+   * used by prepareEpoch, and to load versions computed elsewhere (imports, benchmarks).
+   * @throws {ProverError} `time-went-back`, `stale-epoch`; {@link PrefixError} `duplicate-key`.
+   */
+  prepareFromVersions(timestamp: number, versions: readonly LabelVersion[]): PreparedEpoch {
+    const last = this.entries[this.entries.length - 1];
+    if (last !== undefined && timestamp < last.timestamp) throw new ProverError('time-went-back', `epoch timestamp ${timestamp} < ${last.timestamp}`);
+    const position = this.size;
+    let tree = this.tree;
+    for (const v of versions) {
+      if (v.position !== position) throw new ProverError('stale-epoch', `version for position ${v.position} in epoch ${position}`);
+      tree = tree.insert(v.vrfOutput, v.commitment, position);
     }
     const prefixRoot = tree.rootValue();
     const root = this.log.rootAppending(logEntryLeafHash({ timestamp, prefixTreeRoot: prefixRoot }));
