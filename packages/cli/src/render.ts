@@ -16,9 +16,17 @@ function time(ms: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/** Bytes as "12.0 KiB". */
+export function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 export function messageLine(message: StoredMessage, me: string): string {
   const who = message.outgoing || message.sender.username === me ? 'you' : message.sender.username;
-  const body = message.deleted ? '(deleted)' : safeText(message.text ?? '');
+  const file = message.attachment === null ? '' : `[file ${safeText(message.attachment.filename)}, ${size(message.attachment.size)}] `;
+  const body = message.deleted ? '(deleted)' : file + safeText(message.text ?? '');
   return `[${time(message.sentAt)}] ${who}: ${body}${message.edited ? ' (edited)' : ''}`;
 }
 

@@ -12,6 +12,7 @@ import { CliError, EXIT } from '../exit-codes.ts';
 import { explain } from '../explain.ts';
 import { conversationLine, conversationTitle, messageLine } from '../render.ts';
 import { conversationFor } from '../target.ts';
+import { FileCommands } from './files.ts';
 
 export const CHAT_FLAGS = { history: { value: true } } as const;
 const DEFAULT_HISTORY = 20;
@@ -40,11 +41,12 @@ function eventLine(event: HostEvent, id: string, me: string): string | undefined
   }
 }
 
-function handleLine(line: string, host: SealedHost, id: string, me: string, print: (line: string) => void, rl: Interface): void {
+function handleLine(line: string, host: SealedHost, id: string, me: string, print: (line: string) => void, rl: Interface, files: FileCommands): void {
   const text = line.trim();
   if (text === '') return;
   if (text === '/quit') return rl.close();
-  if (text === '/help') return print('* type a message and press Enter; /members: who is in it; /quit: leave');
+  if (text === '/help') return print('* type a message and press Enter; /send-file PATH [caption]; /files; /save N PATH; /members; /quit');
+  if (text.startsWith('/send-file ') || text === '/files' || text.startsWith('/save ')) return files.run(text);
   if (text === '/members') {
     const info = host.conversation(id);
     if (info !== undefined) print(`* ${conversationLine(info, me)}`);
@@ -81,16 +83,18 @@ export async function chat(ctx: Context): Promise<void> {
       const line = eventLine(event, id, me);
       if (line !== undefined) print(line);
     });
+    const files = new FileCommands(host, id, print, ctx.timeoutMs);
     ctx.io.out(`Chat with ${conversationTitle(conversation, me)} (${id.slice(0, 8)}). Type a message and press Enter; /quit to leave.`);
     input.setPrompt('> ');
     if (tty) input.prompt();
     const ended = new Promise<void>((resolve) => input.once('close', resolve));
     input.on('line', (line) => {
-      handleLine(line, host, id, me, print, input);
+      handleLine(line, host, id, me, print, input, files);
       if (tty && !locked) input.prompt();
     });
     if (locked) input.close();
     await ended;
+    await files.idle();
     if (!locked) await host.settle(ctx.timeoutMs).catch((error: unknown) => ctx.io.err(`sealed: ${explain(error).message}`));
   } finally {
     await session.close();

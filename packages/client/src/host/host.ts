@@ -11,6 +11,7 @@ import type { CryptoProvider } from '@sealed/crypto/provider';
 import { fromHex } from '@sealed/protocol/encoding';
 import { normaliseUsername } from '@sealed/protocol/username';
 import type { Action } from '../engine/actions.ts';
+import type { AttachmentRef } from '../content/attachment-ref.ts';
 import { Engine, type Started } from '../engine/engine.ts';
 import type { EngineError } from '../engine/errors.ts';
 import type { EngineEvent } from '../engine/events.ts';
@@ -289,6 +290,20 @@ export class SealedHost {
     return started.value;
   }
 
+  /** Sends an uploaded attachment (features/attachments) with a caption; returns its message id. */
+  async sendAttachment(conversationId: string, attachment: AttachmentRef, caption: string): Promise<string> {
+    const info = this.#require(conversationId);
+    if (info.closed) throw new HostError('closed', 'this conversation was closed');
+    const started = this.#engine.send(conversationId, { kind: 'attachment', attachment, caption, inReplyTo: null });
+    await this.#run(started.actions);
+    return started.value;
+  }
+
+  /** The relay session token (streaming attachment transfers authenticate with it), once signed in. */
+  get sessionToken(): Uint8Array | undefined {
+    return this.#engine.sessionToken;
+  }
+
   /** Adds every device of `username`; returns the intent id. */
   async addMember(conversationId: string, username: string): Promise<number> {
     this.#require(conversationId);
@@ -362,7 +377,7 @@ export class SealedHost {
       const result = await this.#stores.messages.list(id, after === undefined ? {} : { after });
       for (const item of result.items) {
         const message = decodeMessageRecord(hexOf(item.messageId), item.message.data);
-        if (message.kind === 'text' || message.kind === 'other') out.push(message);
+        if (message.kind === 'text' || message.kind === 'attachment' || message.kind === 'other') out.push(message);
         if (out.length > limit) out.shift();
       }
       if (result.next === undefined) break;
@@ -625,7 +640,14 @@ export class SealedHost {
       text = null;
       target = body.target;
     }
-    const message: StoredMessage = { messageId: shown.messageId, sender: shown.sender, outgoing: shown.outgoing, sentAt: shown.content.sentAt, receivedAt, kind, text, target, inReplyTo, edited: false, deleted: false };
+    let attachment: AttachmentRef | null = null;
+    if (body.kind === 'attachment') {
+      kind = 'attachment';
+      text = body.caption;
+      inReplyTo = body.inReplyTo;
+      attachment = body.attachment;
+    }
+    const message: StoredMessage = { messageId: shown.messageId, sender: shown.sender, outgoing: shown.outgoing, sentAt: shown.content.sentAt, receivedAt, kind, text, target, inReplyTo, edited: false, deleted: false, attachment };
     await this.#stores.messages.put(conversation, idBytes(shown.messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
     this.#touch(shown.conversationId, receivedAt);
     this.#emit({ type: 'message', conversationId: shown.conversationId, message });

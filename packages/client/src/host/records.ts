@@ -4,9 +4,12 @@
  * closed), and the relay's address. Deterministic CBOR (content/), versioned, strict:
  * a record that does not decode is reported, never half-read.
  *
- *   message      = [version 1, senderUsername tstr, senderDevice tstr, outgoing bool,
+ *   message      = [version 2, senderUsername tstr, senderDevice tstr, outgoing bool,
  *                   sentAt uint, receivedAt uint, kind tstr, text tstr / null,
- *                   target bstr / null, inReplyTo bstr / null, edited bool, deleted bool]
+ *                   target bstr / null, inReplyTo bstr / null, edited bool, deleted bool,
+ *                   attachment / null]            ; version 1: the same without the last field
+ *   attachment   = [url tstr, contentType tstr, filename tstr, size uint, expires uint,
+ *                   key bstr, nonce bstr, contentHash bstr]
  *   conversation = [version 1, name tstr / null, members [* [username tstr, device tstr]],
  *                   epoch uint, closed bool, createdAt uint, lastActivity uint]
  */
@@ -14,8 +17,9 @@ import { decodeCbor } from '../content/cbor-decode.ts';
 import { encodeCbor } from '../content/cbor-encode.ts';
 import type { CborValue } from '../content/cbor-value.ts';
 import type { SenderRef } from '../engine/actions.ts';
+import type { AttachmentRef } from '../content/attachment-ref.ts';
 
-export const MESSAGE_RECORD_VERSION = 1;
+export const MESSAGE_RECORD_VERSION = 2;
 export const CONVERSATION_RECORD_VERSION = 1;
 
 /** Largest host record we decode: a message is at most one text (64 KiB bound in content/limits) plus a few fields. */
@@ -38,12 +42,14 @@ export interface StoredMessage {
   readonly sentAt: number;
   readonly receivedAt: number;
   /** 'other': a kind this host does not render yet (text holds `<kind>`). */
-  readonly kind: 'text' | 'edit' | 'delete' | 'other';
+  readonly kind: 'text' | 'edit' | 'delete' | 'attachment' | 'other';
   readonly text: string | null;
   readonly target: Uint8Array | null;
   readonly inReplyTo: Uint8Array | null;
   readonly edited: boolean;
   readonly deleted: boolean;
+  /** For kind 'attachment': the reference (with the file's key) to download it. */
+  readonly attachment: AttachmentRef | null;
 }
 
 export interface ConversationInfo {
@@ -77,7 +83,7 @@ const bytesOrNull = (v: CborValue | undefined, what: string): Uint8Array | null 
 };
 const strOrNull = (v: CborValue | undefined, what: string): string | null => (v === null ? null : str(v, what));
 
-function array(bytes: Uint8Array, length: number, version: number, what: string): readonly CborValue[] {
+function array(bytes: Uint8Array, length: number, version: number, what: string, older?: { readonly version: number; readonly length: number }): readonly CborValue[] {
   let value: CborValue;
   try {
     value = decodeCbor(bytes, MAX_HOST_RECORD_BYTES);
@@ -86,20 +92,37 @@ function array(bytes: Uint8Array, length: number, version: number, what: string)
   }
   if (!Array.isArray(value)) throw new HostRecordError(`${what} is not an array`);
   const items = value as readonly CborValue[];
-  if (items[0] !== version) throw new HostRecordError(`${what} version ${String(items[0])} is not ${version}`);
-  if (items.length !== length) throw new HostRecordError(`${what} has ${items.length} fields, not ${length}`);
+  const expected = older !== undefined && items[0] === older.version ? older.length : length;
+  if (items[0] !== version && (older === undefined || items[0] !== older.version)) throw new HostRecordError(`${what} version ${String(items[0])} is not ${version}`);
+  if (items.length !== expected) throw new HostRecordError(`${what} has ${items.length} fields, not ${expected}`);
   return items;
 }
 
-export function encodeMessageRecord(m: Omit<StoredMessage, 'messageId'>): Uint8Array {
-  return encodeCbor([MESSAGE_RECORD_VERSION, m.sender.username, m.sender.deviceId, m.outgoing, m.sentAt, m.receivedAt, m.kind, m.text, m.target, m.inReplyTo, m.edited, m.deleted]);
+function encodeAttachment(a: AttachmentRef | null): CborValue {
+  return a === null ? null : [a.url, a.contentType, a.filename, a.size, a.expires, a.key, a.nonce, a.contentHash];
 }
 
-/** @throws HostRecordError for anything but a version-1 message record */
+function decodeAttachment(v: CborValue | undefined): AttachmentRef | null {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v) || v.length !== 8) throw new HostRecordError('attachment is not an 8-field array');
+  const f = v as readonly CborValue[];
+  const bytes = (x: CborValue | undefined, what: string) => {
+    const b = bytesOrNull(x, what);
+    if (b === null) throw new HostRecordError(`${what} is null`);
+    return b;
+  };
+  return { url: str(f[0], 'url'), contentType: str(f[1], 'contentType'), filename: str(f[2], 'filename'), size: uint(f[3], 'size'), expires: uint(f[4], 'expires'), key: bytes(f[5], 'key'), nonce: bytes(f[6], 'nonce'), contentHash: bytes(f[7], 'contentHash') };
+}
+
+export function encodeMessageRecord(m: Omit<StoredMessage, 'messageId'>): Uint8Array {
+  return encodeCbor([MESSAGE_RECORD_VERSION, m.sender.username, m.sender.deviceId, m.outgoing, m.sentAt, m.receivedAt, m.kind, m.text, m.target, m.inReplyTo, m.edited, m.deleted, encodeAttachment(m.attachment)]);
+}
+
+/** @throws HostRecordError for anything but a version-2 (or version-1) message record */
 export function decodeMessageRecord(messageId: string, bytes: Uint8Array): StoredMessage {
-  const f = array(bytes, 12, MESSAGE_RECORD_VERSION, 'message record');
+  const f = array(bytes, 13, MESSAGE_RECORD_VERSION, 'message record', { version: 1, length: 12 });
   const kind = str(f[6], 'kind');
-  if (kind !== 'text' && kind !== 'edit' && kind !== 'delete' && kind !== 'other') throw new HostRecordError(`unknown message kind ${kind}`);
+  if (kind !== 'text' && kind !== 'edit' && kind !== 'delete' && kind !== 'attachment' && kind !== 'other') throw new HostRecordError(`unknown message kind ${kind}`);
   return {
     messageId,
     sender: { username: str(f[1], 'sender'), deviceId: str(f[2], 'device') },
@@ -112,6 +135,7 @@ export function decodeMessageRecord(messageId: string, bytes: Uint8Array): Store
     inReplyTo: bytesOrNull(f[9], 'inReplyTo'),
     edited: bool(f[10], 'edited'),
     deleted: bool(f[11], 'deleted'),
+    attachment: decodeAttachment(f[12]),
   };
 }
 

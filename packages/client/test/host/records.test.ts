@@ -16,11 +16,22 @@ const message = {
   inReplyTo: new Uint8Array([1, 2, 3]),
   edited: false,
   deleted: false,
+  attachment: null,
+};
+const withFile = {
+  ...message,
+  kind: 'attachment' as const,
+  text: 'the report',
+  attachment: { url: 'sealed-attachment:00ff', contentType: 'application/pdf', filename: 'r.pdf', size: 1234, expires: 1_800_000_000, key: new Uint8Array(32).fill(7), nonce: new Uint8Array(7).fill(1), contentHash: new Uint8Array(32).fill(9) },
 };
 const conversation = { name: 'trip', members: [{ username: 'alice', deviceId: 'aa' }, { username: 'bob', deviceId: 'bb' }], epoch: 7n, closed: false, createdAt: 1, lastActivity: 2 };
 
 test('message and conversation records round-trip', () => {
   assert.deepEqual(decodeMessageRecord('ab', encodeMessageRecord(message)), { messageId: 'ab', ...message });
+  assert.deepEqual(decodeMessageRecord('ab', encodeMessageRecord(withFile)), { messageId: 'ab', ...withFile });
+  // Version 1 (no attachment field) still loads.
+  const v1 = encodeCbor([1, 'alice', 'dev', true, 1, 2, 'text', 'old', null, null, false, false]);
+  assert.equal(decodeMessageRecord('ab', v1).attachment, null);
   assert.deepEqual(decodeConversationRecord('cd', encodeConversationRecord(conversation)), { conversationId: 'cd', ...conversation });
   const none = { ...conversation, name: null, closed: true };
   assert.deepEqual(decodeConversationRecord('cd', encodeConversationRecord(none)), { conversationId: 'cd', ...none });
@@ -32,7 +43,11 @@ test('malformed records are typed errors: truncation, trailing bytes, wrong vers
     new Uint8Array(0),
     good.subarray(0, good.length - 1),
     Uint8Array.of(...good, 0),
+    encodeCbor([3, 'alice', 'dev', false, 1, 2, 'text', 'x', null, null, false, false, null]),
     encodeCbor([2, 'alice', 'dev', false, 1, 2, 'text', 'x', null, null, false, false]),
+    encodeCbor([1, 'alice', 'dev', false, 1, 2, 'text', 'x', null, null, false, false, null]),
+    encodeCbor([2, 'alice', 'dev', false, 1, 2, 'attachment', 'x', null, null, false, false, ['url']]),
+    encodeCbor([2, 'alice', 'dev', false, 1, 2, 'attachment', 'x', null, null, false, false, ['u', 't', 'f', 1, 2, null, new Uint8Array(1), new Uint8Array(1)]]),
     encodeCbor([1, 'alice', 'dev', false, 1, 2, 'text', 'x', null, null, false]),
     encodeCbor([1, 7, 'dev', false, 1, 2, 'text', 'x', null, null, false, false]),
     encodeCbor([1, 'alice', 'dev', 'no', 1, 2, 'text', 'x', null, null, false, false]),
