@@ -14,7 +14,7 @@ import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { ContentError } from '../content/cbor-errors.ts';
 import { decodeMessageContent, isMessageBody, messageIdOf, type MessageBody, type MessageContent } from '../content/message.ts';
 import { editAllowed, onControlContent, onConversationClosed } from './conversation-features.ts';
-import { leaveStep, onProposal } from './leave.ts';
+import { isLeaveProposal, leaveStep, onProposal, withoutProposal } from './leave.ts';
 import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
@@ -144,6 +144,12 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
     case 'application':
       return [saveGroup(conversation), ...onApplication(core, conversation, entry, result.data, result.sender)];
     case 'proposal':
+      if (!isLeaveProposal(conversation.state, result.proposal, result.sender)) {
+        // Only leaves are proposed by Sealed clients: anything else (an Add of a device we
+        // never checked, a Remove of someone else) is dropped, never committed by us.
+        conversation.state = withoutProposal(result.state, result.ref);
+        return [saveGroup(conversation), ...failure(core, entry.seq, 'unsupported-content', conversation.id)];
+      }
       conversation.state = result.state;
       return [saveGroup(conversation), ...onProposal(core, conversation)];
     case 'commit':

@@ -14,6 +14,9 @@
  * group state is deleted (`conversation-closed`): from then on nothing can be read.
  */
 import { propose } from '@sealed/mls/group/send';
+import { type GroupState, sealState } from '@sealed/mls/group/state';
+import type { Proposal } from '@sealed/mls/structs/proposals';
+import type { Sender } from '@sealed/mls/structs/framing';
 import type { Action } from './actions.ts';
 import { pump, saveGroup } from './commits.ts';
 import { type Conversation, membersOf, recipientsOf } from './conversation.ts';
@@ -21,6 +24,27 @@ import type { EngineCore } from './core.ts';
 import { metaOf, saveConversationMeta } from './feature-state.ts';
 import { onConversationClosed } from './conversation-features.ts';
 import { GroupError } from '@sealed/mls/group/errors';
+
+/**
+ * The one kind of proposal Sealed accepts from a member (RFC 9420 §12.1): a Remove of a
+ * leaf of the proposer's own account (a leave). A member could commit any other change
+ * itself; what it must not do is make *us* commit it (an Add of a key package nobody
+ * checked would be our commit adding a ghost).
+ */
+export function isLeaveProposal(state: GroupState, proposal: Proposal, sender: Sender): boolean {
+  if (proposal.type !== 'remove' || sender.type !== 'member') return false;
+  const members = membersOf(state);
+  const proposer = members.find((m) => m.leafIndex === sender.leafIndex);
+  const removed = members.find((m) => m.leafIndex === proposal.removed);
+  return proposer !== undefined && removed !== undefined && proposer.username === removed.username;
+}
+
+/** `state` without the stored proposal `ref` (its message's keys stay consumed). */
+export function withoutProposal(state: GroupState, ref: Uint8Array): GroupState {
+  const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  const drop = hex(ref);
+  return sealState({ ...state, pendingProposals: state.pendingProposals.filter((p) => hex(p.ref) !== drop) });
+}
 
 /** Marks the conversation as being left and proposes our removal when it can. */
 export function startLeave(core: EngineCore, conversation: Conversation): Action[] {

@@ -325,3 +325,28 @@ test('concurrent settings changes converge on every device (last writer wins per
   net.reconnect(alice);
   for (const c of [alice, bob, carol]) assert.equal(c.engine.conversationInfo(id)!.topic, 'later', c.name);
 });
+
+test('a member proposing to remove someone else (not a leave) is refused: nobody commits it, membership stays', async () => {
+  const { net, alice, bob, carol, id } = await trio();
+  const { propose } = await import('@sealed/mls/group/send');
+  const { membersOf } = await import('../../src/engine/conversation.ts');
+  const state = deserializeGroupState(carol.saved.get(`group:${id}`)!, nodeProvider);
+  const bobLeaf = membersOf(state).find((m) => m.username === 'bob')!.leafIndex;
+  const made = propose(state, { type: 'remove', removed: bobLeaf });
+  const recipients = membersOf(state).filter((m) => m.username !== 'carol').map((m) => Uint8Array.from(Buffer.from(m.deviceId, 'hex')));
+  net.relay.frame(carol.engine.deviceId!, { type: 'send', requestId: 999, clientMessageId: new Uint8Array(16).fill(9), kind: 'proposal', epoch: Number(state.groupContext.epoch), groupId: state.groupContext.groupId, recipients, payload: made.message });
+  net.run();
+  const epoch = alice.engine.epochOf(id);
+  for (const c of [alice, bob]) {
+    assert.deepEqual(c.failures.map((f) => (f.type === 'decrypt-failure' ? f.reason : f.type)), ['unsupported-content'], c.name);
+    assert.equal(c.engine.epochOf(id), epoch, 'no commit');
+    assert.deepEqual([...new Set(c.engine.conversationInfo(id)!.members.map((m) => m.username))].sort(), ['alice', 'bob', 'carol']);
+  }
+  // The group still works, and a later leave is still committed.
+  net.perform(alice, alice.engine.send(id, 'still here').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['still here']);
+  net.perform(bob, bob.engine.leave(id).actions);
+  net.run();
+  assert.deepEqual(bob.closed, [id]);
+});
