@@ -47,6 +47,8 @@ export interface InvariantReport {
   readonly deliveriesShown: number;
   readonly groups: number;
   readonly failuresTolerated: number;
+  /** Every SDK failure by kind ("decrypt-failure wrong-epoch": 3), the first place to look. */
+  readonly failuresByKind: Readonly<Record<string, number>>;
   readonly queuedAtEnd: number;
   readonly memory: MemorySummary;
   readonly settledInMs: number;
@@ -92,6 +94,7 @@ export async function checkInvariants(context: CheckContext): Promise<InvariantR
     deliveriesShown: last.shown,
     groups: ledger.membersAt.size,
     failuresTolerated: last.tolerated,
+    failuresByKind: byKind(ledger),
     queuedAtEnd,
     memory: summary,
     settledInMs,
@@ -194,4 +197,13 @@ async function queuedEntries(cluster: Cluster): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+function byKind(ledger: Ledger): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of ledger.failures) {
+    const kind = `${f.type} ${f.detail.replace(/ [0-9a-f]{8,}.*$/, '')}`;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
 }

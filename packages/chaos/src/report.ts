@@ -12,6 +12,8 @@ export function renderReport(report: ChaosReport): string {
       `tolerated race failures ${inv.failuresTolerated}; queued at end ${inv.queuedAtEnd}; settled in ${(inv.settledInMs / 1000).toFixed(1)} s`,
     `  memory: server peak ${inv.memory.serverPeakMiB} MiB (last ${inv.memory.serverLastMiB.join(', ')}), clients heap peak ${inv.memory.clientsHeapPeakMiB} MiB`,
   ];
+  const kinds = Object.entries(inv.failuresByKind).sort((a, b) => b[1] - a[1]);
+  if (kinds.length > 0) lines.push(`  SDK failures by kind: ${kinds.map(([k, n]) => `${k} x${n}`).join('; ')}`);
   if (inv.violations.length === 0) lines.push('  invariants: all held');
   for (const v of inv.violations) lines.push(`  VIOLATED: ${v.invariant} (${v.count})${v.examples.map((e) => `\n      ${e}`).join('')}`);
   return lines.join('\n');

@@ -12,6 +12,8 @@ import type { Ledger } from './ledger.ts';
 /** Longest a user waits for its own account to be ready. */
 const ACCOUNT_READY_MS = 60_000;
 const POLL_MS = 25;
+/** How often the engine is told the time, as an app's timer would. */
+const TICK_MS = 1_000;
 
 export class SimUser {
   readonly engine: Engine;
@@ -20,6 +22,7 @@ export class SimUser {
   offline = false;
   private ready = false;
   private counter = 0;
+  private ticker: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly username: string,
@@ -32,6 +35,8 @@ export class SimUser {
 
   static async create(username: string, entryPoint: string, ledger: Ledger): Promise<SimUser> {
     const user = new SimUser(username, entryPoint, ledger);
+    // A host feeds the engine its clock (retries, expiry, self-updates); the user's app does it every second.
+    user.ticker = setInterval(() => void user.tick(), TICK_MS);
     await user.transport.run(user.engine.createAccount(username).actions);
     const deadline = Date.now() + ACCOUNT_READY_MS;
     while (!user.ready) {
@@ -66,6 +71,7 @@ export class SimUser {
   }
 
   close(): void {
+    if (this.ticker !== undefined) clearInterval(this.ticker);
     this.transport.close();
   }
 

@@ -170,8 +170,13 @@ export class NodeTransport {
 
   private connect(token: Uint8Array): void {
     if (this.closing || this.offline) return;
-    this.socket?.removeAllListeners();
-    this.socket?.terminate();
+    const previous = this.socket;
+    if (previous !== undefined) {
+      previous.removeAllListeners();
+      // Terminating a socket still connecting emits 'error' later; unheard, it would end the process.
+      previous.on('error', () => {});
+      previous.terminate();
+    }
     const ws = new WebSocket(`${this.options.baseUrl.replace(/^http/, 'ws')}/v1/ws`, { handshakeTimeout: REQUEST_TIMEOUT_MS });
     this.socket = ws;
     this.authenticated = false;
