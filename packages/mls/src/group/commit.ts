@@ -20,7 +20,7 @@ import { confirmationTag, confirmedTranscriptHash, interimTranscriptHash } from 
 import { createUpdatePath, pathSecretForNewMember, type CreatedUpdatePath } from '../treekem/create-update-path.ts';
 import type { PrivateTree } from '../treekem/private-tree.ts';
 import type { LeafValidationPolicy } from '../validation/leaf-node.ts';
-import { applyProposals } from '../proposals/apply.ts';
+import { type AppliedProposals, applyProposals } from '../proposals/apply.ts';
 import { type ResolvedProposal } from '../proposals/resolve.ts';
 import { pathRequired, validateMemberCommitList } from '../proposals/validate.ts';
 import { createGroupInfo, createWelcome } from '../welcome/create.ts';
@@ -29,7 +29,7 @@ import { GroupError } from './errors.ts';
 import { protect, signContent } from './frame.ts';
 import { MAX_MEMBERS } from './limits.ts';
 import { noPsks, type PskResolver, resolvePskSecret } from './psks.ts';
-import { type GroupState, sealState } from './state.ts';
+import { type GroupState, type PendingProposal, sealState } from './state.ts';
 
 export interface CreateCommitOptions {
   readonly policy: LeafValidationPolicy;
@@ -66,8 +66,64 @@ export interface CreatedCommit {
 
 const EMPTY = new Uint8Array(0);
 
+/** Why a pending proposal may be left out of our commit (§12.4: include those that keep the list valid). */
+const OMITTABLE: ReadonlySet<string> = new Set(['invalid-proposal', 'invalid-proposal-list', 'committer-removed', 'missing-psk', 'too-many-members']);
+
+interface CheckedList {
+  readonly pending: readonly PendingProposal[];
+  readonly resolved: readonly ResolvedProposal[];
+  readonly applied: AppliedProposals;
+  readonly pskSecret: Uint8Array | undefined;
+}
+
+/** The §12.2 checks, the proposals applied (§12.3) and the PSKs resolved for one candidate list. @throws GroupError */
+function checkList(state: GroupState, options: CreateCommitOptions, pending: readonly PendingProposal[], byValue: readonly Proposal[]): CheckedList {
+  const sender = { type: 'member', leafIndex: state.own.leafIndex } as const;
+  const resolved: ResolvedProposal[] = [
+    ...pending.map((p) => ({ proposal: p.proposal, sender: p.sender, byReference: true })),
+    ...byValue.map((proposal) => ({ proposal, sender, byReference: false })),
+  ];
+  validateMemberCommitList(state.suite, state.groupContext, state.tree, state.own.leafIndex, resolved);
+  const applied = applyProposals(state.suite, state.groupContext, state.tree, resolved, options.policy);
+  if (applied.tree.memberCount() > MAX_MEMBERS) throw new GroupError('too-many-members', `${applied.tree.memberCount()} members`);
+  const pskSecret = resolvePskSecret(state.suite, applied.pskIds, options.resolvePsk ?? noPsks, state);
+  return { pending, resolved, applied, pskSecret };
+}
+
 /**
- * Builds a commit of our pending proposals and `options.proposals` (§12.4.1).
+ * Our proposals by value with as many of the pending proposals as keep the list valid
+ * (§12.4 "as long as this results in a valid proposal list"): all of them when they fit,
+ * else one at a time, Removes first (§12.2: prefer a Remove over an Update of the same
+ * leaf), in received order otherwise. A proposal received valid on its own may still not be
+ * committable (a GroupContextExtensions some member does not support, a PSK we lack, a
+ * Remove of us); leaving it out keeps one such proposal from blocking every commit.
+ * @throws GroupError when our by-value proposals are invalid on their own
+ */
+function selectProposals(state: GroupState, options: CreateCommitOptions, byValue: readonly Proposal[]): CheckedList {
+  const pending = options.includePending === false ? [] : state.pendingProposals;
+  try {
+    return checkList(state, options, pending, byValue);
+  } catch (error) {
+    if (pending.length === 0 || !(error instanceof GroupError) || !OMITTABLE.has(error.code)) throw error;
+  }
+  let best = checkList(state, options, [], byValue);
+  const order = [...pending.filter((p) => p.proposal.type === 'remove'), ...pending.filter((p) => p.proposal.type !== 'remove')];
+  const chosen = new Set<PendingProposal>();
+  for (const candidate of order) {
+    const trial = pending.filter((p) => chosen.has(p) || p === candidate);
+    try {
+      best = checkList(state, options, trial, byValue);
+      chosen.add(candidate);
+    } catch (error) {
+      if (!(error instanceof GroupError) || !OMITTABLE.has(error.code)) throw error;
+    }
+  }
+  return best;
+}
+
+/**
+ * Builds a commit of `options.proposals` and the pending proposals that keep the list
+ * valid (§12.4.1, see selectProposals).
  * @throws GroupError('reinit-pending' | 'invalid-proposal' | 'invalid-proposal-list' | 'committer-removed'
  *   | 'unsupported-sender' | 'missing-psk' | 'too-many-members')
  */
@@ -75,22 +131,13 @@ export function createCommit(state: GroupState, options: CreateCommitOptions): C
   if (state.reinit !== undefined) throw new GroupError('reinit-pending', 'the group was reinitialised (§11.2)');
   const suite: CipherSuite = state.suite;
   const me = state.own.leafIndex;
-  const sender = { type: 'member', leafIndex: me } as const;
-  const pending = options.includePending === false ? [] : state.pendingProposals;
   const byValue = options.proposals ?? [];
+  const { pending, resolved, applied, pskSecret } = selectProposals(state, options, byValue);
   const list: ProposalOrRef[] = [
     ...pending.map((p): ProposalOrRef => ({ type: 'reference', reference: p.ref })),
     ...byValue.map((proposal): ProposalOrRef => ({ type: 'proposal', proposal })),
   ];
-  const resolved: ResolvedProposal[] = [
-    ...pending.map((p) => ({ proposal: p.proposal, sender: p.sender, byReference: true })),
-    ...byValue.map((proposal) => ({ proposal, sender, byReference: false })),
-  ];
   const context = state.groupContext;
-  validateMemberCommitList(suite, context, state.tree, me, resolved);
-  const applied = applyProposals(suite, context, state.tree, resolved, options.policy);
-  if (applied.tree.memberCount() > MAX_MEMBERS) throw new GroupError('too-many-members', `${applied.tree.memberCount()} members`);
-  const pskSecret = resolvePskSecret(suite, applied.pskIds, options.resolvePsk ?? noPsks, state);
   const tree = applied.tree;
   const addedLeaves = new Set(applied.added.map((a) => a.leafIndex));
 

@@ -8,7 +8,7 @@ import { createGroup } from '../../src/group/create.ts';
 import type { GroupErrorCode } from '../../src/group/errors.ts';
 import { MAX_MESSAGE_BYTES } from '../../src/group/limits.ts';
 import { processMessage } from '../../src/group/process.ts';
-import { encryptApplication, propose } from '../../src/group/send.ts';
+import { encryptApplication, propose, proposeUpdate } from '../../src/group/send.ts';
 import { serializeGroupState } from '../../src/group/serialize.ts';
 import type { GroupState } from '../../src/group/state.ts';
 import { signContent } from '../../src/group/frame.ts';
@@ -20,7 +20,7 @@ import { joinFromWelcome } from '../../src/welcome/join.ts';
 import { createKeyPackage } from '../../src/group/key-package.ts';
 import { cipherSuite } from '../../src/crypto/cipher-suite.ts';
 import { asPublicMessage, forgeCommit } from './forge.ts';
-import { acceptAll, assertGroupError, member, NOW, SUITE_1, type TestMember } from './helpers.ts';
+import { acceptAll, assertGroupError, hexOf, member, NOW, SUITE_1, type TestMember } from './helpers.ts';
 
 const suite = SUITE_1;
 const options = { policy: acceptAll };
@@ -228,4 +228,39 @@ test('§4.1.2/§7.6: a new member counts for the filtered direct path but gets n
   const joined = joinFromWelcome({ suite, welcome: w.welcome, keyPackage: bob, policy: acceptAll });
   assert.deepEqual(joined.keys.epochAuthenticator, c.state.keys.epochAuthenticator);
   assert.ok(joined.own.privateTree.privateKey(1) !== undefined, 'Bob learnt the root key from his path secret');
+});
+
+test('§12.4: a commit of pending proposals leaves out those that would make the list invalid, and the result is accepted', () => {
+  const [alice, bob, carol] = threeMembers();
+  // Valid on receipt, but not committable now: an extension nobody supports, alice's own removal.
+  const unsupported = propose(bob.state, { type: 'group_context_extensions', extensions: [{ extensionType: 0xff00, extensionData: new Uint8Array(1) }] }, 'mls_public_message');
+  const removeAlice = propose(unsupported.state, { type: 'remove', removed: 0 }, 'mls_public_message');
+  // Carol's Update and Bob's Remove of Carol: §12.2 prefers the Remove.
+  const carolUpdate = proposeUpdate(carol.state, 'mls_public_message');
+  const removeCarol = propose(removeAlice.state, { type: 'remove', removed: 2 }, 'mls_public_message');
+  let state = alice.state;
+  for (const m of [unsupported.message, removeAlice.message, carolUpdate.message, removeCarol.message]) {
+    const r = processMessage(state, m, options);
+    assert.equal(r.kind, 'proposal');
+    state = r.state;
+  }
+  const c = createCommit(state, { ...options, wireFormat: 'mls_public_message' });
+  const m = parseMLSMessage(c.commit);
+  assert.ok(m.wireFormat === 'mls_public_message' && m.publicMessage.content.content.type === 'commit');
+  assert.deepEqual(
+    m.publicMessage.content.content.commit.proposals.map((p) => (p.type === 'reference' ? hexOf(p.reference) : 'by value')),
+    [hexOf(removeCarol.ref)],
+  );
+  assert.deepEqual(c.removed, [2]);
+  assert.equal(c.state.groupContext.extensions.length, 0);
+  // Bob, who holds the same proposals, accepts the commit.
+  let bobState = removeCarol.state;
+  const carolAtBob = processMessage(bobState, carolUpdate.message, options);
+  assert.equal(carolAtBob.kind, 'proposal');
+  bobState = carolAtBob.state;
+  const applied = processMessage(bobState, c.commit, options);
+  assert.equal(applied.kind, 'commit');
+  if (applied.kind === 'commit') assert.deepEqual(applied.state.keys.epochAuthenticator, c.state.keys.epochAuthenticator);
+  // Our own invalid proposals are still refused, not dropped.
+  assertGroupError(() => createCommit(state, { ...options, proposals: [{ type: 'remove', removed: 0 }] }), 'committer-removed');
 });
