@@ -41,13 +41,14 @@ try {
 const web = await startWebServer();
 const browser = await launchChromium();
 try {
-  const loads: { interactiveMs: number; domContentLoadedMs: number }[] = [];
+  const loads: Awaited<ReturnType<typeof coldLoadMs>>[] = [];
   for (let i = 0; i < LOADS; i++) loads.push(await coldLoadMs(browser, web.url));
   const tti = loads.map((l) => l.interactiveMs);
   const dcl = loads.map((l) => l.domContentLoadedMs);
   console.log(`\ncold load, ${LOADS} runs (new context each: empty cache and IndexedDB), loopback:`);
   console.log(`  interactive (first field usable): median ${ms(median(tti))}, max ${ms(Math.max(...tti))}`);
   console.log(`  DOMContentLoaded: median ${ms(median(dcl))}`);
+  console.log(`  page main thread busy until interactive (CPU, Chromium TaskDuration): median ${ms(median(loads.map((l) => l.mainThreadBusyMs)))}, of which script ${ms(median(loads.map((l) => l.scriptMs)))}`);
 
   const times = await sendToDisplayMs(browser, web.url, MESSAGES, WAIT_MS);
   console.log(`\nsend-to-display, browser to browser, ${MESSAGES} texts one at a time (1:1, X-Wing suite, noble provider):`);
