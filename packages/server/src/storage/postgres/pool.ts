@@ -180,6 +180,28 @@ export function hasSqlState(error: unknown, sqlState: string): boolean {
 }
 
 /**
+ * SQLSTATEs of a session PostgreSQL ended (class 08 is "connection exception"): 57P01
+ * admin_shutdown (pg_terminate_backend, a fast shutdown), 57P02 crash_shutdown, 57P03
+ * cannot_connect_now (starting up).
+ */
+const SESSION_ENDED_SQLSTATE = new Set(['57P01', '57P02', '57P03']);
+
+/**
+ * True when `error` says the connection was lost (terminated by the server, reset, timed
+ * out) rather than that the statement itself failed: the same work may succeed on a fresh
+ * connection. Whatever the `pg` client throws that is not a server-reported error
+ * (`DatabaseError`) is about the connection ("Connection terminated unexpectedly", "not
+ * queryable", ECONNRESET, checkout timeout).
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) {
+    const code = error.code ?? '';
+    return code.startsWith('08') || SESSION_ENDED_SQLSTATE.has(code);
+  }
+  return error instanceof Error;
+}
+
+/**
  * Runs `work` inside BEGIN/COMMIT on one connection; rolls back on any throw. Retries
  * serialization failures and deadlocks up to {@link PG_MAX_TRANSACTION_ATTEMPTS} times, so
  * `work` must have no effects outside the database.

@@ -25,7 +25,7 @@
 import type pg from 'pg';
 import type { EnqueueInput, EnqueueResult, QueueStore } from '../queue.ts';
 import { MESSAGE_KIND_CODE, messageKindFromCode, type DeviceId, type GroupId, type Millis, type QueueEntry } from '../types.ts';
-import { PG_MAX_TRANSACTION_ATTEMPTS, hasSqlState, inTransaction } from './pool.ts';
+import { PG_MAX_TRANSACTION_ATTEMPTS, hasSqlState, inTransaction, isConnectionLoss } from './pool.ts';
 import { bytes } from './rows.ts';
 
 /** Rows deleted per expiry transaction, so expiry never holds locks on many queues for long. */
@@ -278,6 +278,13 @@ export class PgQueueStore implements QueueStore {
         return;
       }
       let broken: unknown;
+      // A checked-out client whose server connection dies (pg_terminate_backend, a restart)
+      // emits 'error' once its query failed; unheard, that event would crash the node. The
+      // pending query rejects anyway, which is what the code below acts on.
+      const onError = (error: unknown) => {
+        broken ??= error;
+      };
+      client.on('error', onError);
       try {
         try {
           rows = await this.executeInTransaction(client, ...statementOf(batch));
@@ -285,8 +292,9 @@ export class PgQueueStore implements QueueStore {
           // The connection may be unusable (a failed ROLLBACK): the pool drops it.
           broken = error;
           // The statement failed and was rolled back: one bad send must not fail the
-          // others, so they run one by one, still before any later batch.
-          if (batch.length === 1) batch[0]!.reject(error);
+          // others, so they run one by one, still before any later batch. A lone write
+          // whose connection was lost is run again the same way, on a fresh connection.
+          if (batch.length === 1 && !isConnectionLoss(error)) batch[0]!.reject(error);
           else for (const p of batch) await this.runSingle(p);
           return;
         }
@@ -295,12 +303,22 @@ export class PgQueueStore implements QueueStore {
           await client.query('COMMIT');
         } catch (error) {
           broken = error;
-          // Not committed: nothing of the batch is durable, so nothing is acknowledged.
-          for (const p of batch) p.reject(error);
+          if (!isConnectionLoss(error)) {
+            // Not committed: nothing of the batch is durable, so nothing is acknowledged.
+            for (const p of batch) p.reject(error);
+            return;
+          }
+          // The connection died around COMMIT: whether the batch committed is unknown.
+          // Each write is run again alone, which is safe either way: a send that did commit
+          // is recognised by its client message id (answered "duplicate"), and an ack only
+          // deletes what is still there. Rejecting instead would tell a sender "failed" for
+          // a commit its group may already have.
+          for (const p of batch) await this.runSingle(p);
           return;
         }
       } finally {
-        client.release(broken instanceof Error ? broken : undefined);
+        client.off('error', onError);
+        client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
       }
       settleAny(batch, rows);
     } finally {
@@ -308,13 +326,22 @@ export class PgQueueStore implements QueueStore {
     }
   }
 
-  /** A lone send or ack in its own statement (after its batch failed). */
+  /**
+   * A lone send or ack in its own statement (after its batch failed), run again on a fresh
+   * connection when the connection was lost (see runPipelined for why that is safe).
+   */
   private async runSingle(p: PendingWrite): Promise<void> {
-    try {
-      if (p.kind === 'send') settle([p], await this.execute([p.input]));
-      else settleAcks([p], (await this.pool.query<AckRow>(ACK_BATCH, ackParams([p]))).rows);
-    } catch (error) {
-      p.reject(error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (p.kind === 'send') settle([p], await this.execute([p.input]));
+        else settleAcks([p], (await this.pool.query<AckRow>(ACK_BATCH, ackParams([p]))).rows);
+        return;
+      } catch (error) {
+        if (!isConnectionLoss(error) || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) {
+          p.reject(error);
+          return;
+        }
+      }
     }
   }
 
