@@ -99,10 +99,14 @@ export function vrfProve(sk: Uint8Array, alpha: Uint8Array): Uint8Array {
  */
 export function vrfProofToHash(pi: Uint8Array): Uint8Array {
   // Steps 1-2: D = ECVRF_decode_proof(pi_string); INVALID stops.
-  const { gamma } = decodeProof(pi);
-  // Steps 3-5: beta = Hash(suite_string || 0x03 || point_to_string(cofactor * Gamma) || 0x00).
+  return gammaToHash(decodeProof(pi).gamma);
+}
+
+/** RFC 9381 §5.2 steps 3-5: beta = Hash(suite_string || 0x03 || point_to_string(cofactor * Gamma) || 0x00). */
+function gammaToHash(gamma: Point): Uint8Array {
   return sha512(concatBytes(Uint8Array.of(SUITE_STRING, 0x03), pointToString(gamma.clearCofactor()), Uint8Array.of(0x00)));
 }
+
 
 /**
  * RFC 9381 §5.3 ECVRF_verify with validate_key = TRUE: returns beta_string when `pi` is a
@@ -129,7 +133,8 @@ export function vrfVerify(pk: Uint8Array, alpha: Uint8Array, pi: Uint8Array): Ui
   const cPrime = challengeGeneration(y, h, gamma, u, v);
   // Step 11: c and c' must be equal (both are public values).
   if (c !== cPrime) throw new VrfError('proof-mismatch', "RFC 9381 §5.3 step 11: c != c'");
-  return vrfProofToHash(pi);
+  // Step 12: ECVRF_proof_to_hash(pi_string), with Gamma already decoded.
+  return gammaToHash(gamma);
 }
 
 /**
