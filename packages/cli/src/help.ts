@@ -57,7 +57,8 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     summary: 'interactive chat: history, then new messages as they arrive',
     details: [
       'Shows the last N messages (default 20), then every new one live. Type a line and press',
-      'Enter to send it. Commands inside the chat: /members, /help, /quit (or Ctrl-D).',
+      'Enter to send it. Commands inside the chat: /send-file PATH [caption] (encrypted, with progress),',
+      '/files, /save N PATH (download with progress), /members, /help, /quit (or Ctrl-D).',
       'A user with no conversation yet gets a new 1:1 conversation.',
       '  --history N   messages of history to show (0-1000)',
     ],
