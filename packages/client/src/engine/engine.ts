@@ -34,7 +34,7 @@ import { parseAccountResponse } from '@sealed/protocol/http';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { processEntry } from './incoming.ts';
-import { Arrivals } from './arrivals.ts';
+import { Arrivals, MAX_REMEMBERED_SEQS } from './arrivals.ts';
 import { isAhead } from './entry-readiness.ts';
 import { decodeAccount, saveAccount } from './snapshot.ts';
 import { deserializeGroupState } from '@sealed/mls/group/serialize';
@@ -78,6 +78,8 @@ export class Engine {
   private held: DeliveredEntry[] = [];
   /** Redelivery recognition and entries waiting for their group or epoch (arrivals.ts). */
   private readonly arrivals = new Arrivals();
+  /** Seqs received on the current socket (READY clears it): copies do not count toward the catch-up. */
+  private readonly sessionSeqs = new Set<number>();
   /** Linking, removing and syncing our devices (devices/). */
   private readonly devicesPart: DeviceManager;
 
@@ -469,6 +471,7 @@ export class Engine {
           case 'ready': {
             core.online = true;
             core.session++;
+            this.sessionSeqs.clear();
             core.catchUp = frame.queued;
             const actions = [...core.resendPending(), ...core.runDeferred()];
             return core.catchUp === 0 ? [...actions, ...this.pumpAll()] : actions;
@@ -556,7 +559,12 @@ export class Engine {
       if (this.anyInFlight()) break;
       const entry = queue[index]!;
       if (!released.has(entry)) {
-        if (core.catchUp > 0) {
+        // The catch-up counts the entries the relay had queued at READY, redeliveries of
+        // earlier sessions included, but a copy of an entry already seen on this socket is
+        // not one of them: counted, it ended the catch-up early and we sent while behind.
+        const firstCopy = !this.sessionSeqs.has(entry.seq);
+        if (firstCopy && this.sessionSeqs.size < MAX_REMEMBERED_SEQS) this.sessionSeqs.add(entry.seq);
+        if (firstCopy && core.catchUp > 0) {
           core.catchUp--;
           if (core.catchUp === 0) caughtUpNow = true;
         }

@@ -105,3 +105,35 @@ test('an unanswered message whose epoch is still current is sent again as it was
   assert.deepEqual(bob.texts(id), ['answer lost']);
   assert.deepEqual([...alice.failures, ...bob.failures], []);
 });
+
+test('a duplicated DELIVER during the catch-up does not end it early (nothing is sent from a stale epoch)', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  net.offline(bob);
+  for (let i = 0; i < 5; i++) net.perform(alice, alice.engine.send(id, `m${i}`).actions);
+  net.perform(alice, alice.engine.addMember(id, 'carol').actions);
+  net.run();
+  assert.equal(alice.engine.epochOf(id), 2n);
+  const written = bob.engine.send(id, 'written offline');
+  net.perform(bob, written.actions);
+  // Sign in again, stopping once READY and the DELIVER of the backlog are in bob's inbox.
+  net.perform(bob, bob.engine.handle({ type: 'socket-closed' }));
+  for (let i = 0; i < 20 && !bob.inbox.some((e) => e.type === 'frame' && e.frame.type === 'ready'); i++) {
+    net.perform(bob, bob.engine.handle(bob.inbox.shift()!));
+  }
+  const at = bob.inbox.findIndex((e) => e.type === 'frame' && e.frame.type === 'deliver');
+  const deliver = bob.inbox[at]!;
+  assert.ok(deliver.type === 'frame' && deliver.frame.type === 'deliver' && deliver.frame.entries.length >= 6);
+  const entries = deliver.frame.entries;
+  const first = { type: 'frame' as const, frame: { type: 'deliver' as const, entries: entries.slice(0, 5) } };
+  const rest = { type: 'frame' as const, frame: { type: 'deliver' as const, entries: entries.slice(5) } };
+  bob.inbox.splice(at, 1, first, first, rest);
+  net.run();
+  assert.deepEqual(bob.acknowledged.map((a) => [a.messageId, a.epoch]), [[written.value, 2n]], 'sent only once caught up, in epoch 2');
+  assert.equal(bob.failures.length, 0);
+});
