@@ -57,9 +57,13 @@ export class Cluster {
       const pgUrl = new URL(schema.url);
       pgUrl.searchParams.set('schema', schema.schema);
       pgUrl.searchParams.set('application_name', applicationName);
+      // One subject prefix for the whole run, drawn once: every node, restarted ones
+      // included, must publish and subscribe under the same prefix or pushes between nodes
+      // never arrive.
+      const natsUrl = `nats://127.0.0.1:${natsPort}?prefix=chaos${rng.int(0, 2 ** 30)}`;
       args = (node) => [
         '--storage', 'postgres', '--postgres-url', pgUrl.toString(),
-        '--bus', 'nats', '--nats-url', `nats://127.0.0.1:${natsPort}?prefix=chaos${rng.int(0, 2 ** 30)}`,
+        '--bus', 'nats', '--nats-url', natsUrl,
         '--data-dir', node.dataDir, ...common,
       ];
     }
