@@ -7,6 +7,7 @@
  *
  * What this first version covers and its known gaps: ./README.md.
  */
+import type { DeviceListVoucher } from './directory.ts';
 import type { CryptoProvider } from '@sealed/crypto/provider';
 import { cipherSuite, type CipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
 import { createGroup } from '@sealed/mls/group/create';
@@ -120,6 +121,14 @@ export class Engine {
 
   get stats(): Readonly<EngineStats> {
     return this.core.stats;
+  }
+
+  /**
+   * From now on, other accounts' device lists must be vouched for by key transparency
+   * (engine/directory.ts; client/transparency's TransparencyClient.vouched).
+   */
+  requireTransparency(voucher: DeviceListVoucher): void {
+    this.core.directory.requireTransparency(voucher);
   }
 
   get username(): string | undefined {

@@ -20,6 +20,7 @@ import { signedOf, type RetainedCheckpoint } from './retained-checkpoint.ts';
 import { trustPolicy } from './trust-policy.ts';
 import { type ForkEvidence, TransparencyError, type TransparencyErrorCode } from './transparency-error.ts';
 import { VouchedLists } from './vouched-lists.ts';
+import type { TransparencyHook } from './transport-hook.ts';
 
 /** Monitoring rounds one `monitorOwn` call makes per label at most (each reveals up to 32 versions). */
 export const MAX_MONITOR_ROUNDS = 8;
@@ -32,7 +33,8 @@ export interface TransparencyClientOptions {
   /** Distinct configured auditors a checkpoint needs. */
   readonly requiredAuditors: number;
   readonly ownUsername: string;
-  readonly ownAccountId: Uint8Array;
+  /** Our account id (its label is monitored); without it only the username label is. */
+  readonly ownAccountId?: Uint8Array;
   /** The current session token (search and monitor are authenticated). */
   readonly token: () => Uint8Array | undefined;
   readonly clock?: () => number;
@@ -48,7 +50,7 @@ export type ContactTransparencyStatus =
   | { readonly state: 'failed'; readonly code: TransparencyErrorCode; readonly detail: string; readonly checkedAt: number }
   | { readonly state: 'not-checked' };
 
-export class TransparencyClient {
+export class TransparencyClient implements TransparencyHook {
   readonly vouched: VouchedLists;
   readonly own: OwnChanges;
   private readonly http: KtHttp;
@@ -58,16 +60,19 @@ export class TransparencyClient {
   private readonly statuses = new Map<string, ContactTransparencyStatus>();
   private chain: Promise<unknown> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** The token the transport last used (it signs in again after reconnects). */
+  private sessionToken: Uint8Array | undefined;
   /** Evidence of forks seen so far (kept for the user to export). */
   readonly forks: ForkEvidence[] = [];
 
   constructor(private readonly options: TransparencyClientOptions) {
     trustPolicy(options.config, options.requiredAuditors); // refuses a policy the Configuration cannot meet
-    this.http = new KtHttp(options.baseUrl, options.token);
+    this.http = new KtHttp(options.baseUrl, () => this.sessionToken ?? options.token());
     this.clock = options.clock ?? Date.now;
     this.vouched = new VouchedLists(options.ownUsername);
     this.own = new OwnChanges();
-    this.ownStates = [{ label: usernameLabel(options.ownUsername) }, { label: accountLabel(options.ownAccountId) }];
+    this.ownStates = [{ label: usernameLabel(options.ownUsername) }];
+    if (options.ownAccountId !== undefined) this.ownStates.push({ label: accountLabel(options.ownAccountId) });
   }
 
   private policy() {
@@ -97,7 +102,8 @@ export class TransparencyClient {
    * when given, is that list); on success the Directory may learn it.
    * @throws {TransparencyError} on any failure; the status records it.
    */
-  verifyContact(username: string, servedDeviceList?: Uint8Array): Promise<VerifiedAccount> {
+  verifyContact(username: string, servedDeviceList?: Uint8Array, token?: Uint8Array): Promise<VerifiedAccount> {
+    if (token !== undefined) this.sessionToken = token.slice();
     return this.serial(async () => {
       try {
         const u = await this.http.search(usernameLabel(username), this.retained?.treeSize);

@@ -11,7 +11,9 @@
 import WebSocket from 'ws';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
 import { decodeServerFrame } from '@sealed/protocol/frames/server';
-import { parseErrorBody } from '@sealed/protocol/http';
+import { parseAccountResponse, parseErrorBody } from '@sealed/protocol/http';
+import { encodeAccountValue } from '@sealed/kt/labels/labels';
+import type { TransparencyHook } from '../transparency/transport-hook.ts';
 import type { Action } from '../engine/actions.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineEvent, HttpOutcome } from '../engine/events.ts';
@@ -44,6 +46,13 @@ export interface NodeTransportOptions {
   readonly store?: RecordStore;
   /** Display actions (show, conversation, decrypt-failure, intent-failed, ...). */
   readonly onAction?: (action: Action) => void;
+  /**
+   * Key transparency: account answers reach the engine only once the log vouched for the
+   * served device list (otherwise the engine sees a failed fetch, code
+   * 'not-in-transparency-log'); own device-list changes are recorded and monitored.
+   * Pair with `engine.requireTransparency(client.vouched)`.
+   */
+  readonly transparency?: TransparencyHook;
 }
 
 export class NodeTransport {
@@ -142,6 +151,24 @@ export class NodeTransport {
   }
 
   private async http(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
+    const hook = this.options.transparency;
+    const request = action.request;
+    if (hook === undefined) return this.plainHttp(action);
+    if (request.kind === 'put-device-list') hook.recordOwnChange(encodeAccountValue(request.deviceList));
+    const outcome = await this.plainHttp(action);
+    if (!outcome.ok) return outcome;
+    if (request.kind === 'put-device-list') void hook.monitorOwn().catch(() => undefined);
+    if (request.kind === 'get-account') {
+      try {
+        await hook.verifyContact(request.username, parseAccountResponse(outcome.body).deviceList, action.token);
+      } catch {
+        return { ok: false, status: 0, code: 'not-in-transparency-log' };
+      }
+    }
+    return outcome;
+  }
+
+  private async plainHttp(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
     const call = httpCallOf(action.request);
     const headers: Record<string, string> = {};
     if (call.body !== undefined) headers['content-type'] = 'application/json';

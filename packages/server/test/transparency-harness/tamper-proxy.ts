@@ -6,6 +6,7 @@
  * compromised operator could sign.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect } from 'node:net';
 
 export interface Exchange {
   readonly method: string;
@@ -43,10 +44,12 @@ export class TamperProxy {
   private constructor(
     private readonly server: Server,
     readonly baseUrl: string,
+    private readonly sockets: Set<{ destroy(): void }>,
   ) {}
 
   static async start(target: string): Promise<TamperProxy> {
     const ref: { proxy?: TamperProxy } = {};
+    const sockets = new Set<{ destroy(): void }>();
     const server = createServer((req, res) => {
       void (async () => {
         const requestBody = await readBody(req);
@@ -75,15 +78,32 @@ export class TamperProxy {
         res.writeHead(502).end();
       });
     });
+    // WebSocket upgrades (the relay) are passed through untouched, byte for byte.
+    server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+      const url = new URL(target);
+      const upstream = connect(Number(url.port), url.hostname, () => {
+        const lines = [`${req.method} ${req.url} HTTP/1.1`];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+        if (head.length > 0) upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+      sockets.add(socket);
+      sockets.add(upstream);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (typeof address !== 'object' || address === null) throw new Error('proxy: no address');
-    ref.proxy = new TamperProxy(server, `http://127.0.0.1:${address.port}`);
+    ref.proxy = new TamperProxy(server, `http://127.0.0.1:${address.port}`, sockets);
     return ref.proxy;
   }
 
   close(): Promise<void> {
     return new Promise((resolve) => {
+      for (const s of this.sockets) s.destroy();
       this.server.closeAllConnections();
       this.server.close(() => resolve());
     });
