@@ -22,6 +22,12 @@ export type BusEvent =
   /** The device's account has a new device list (`version`): the device refetches it and syncs its groups. */
   | { readonly type: 'devices-changed'; readonly deviceId: DeviceId; readonly version: number };
 
+/**
+ * `lastSeq` of an `entries` event that carries no entries and means "something may have been
+ * missed, read storage": sent after a bus reconnect, and for the recipients of a retried send.
+ */
+export const RESYNC_LAST_SEQ = Number.MAX_SAFE_INTEGER;
+
 export type BusListener = (event: BusEvent) => void;
 
 export interface BusSubscription {

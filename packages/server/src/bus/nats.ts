@@ -13,12 +13,11 @@
  * entries) telling it to read storage.
  */
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import type { Bus, BusEvent, BusListener, BusSubscription } from './bus.ts';
+import { RESYNC_LAST_SEQ, type Bus, type BusEvent, type BusListener, type BusSubscription } from './bus.ts';
 import type { DeviceId } from '../storage/types.ts';
 import { assertDeviceId, decodeBusEvent, encodeBusEvent } from './nats-codec.ts';
 
-/** `lastSeq` of the event sent after a reconnect: "something may have been missed, read storage". */
-export const RESYNC_LAST_SEQ = Number.MAX_SAFE_INTEGER;
+export { RESYNC_LAST_SEQ } from './bus.ts';
 /** A node that cannot reach NATS at start-up says so within this time instead of hanging. */
 export const NATS_CONNECT_TIMEOUT_MS = 5_000;
 /** Pause between reconnect attempts; retries never stop (a node without NATS still serves its own sockets). */

@@ -4,6 +4,7 @@
  * push to online devices follows through the bus.
  */
 import type { SendFrame } from '@sealed/protocol/frames/client';
+import { RESYNC_LAST_SEQ } from '../bus/bus.ts';
 import { ServerError } from '../errors.ts';
 import { ceilToHour, toDay, type DeviceId, type GroupId, type QueueEntry } from '../storage/types.ts';
 import type { Caller, ServiceDeps } from './deps.ts';
@@ -62,6 +63,15 @@ export class DeliveryService {
         return { epoch: result.epoch, duplicate: false };
       }
       case 'duplicate':
+        // A retry: the sender never saw our answer, so the first attempt's pushes may be lost
+        // too (the node died between commit and publish, NATS was down, the commit's outcome
+        // was unknown and it was run again). Each recipient is told to read its queue; a
+        // device that already has everything reads nothing new.
+        for (const deviceId of recipients) {
+          void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: RESYNC_LAST_SEQ }).catch(() => {
+            // As above: storage has the entries; the next event or reconnect delivers them.
+          });
+        }
         return { epoch: result.epoch, duplicate: true };
       case 'stale-epoch':
         throw new ServerError('stale-epoch', 'commit for a past or future epoch', result.currentEpoch);
