@@ -75,6 +75,18 @@ export function membersOf(state: GroupState): (SenderRef & { readonly leafIndex:
   return out;
 }
 
+/**
+ * The member who sent an application message of `epoch` from `leafIndex`, looked up in that
+ * epoch's tree (the current one or a kept past one): a sender removed since then still sent
+ * it, and a late message of theirs is theirs (found by the chaos suite: such messages were
+ * reported as authentication failures).
+ */
+export function senderAt(state: GroupState, epoch: bigint, leafIndex: number): SenderRef | undefined {
+  const tree = epoch === state.groupContext.epoch ? state.tree : state.pastEpochs.find((p) => p.groupContext.epoch === epoch)?.tree;
+  const leaf = tree?.leaf(leafIndex);
+  return leaf === undefined ? undefined : parseCredential(leaf.credential);
+}
+
 /** Device ids (bytes) of every member but us: the recipients of what we send to the group. */
 export function recipientsOf(state: GroupState): Uint8Array[] {
   const me = state.own.leafIndex;

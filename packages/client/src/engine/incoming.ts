@@ -20,7 +20,7 @@ import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
 import { verifyMembers } from './verify-members.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
-import { type Conversation, membersOf, newConversation, rememberMessage } from './conversation.ts';
+import { type Conversation, newConversation, rememberMessage, senderAt } from './conversation.ts';
 import type { EngineCore } from './core.ts';
 import type { DecryptFailureReason } from './errors.ts';
 import { credentialFor } from './identity.ts';
@@ -93,8 +93,8 @@ function onWelcome(core: EngineCore, entry: DeliveredEntry, message: MLSMessage)
   return failure(core, entry.seq, 'welcome-not-for-us');
 }
 
-function onApplication(core: EngineCore, conversation: Conversation, entry: DeliveredEntry, data: Uint8Array, senderLeaf: number): Action[] {
-  const sender = membersOf(conversation.state).find((m) => m.leafIndex === senderLeaf);
+function onApplication(core: EngineCore, conversation: Conversation, entry: DeliveredEntry, data: Uint8Array, senderLeaf: number, epoch: bigint): Action[] {
+  const sender = senderAt(conversation.state, epoch, senderLeaf);
   if (sender === undefined) return failure(core, entry.seq, 'authentication-failed', conversation.id);
   let content;
   try {
@@ -142,7 +142,7 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
   }
   switch (result.kind) {
     case 'application':
-      return [saveGroup(conversation), ...onApplication(core, conversation, entry, result.data, result.sender)];
+      return [saveGroup(conversation), ...onApplication(core, conversation, entry, result.data, result.sender, result.epoch)];
     case 'proposal':
       if (!isLeaveProposal(conversation.state, result.proposal, result.sender)) {
         // Only leaves are proposed by Sealed clients: anything else (an Add of a device we

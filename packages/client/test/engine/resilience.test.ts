@@ -137,3 +137,28 @@ test('a duplicated DELIVER during the catch-up does not end it early (nothing is
   assert.deepEqual(bob.acknowledged.map((a) => [a.messageId, a.epoch]), [[written.value, 2n]], 'sent only once caught up, in epoch 2');
   assert.equal(bob.failures.length, 0);
 });
+
+test("a removed member's last message, arriving after the removal commit, is shown as theirs", async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob', 'carol']);
+  net.perform(alice, actions);
+  net.run();
+  const late = carol.engine.send(id, 'my last words');
+  net.perform(carol, late.actions);
+  net.perform(alice, alice.engine.removeMember(id, 'carol').actions);
+  // Deliver to everyone but bob, then give bob the removal before carol's message.
+  for (let i = 0; i < 10_000; i++) {
+    const client = net.clients.find((c) => c !== bob && c.inbox.length > 0);
+    if (client === undefined) break;
+    net.perform(client, client.engine.handle(client.inbox.shift()!));
+  }
+  bob.inbox.reverse();
+  net.run();
+  assert.equal(bob.engine.epochOf(id), 2n);
+  const shown = bob.shown.filter((m) => m.messageId === late.value);
+  assert.deepEqual(shown.map((m) => [m.sender.username, m.content.body.kind === 'text' ? m.content.body.text : '']), [['carol', 'my last words']]);
+  assert.equal(bob.failures.length, 0);
+});
