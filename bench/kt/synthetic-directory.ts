@@ -74,7 +74,9 @@ export function buildDirectory(accounts: number, measured: number, versions: num
     prover.applyEpoch(prover.prepareEpoch(ts(), updates, random));
     countersign();
   };
-  epoch([...accountLabels.map((label) => ({ label, value })), ...usernameLabels.map((label) => ({ label, value: random(49) }))]);
-  for (let v = 1; v < versions; v++) epoch(accountLabels.map((label) => ({ label, value })));
+  if (measured > 0) {
+    epoch([...accountLabels.map((label) => ({ label, value })), ...usernameLabels.map((label) => ({ label, value: random(49) }))]);
+    for (let v = 1; v < versions; v++) epoch(accountLabels.map((label) => ({ label, value })));
+  }
   return { prover, config, accountLabels, usernameLabels, value, epoch, now: () => START + prover.size * EPOCH_MS };
 }
