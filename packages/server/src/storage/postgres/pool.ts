@@ -203,7 +203,8 @@ export function isConnectionLoss(error: unknown): boolean {
 
 /**
  * Runs `work` inside BEGIN/COMMIT on one connection; rolls back on any throw. Retries
- * serialization failures and deadlocks up to {@link PG_MAX_TRANSACTION_ATTEMPTS} times, so
+ * serialization failures, deadlocks and a connection lost before COMMIT up to
+ * {@link PG_MAX_TRANSACTION_ATTEMPTS} times, so
  * `work` must have no effects outside the database.
  * @throws whatever `work` throws (after rollback), or the last retryable database error.
  */
@@ -221,9 +222,11 @@ export async function inTransaction<T>(
       broken = true;
     };
     client.on('error', onError);
+    let committing = false;
     try {
       await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
       const result = await work(client);
+      committing = true;
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -232,7 +235,10 @@ export async function inTransaction<T>(
       } catch {
         broken = true; // the connection is gone; do not return it to the pool
       }
-      const retryable = [...RETRYABLE_SQLSTATE].some((s) => hasSqlState(error, s));
+      // A connection lost (the ROLLBACK failed too, or the client reported an error) before
+      // COMMIT was sent took the transaction with it: nothing was committed, so it runs again
+      // on a fresh connection. Lost during COMMIT, the outcome is unknown and the error surfaces.
+      const retryable = [...RETRYABLE_SQLSTATE].some((s) => hasSqlState(error, s)) || (!committing && broken);
       if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
     } finally {
       client.off('error', onError);
