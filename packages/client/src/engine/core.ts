@@ -52,6 +52,12 @@ export class EngineCore {
   holding = 0;
   /** Incremented at each READY: SENDs of an earlier session went unanswered on a socket that is gone. */
   session = 0;
+  /**
+   * Conversations we were removed from, kept for CLOSED_GROUP_GRACE_MS so that messages sent
+   * to us while we were still a member, and arriving after the removal commit, can be read
+   * (closed-groups.ts). Memory only; at most MAX_CLOSED_GROUPS.
+   */
+  readonly closedGroups = new Map<string, { readonly conversation: Conversation; readonly closedAt: number }>();
   /** Member verifications in progress (verify-members.ts); entries are held meanwhile. */
   verifying = 0;
   private nextRequestId = 1;

@@ -29,7 +29,9 @@ export function isAhead(core: EngineCore, entry: DeliveredEntry): boolean {
   }
   const frame = framing(message);
   if (frame === undefined) return false;
-  const conversation = core.conversations.get(toHex(frame.groupId));
-  if (conversation === undefined) return true;
+  const id = toHex(frame.groupId);
+  const conversation = core.conversations.get(id);
+  // A group we were removed from is not ahead: its late messages are read (or fail) now.
+  if (conversation === undefined) return !core.closedGroups.has(id);
   return frame.epoch > conversation.state.groupContext.epoch;
 }

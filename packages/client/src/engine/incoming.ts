@@ -19,6 +19,7 @@ import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
 import { verifyMembers } from './verify-members.ts';
+import { closedConversation, rememberClosed } from './closed-groups.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
 import { type Conversation, newConversation, rememberMessage, senderAt } from './conversation.ts';
 import type { EngineCore } from './core.ts';
@@ -120,7 +121,7 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
   const groupId = groupIdOf(message);
   if (groupId === undefined) return failure(core, entry.seq, 'malformed');
   const conversation = core.conversations.get(toHex(groupId));
-  if (conversation === undefined) return failure(core, entry.seq, 'unknown-group');
+  if (conversation === undefined) return onClosedGroupMessage(core, entry, message, toHex(groupId));
   const epoch = epochOf(message)!;
   // A commit of an epoch we already left is one we made (a group of one sends its commit
   // to itself) or a redelivery: nothing to do, and not a failure.
@@ -158,10 +159,36 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
       return [saveGroup(conversation), ...verifyMembers(core, conversation, false, () => [conversationAction(conversation), ...leaveStep(core, conversation), ...pump(core, conversation)])];
     case 'removed':
       core.conversations.delete(conversation.id);
+      rememberClosed(core, conversation);
       return [...onConversationClosed(conversation), { type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];
     case 'welcome-joined':
       return failure(core, entry.seq, 'malformed', conversation.id);
   }
+}
+
+/** A message for a conversation we were removed from: late application data of an epoch we were in is still shown. */
+function onClosedGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMessage, id: string): Action[] {
+  const closed = closedConversation(core, id);
+  if (closed === undefined) return failure(core, entry.seq, 'unknown-group');
+  if (entry.kind !== 'application') return []; // commits and proposals of a group we left are not ours to process
+  let result;
+  try {
+    result = processIncoming(closed.state, entry.payload, { policy: core.policy() });
+  } catch (error) {
+    if (error instanceof GroupError) {
+      if (error.code === 'replayed-message') {
+        core.stats.duplicatesDropped++;
+        return [];
+      }
+      return failure(core, entry.seq, reasonOf(error.code), id);
+    }
+    throw error;
+  }
+  if (result.kind !== 'application') return [];
+  closed.state = result.state;
+  // Shown, but receipts and settings are not sent or applied: we are no longer a member.
+  const actions = onApplication(core, closed, entry, result.data, result.sender, result.epoch);
+  return actions.filter((a) => a.type === 'show' || a.type === 'decrypt-failure');
 }
 
 /** Processes one entry (already known not to be a redelivery). */

@@ -162,3 +162,30 @@ test("a removed member's last message, arriving after the removal commit, is sho
   assert.deepEqual(shown.map((m) => [m.sender.username, m.content.body.kind === 'text' ? m.content.body.text : '']), [['carol', 'my last words']]);
   assert.equal(bob.failures.length, 0);
 });
+
+test('a message sent to a member before its removal, arriving after the removal commit, is still read by it', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob', 'carol']);
+  net.perform(alice, actions);
+  net.run();
+  const crossing = carol.engine.send(id, 'sent while bob was in');
+  net.perform(carol, crossing.actions);
+  net.perform(alice, alice.engine.removeMember(id, 'bob').actions);
+  for (let i = 0; i < 10_000; i++) {
+    const client = net.clients.find((c) => c !== bob && c.inbox.length > 0);
+    if (client === undefined) break;
+    net.perform(client, client.engine.handle(client.inbox.shift()!));
+  }
+  bob.inbox.reverse(); // the removal first, then carol's message
+  net.run();
+  assert.deepEqual(bob.closed, [id]);
+  assert.deepEqual(bob.texts(id), ['sent while bob was in']);
+  assert.equal(bob.failures.length, 0);
+  // Nothing sent after the removal reaches bob, and he sends nothing there.
+  net.perform(carol, carol.engine.send(id, 'after bob left').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['sent while bob was in']);
+});
