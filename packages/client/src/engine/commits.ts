@@ -57,7 +57,7 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
   const actions: Action[] = [];
   const recipients = recipientsOf(conversation.state);
   while (conversation.outbox.length > 0) {
-    const { content, messageId } = conversation.outbox.shift()!;
+    const { content, messageId, attempts = 0 } = conversation.outbox.shift()!;
     const payload = encryptApplication(conversation.state, content);
     conversation.sentSinceUpdate++;
     if (recipients.length === 0) continue;
@@ -67,7 +67,9 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
       (reply): Action[] =>
         reply.type === 'sent'
           ? [{ type: 'sent', conversationId: conversation.id, messageId, epoch }]
-          : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
+          : RETRIED_SEND_ERRORS.has(reply.code) && attempts + 1 < MAX_SEND_ATTEMPTS
+            ? sendAgainLater(core, conversation, { content, messageId, attempts: attempts + 1 })
+            : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
       () => retryApplication(core, conversation, requestId, epoch, { content, messageId }),
     );
     const requestId = send.type === 'send-frame' && send.frame.type === 'send' ? send.frame.requestId : 0;
@@ -76,6 +78,25 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
   // The secret tree advanced (keys used once): persist it with the sends.
   if (actions.length > 0) actions.unshift(saveGroup(conversation));
   return actions;
+}
+
+/**
+ * Relay answers to an application SEND that say "not now" rather than "never": the relay
+ * restarting or losing its database, rate limits, a full queue, a device revoked before the
+ * commit removing it reached us. The message is encrypted again on the next tick (new
+ * recipients and epoch if they changed), at most MAX_SEND_ATTEMPTS times; failing the
+ * message at the first such answer lost it (chaos suite).
+ */
+const RETRIED_SEND_ERRORS: ReadonlySet<string> = new Set(['internal', 'unavailable', 'rate-limited', 'queue-full', 'unknown-recipient']);
+export const MAX_SEND_ATTEMPTS = 20;
+
+function sendAgainLater(core: EngineCore, conversation: Conversation, message: OutgoingMessage): Action[] {
+  core.defer(() => {
+    if (core.conversations.get(conversation.id) !== conversation) return [];
+    conversation.outbox.unshift(message);
+    return pump(core, conversation);
+  });
+  return [];
 }
 
 /** See EngineCore.retryApplications. */

@@ -56,6 +56,8 @@ export interface Conversation {
 export interface OutgoingMessage {
   readonly content: Uint8Array;
   readonly messageId: string;
+  /** Sends the relay answered with a "not now" error (commits.ts RETRIED_SEND_ERRORS). */
+  readonly attempts?: number;
 }
 
 export function newConversation(state: GroupState, now: number): Conversation {

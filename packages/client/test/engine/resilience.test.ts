@@ -189,3 +189,34 @@ test('a message sent to a member before its removal, arriving after the removal 
   net.run();
   assert.deepEqual(bob.texts(id), ['sent while bob was in']);
 });
+
+test('an application SEND answered "internal" is sent again on the next tick, not lost', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  // The relay loses its database once: the first application SEND is answered internal.
+  const real = net.relay.frame.bind(net.relay);
+  let failed = 0;
+  net.relay.frame = (deviceId, frame) => {
+    if (frame.type === 'send' && frame.kind === 'application' && failed === 0) {
+      failed++;
+      alice.inbox.push({ type: 'frame', frame: { type: 'error', requestId: frame.requestId, code: 'internal', value: 0 } });
+      return;
+    }
+    real(deviceId, frame);
+  };
+  const sent = alice.engine.send(id, 'retried');
+  net.perform(alice, sent.actions);
+  net.run();
+  assert.equal(failed, 1);
+  assert.deepEqual(bob.texts(id), [], 'not yet');
+  assert.equal(alice.failures.length, 0);
+  net.perform(alice, alice.engine.handle({ type: 'tick', now: net.relay.now + 1000 }));
+  net.run();
+  assert.deepEqual(bob.texts(id), ['retried']);
+  assert.deepEqual(alice.acknowledged.map((a) => a.messageId), [sent.value]);
+  assert.equal(alice.failures.length, 0);
+});
