@@ -6,16 +6,6 @@ import assert from 'node:assert/strict';
 import { AHEAD_MAX_MS } from '../../src/engine/arrivals.ts';
 import { type Client, Network } from './network.ts';
 
-/** Delivers queued events of every client but `skip` until none is left (bounded). */
-function runExcept(net: Network, skip: Client): void {
-  for (let i = 0; i < 10_000; i++) {
-    const client = net.clients.find((c) => c !== skip && c.inbox.length > 0);
-    if (client === undefined) return;
-    net.perform(client, client.engine.handle(client.inbox.shift()!));
-  }
-  assert.fail('did not settle');
-}
-
 const queued = (net: Network, c: Client) => net.relay.devices.get(c.engine.deviceId!)!.queue.length;
 
 test('deliveries in reverse order: every message shown once, none dropped as a redelivery, queue emptied', async () => {
@@ -27,7 +17,7 @@ test('deliveries in reverse order: every message shown once, none dropped as a r
   net.run();
   const texts = Array.from({ length: 8 }, (_, i) => `m${i}`);
   for (const text of texts) net.perform(alice, alice.engine.send(id, text).actions);
-  runExcept(net, bob);
+  net.runExcept(bob);
   assert.ok(bob.inbox.length >= 8);
   bob.inbox.reverse();
   net.run();
@@ -45,10 +35,10 @@ test("a member's message that overtakes the Welcome waits for it instead of fail
   net.perform(alice, actions);
   net.run();
   net.perform(alice, alice.engine.addMember(id, 'carol').actions);
-  runExcept(net, carol);
+  net.runExcept(carol);
   assert.equal(bob.engine.epochOf(id), 2n);
   net.perform(bob, bob.engine.send(id, 'welcome, carol').actions);
-  runExcept(net, carol);
+  net.runExcept(carol);
   // carol's socket got the Welcome, then bob's message; the message comes first now.
   carol.inbox.reverse();
   net.run();
@@ -66,9 +56,9 @@ test('an entry whose group never arrives is reported after AHEAD_MAX_MS and ackn
   net.perform(alice, actions);
   net.run();
   net.perform(alice, alice.engine.addMember(id, 'carol').actions);
-  runExcept(net, carol);
+  net.runExcept(carol);
   net.perform(bob, bob.engine.send(id, 'lost without the Welcome').actions);
-  runExcept(net, carol);
+  net.runExcept(carol);
   // The Welcome never reaches carol's engine (it stays unacknowledged at the relay).
   const welcome = carol.inbox.findIndex((e) => e.type === 'frame' && e.frame.type === 'deliver' && e.frame.entries.some((x) => x.kind === 'welcome'));
   carol.inbox.splice(welcome, 1);
