@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { assertSchemaName, describePgUrl, splitSchemaParam } from '../storage/postgres/pool.ts';
 import { PG_MIGRATIONS } from '../storage/postgres/schema.ts';
-import { DisclosureError, toSafeInteger, type DeviceHoldings, type DisclosureSource, type HeldDevice } from './source.ts';
+import { DisclosureError, labelsOf, toSafeInteger, type DeviceHoldings, type DisclosureSource, type HeldDevice } from './source.ts';
 
 /** How long `disclose` waits for PostgreSQL before reporting it unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -99,6 +99,18 @@ export async function openPgDisclosureSource(url: string): Promise<DisclosureSou
         sendRecordExpiries: times(await rows('SELECT expires_at FROM idempotency WHERE sender_device_id = $1 ORDER BY expires_at DESC LIMIT $2', [deviceId, maxTimes])),
       };
       return holdings;
+    },
+    async transparencyHoldings(accountId, username) {
+      const hasKt = await rows(`SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'kt_versions'`, []);
+      if (hasKt.length === 0) return { accountLabelVersions: 0, usernameLabelVersions: 0, loggedDeviceListVersion: undefined };
+      const labels = labelsOf(accountId, username);
+      const versions = async (label: Uint8Array) => toSafeInteger((await rows('SELECT count(*) AS n FROM kt_versions WHERE label = $1', [Buffer.from(label)]))[0]?.['n']);
+      const [logged] = await rows('SELECT device_list_version AS v FROM kt_accounts WHERE account_id = $1', [accountId]);
+      return {
+        accountLabelVersions: await versions(labels.account),
+        usernameLabelVersions: await versions(labels.username),
+        loggedDeviceListVersion: logged === undefined ? undefined : toSafeInteger(logged['v']),
+      };
     },
     async close() {
       await client.end();

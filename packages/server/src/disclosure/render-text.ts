@@ -25,6 +25,8 @@ export function renderText(r: DisclosureReport): string {
     lines.push(`    key packages: ${d.keyPackages}${d.lastResortKeyPackage ? ' + a last-resort key package' : ''}`);
     lines.push(`    send records (retry window): ${d.sendRecords.count}${d.sendRecords.count ? `, expiring ${d.sendRecords.expiresAt.join(', ')}` : ''}`);
   }
+  const kt = r.alsoHeld.transparency;
+  row('Transparency log:', `${kt.accountLabelVersions} device-list version(s) and ${kt.usernameLabelVersions} username binding(s), kept forever (append-only log); last logged device list: ${kt.loggedDeviceListVersion ?? 'none yet'}`);
   lines.push('', 'Not held');
   for (const n of r.notHeld) lines.push(`  - ${n}`);
   lines.push('', 'Findings (held beyond the target of days and counts only)');

@@ -20,7 +20,7 @@ export const REPORT_VERSION = 1;
  * subject is an account or a device, so a new person-keyed table cannot escape the report
  * (test/disclosure-report.test.ts checks it).
  */
-export const REPORTED_TABLES: readonly string[] = ['accounts', 'devices', 'sessions', 'key_packages', 'last_resort_key_packages', 'queue', 'idempotency'];
+export const REPORTED_TABLES: readonly string[] = ['accounts', 'devices', 'sessions', 'key_packages', 'last_resort_key_packages', 'queue', 'idempotency', 'kt_versions', 'kt_accounts'];
 
 /** What the server does not hold about anyone, and why (docs/disclosure.md explains each). */
 export const NOT_HELD: readonly string[] = [
@@ -65,6 +65,8 @@ export interface DisclosureReport {
     readonly accountId: string;
     readonly deviceList: { readonly version: number; readonly bytes: number };
     readonly perDevice: readonly DeviceHoldingsReport[];
+    /** The key-transparency log's versions of the account's two labels (kept forever: append-only). */
+    readonly transparency: { readonly accountLabelVersions: number; readonly usernameLabelVersions: number; readonly loggedDeviceListVersion: number | null };
   };
   readonly notHeld: readonly string[];
   readonly findings: readonly string[];
@@ -115,6 +117,7 @@ export async function buildReport(source: DisclosureSource, storage: 'sqlite' | 
       sendRecords: { count: h.sendRecords, expiresAt: h.sendRecordExpiries.map(exact) },
     });
   }
+  const transparency = await source.transparencyHoldings(account.id, username);
   return {
     reportVersion: REPORT_VERSION,
     storage,
@@ -122,7 +125,12 @@ export async function buildReport(source: DisclosureSource, storage: 'sqlite' | 
     account: { createdDay: dayString(account.createdDay), lastConnectionDay: dayString(account.lastSeenDay), identityKey: toHex(account.identityKey) },
     devices: { count: devices.length, list: devices.map((d) => ({ id: d.id, publicKey: toHex(d.signatureKey), addedDay: dayString(d.createdDay) })) },
     queuedEntries: perDevice.reduce((n, d) => n + d.queue.count, 0),
-    alsoHeld: { accountId: account.id, deviceList: { version: account.deviceListVersion, bytes: account.deviceListBytes }, perDevice },
+    alsoHeld: {
+      accountId: account.id,
+      deviceList: { version: account.deviceListVersion, bytes: account.deviceListBytes },
+      perDevice,
+      transparency: { ...transparency, loggedDeviceListVersion: transparency.loggedDeviceListVersion ?? null },
+    },
     notHeld: NOT_HELD,
     findings: findings(account.createdDay, account.lastSeenDay, devices, perDevice),
   };

@@ -5,6 +5,9 @@
  * end implements this one beside them: sqlite-source.ts and pg-source.ts.
  */
 
+import { accountLabel, usernameLabel } from '@sealed/kt/labels/labels';
+import { fromHex } from '@sealed/protocol/encoding';
+
 /** The accounts row. Times are ms since the epoch, as stored. */
 export interface HeldAccount {
   readonly id: string;
@@ -55,6 +58,26 @@ export interface QueueHoldings {
   readonly newestReceivedAt: number | undefined;
 }
 
+/**
+ * What the key-transparency log holds about an account (kt_versions, kt_accounts): counts
+ * and versions only. The log keeps every version forever (append-only, docs/key-transparency.md).
+ */
+export interface TransparencyHoldings {
+  /** kt_versions rows of the account label (one per signed device list published). */
+  readonly accountLabelVersions: number;
+  /** kt_versions rows of the username label (the username bound to the account id and identity key). */
+  readonly usernameLabelVersions: number;
+  /** kt_accounts: the device-list version last logged; undefined when none yet. */
+  readonly loggedDeviceListVersion: number | undefined;
+}
+
+/** The two log labels of an account (packages/kt labels): 0x01 || account id, 0x02 || username. */
+export function labelsOf(accountIdHex: string, username: string): { account: Uint8Array; username: Uint8Array } {
+  const id = fromHex(accountIdHex);
+  if (id === undefined) throw new DisclosureError('no-data', 'an account id that is not hex');
+  return { account: accountLabel(id), username: usernameLabel(username) };
+}
+
 export interface DisclosureSource {
   /** The account with this (already normalised) username. */
   findAccount(username: string): Promise<HeldAccount | undefined>;
@@ -65,6 +88,8 @@ export interface DisclosureSource {
    * at most `maxTimes` each (the newest); counts are always exact.
    */
   deviceHoldings(deviceId: string, maxTimes: number): Promise<DeviceHoldings>;
+  /** Rows of the key-transparency tables keyed to this account (none when the tables do not exist yet). */
+  transparencyHoldings(accountId: string, username: string): Promise<TransparencyHoldings>;
   close(): Promise<void>;
 }
 

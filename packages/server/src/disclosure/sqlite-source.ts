@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from '../storage/sqlite/migrations.ts';
 import { SQLITE_FILE_NAME } from '../storage/sqlite/open.ts';
-import { DisclosureError, toSafeInteger, type DeviceHoldings, type DisclosureSource, type HeldAccount, type HeldDevice } from './source.ts';
+import { DisclosureError, labelsOf, toSafeInteger, type DeviceHoldings, type DisclosureSource, type HeldAccount, type HeldDevice } from './source.ts';
 
 const bytes = (v: unknown): Uint8Array => {
   const b = v as Uint8Array;
@@ -85,6 +85,17 @@ export function openSqliteDisclosureSource(dataDir: string): DisclosureSource {
         sendRecordExpiries: sendRows > 0 ? times(sends.all(deviceId, maxTimes)) : [],
       };
       return Promise.resolve(holdings);
+    },
+    transparencyHoldings(accountId, username) {
+      const hasKt = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kt_versions'").get() !== undefined;
+      if (!hasKt) return Promise.resolve({ accountLabelVersions: 0, usernameLabelVersions: 0, loggedDeviceListVersion: undefined });
+      const versions = db.prepare('SELECT count(*) AS n FROM kt_versions WHERE label = ?');
+      const logged = db.prepare('SELECT device_list_version AS v FROM kt_accounts WHERE account_id = ?').get(accountId) as { v: unknown } | undefined;
+      return Promise.resolve({
+        accountLabelVersions: toSafeInteger((versions.get(labelsOf(accountId, username).account) as { n: unknown }).n),
+        usernameLabelVersions: toSafeInteger((versions.get(labelsOf(accountId, username).username) as { n: unknown }).n),
+        loggedDeviceListVersion: logged === undefined ? undefined : toSafeInteger(logged.v),
+      });
     },
     close() {
       db.close();
