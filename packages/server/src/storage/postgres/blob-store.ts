@@ -74,7 +74,8 @@ export class PgBlobStore implements AttachmentBlobStore {
         if (filled > 0) await insert(chunkNo++, pending.subarray(0, filled));
         await client.query('INSERT INTO attachment_blobs (id, size, chunks) VALUES ($1, $2, $3)', [id, size, chunkNo]);
         return size;
-      });
+        // The upload stream cannot be read twice: a lost connection fails the upload.
+      }, 'read committed', { replayable: false });
     } catch (error) {
       if (hasSqlState(error, UNIQUE_VIOLATION)) throw new StorageError('conflict', 'attachment blob');
       throw error;

@@ -204,14 +204,17 @@ export function isConnectionLoss(error: unknown): boolean {
 /**
  * Runs `work` inside BEGIN/COMMIT on one connection; rolls back on any throw. Retries
  * serialization failures, deadlocks and a connection lost before COMMIT up to
- * {@link PG_MAX_TRANSACTION_ATTEMPTS} times, so
- * `work` must have no effects outside the database.
+ * {@link PG_MAX_TRANSACTION_ATTEMPTS} times, so `work` must have no effects outside the
+ * database. Work that consumes something it cannot replay (an upload's stream) passes
+ * `replayable: false` and is never run twice: run again, it would store what was left of
+ * the stream as if it were the whole.
  * @throws whatever `work` throws (after rollback), or the last retryable database error.
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
   isolation: 'read committed' | 'repeatable read' | 'serializable' = 'read committed',
+  options: { readonly replayable?: boolean } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
@@ -239,7 +242,7 @@ export async function inTransaction<T>(
       // COMMIT was sent took the transaction with it: nothing was committed, so it runs again
       // on a fresh connection. Lost during COMMIT, the outcome is unknown and the error surfaces.
       const retryable = [...RETRYABLE_SQLSTATE].some((s) => hasSqlState(error, s)) || (!committing && broken);
-      if (!retryable || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
+      if (!retryable || options.replayable === false || attempt >= PG_MAX_TRANSACTION_ATTEMPTS) throw error;
     } finally {
       client.off('error', onError);
       client.release(broken);
