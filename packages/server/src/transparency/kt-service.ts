@@ -237,7 +237,8 @@ export class TransparencyService {
 
   async audit(start: number): Promise<Uint8Array> {
     const prover = await this.proverOrUnavailable();
-    if (start >= prover.size && start !== 0) throw new ServerError('not-found', 'no epoch at this position yet');
+    // start = size is a caught-up follower's poll: an empty page, not an error (the auditor's loop relies on it).
+    if (start > prover.size) throw new ServerError('not-found', 'no epoch at this position yet');
     const epochs = await this.deps.store.auditEpochs(start, KT_MAX_AUDIT_PAGE_EPOCHS, KT_MAX_INSERTS_PER_EPOCH);
     const visible = epochs.filter((e) => e.position < prover.size);
     return encodeAuditPage({ treeSize: prover.size, epochs: visible });

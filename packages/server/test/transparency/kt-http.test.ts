@@ -122,6 +122,11 @@ describe('key transparency over HTTP, no auditors', () => {
       assert.equal(r.status, 400, path);
     }
     assert.equal((await get(h.server.url, '/v1/kt/audit?start=99')).status, 404);
+    // A follower that is caught up polls at the current size: an empty page.
+    const size = decodeAuditPage((await get(h.server.url, '/v1/kt/audit?start=0')).bytes).treeSize;
+    const caughtUp = await get(h.server.url, `/v1/kt/audit?start=${size}`);
+    assert.equal(caughtUp.status, 200);
+    assert.deepEqual(decodeAuditPage(caughtUp.bytes).epochs, []);
     assert.equal((await post(h.server.url, '/v1/kt/countersignatures', new Uint8Array(10))).code, 'bad-request');
     assert.deepEqual(h.server.transparency!.status(), before);
   });
