@@ -161,9 +161,16 @@ export class TransparencyService {
     for (const s of snapshots) {
       const id = fromHex(s.accountId);
       if (id === undefined) continue;
-      const isNew = !this.loggedVersions.has(s.accountId);
       updates.push({ label: accountLabel(id), value: encodeAccountValue(s.deviceList) });
-      if (isNew) updates.push({ label: usernameLabel(s.username), value: encodeUsernameValue({ accountId: id, identityKey: s.identityKey }) });
+      // The username label gets a version whenever its binding changes: at registration, and
+      // if the account row's identity key is ever replaced (the accounts API never does; an
+      // operator writing storage does). Both labels then agree, so a contact accepts the new
+      // key as the logged latest version and the owner's monitoring of either label alerts.
+      const binding = encodeUsernameValue({ accountId: id, identityKey: s.identityKey });
+      const uLabel = usernameLabel(s.username);
+      const versions = prover.versionsOf(uLabel);
+      const latest = versions[versions.length - 1];
+      if (latest === undefined || compareBytes(latest.value, binding) !== 0) updates.push({ label: uLabel, value: binding });
     }
     const last = prover.size === 0 ? 0 : prover.timestampAt(prover.size - 1);
     const prepared = prover.prepareEpoch(Math.max(this.deps.now(), last), updates, this.deps.random);

@@ -27,6 +27,7 @@ import { EngineError } from '@sealed/client/engine/errors';
 import { credentialFor } from '@sealed/client/engine/identity';
 import { ed25519, newTestDevice, signedDeviceList } from '../support/identity.ts';
 import { EPOCH_MS, KtWorld } from './kt-world.ts';
+import { tokenOf } from '../support/harness.ts';
 import { addOwnDevice, registrationValues } from './owner-values.ts';
 
 const rejected = (c?: TransparencyErrorCode) => (e: unknown) => e instanceof TransparencyError && (c === undefined || e.code === c);
@@ -83,7 +84,7 @@ test('case 1 and 6: a device list served outside the log is rejected; a ghost de
   }
 });
 
-test("case 2: a key swapped by the operator reaches the log as a new version; the owner's next monitoring alerts, her own changes never do", async () => {
+test("case 2: a key swapped by the operator reaches the log as a new version: a contact accepts it (warned when it had verified her), the owner's next monitoring alerts, her own changes never do", async () => {
   const w = await KtWorld.start();
   try {
     const alice = await w.register('alice');
@@ -97,23 +98,41 @@ test("case 2: a key swapped by the operator reaches the log as a new version; th
     await addOwnDevice(w.harness.server.url, alice, (v) => aliceClient.recordOwnChange(v));
     await w.settle();
     assert.deepEqual(await aliceClient.monitorOwn(), []);
-    const before = await w.client(bob).verifyContact('alice');
-    // The operator swaps alice's identity key and device list in storage.
+    const bobClient = w.client(bob);
+    const before = await bobClient.verifyContact('alice');
+    // Bob's engine knows alice's logged list and he marked her verified (her key pinned).
+    const bobDirectory = new Directory(nodeProvider);
+    bobDirectory.requireTransparency(bobClient.vouched);
+    bobDirectory.learn('alice', before.signedDeviceList);
+    bobDirectory.pin('alice', before.identityKey);
+
+    // The operator swaps alice's identity key and device list in storage: a complete swap,
+    // signed by the new key, at the next list version. The real epoch path logs both labels.
     const mallory = ed25519();
     const swapped = signedDeviceList('alice', mallory, alice.listVersion + 1, [newTestDevice()]);
     w.db.prepare('UPDATE accounts SET identity_key = ?, device_list = ?, device_list_version = ? WHERE id = ?').run(Buffer.from(mallory.publicKey), Buffer.from(swapped), alice.listVersion + 1, alice.accountId);
     await w.settle();
-    // A contact does not keep trusting the old list silently: what it sees is the logged
-    // new version (and here the username binding still names the old key, so it refuses).
-    const seen = await w.client(bob).verifyContact('alice').then((v) => v.identityKey, (e: unknown) => e);
-    if (seen instanceof Uint8Array) assert.notDeepEqual(seen, before.identityKey);
-    else assert.ok(rejected('wrong-value')(seen), String(seen));
-    // The owner's next monitoring round alerts, with the time of the change.
+
+    // A contact accepts the new version: it is the latest in the log, consistent in both labels.
+    const served = (await (await fetch(`${w.proxy.baseUrl}/v1/accounts/alice`, { headers: { authorization: `Bearer ${Buffer.from(tokenOf(bob)).toString('base64url')}` } })).json()) as { deviceList: string };
+    const after = await bobClient.verifyContact('alice', fromBase64Url(served.deviceList)!);
+    assert.deepEqual(after.identityKey, mallory.publicKey);
+    assert.deepEqual(after.signedDeviceList, swapped);
+    assert.equal(after.usernameVersion, before.usernameVersion + 1);
+    assert.equal(after.accountVersion, before.accountVersion + 1);
+    assert.equal(bobClient.statusOf('alice').state, 'verified');
+    // ...and, having verified alice before, gets the "identity key changed" warning: the
+    // engine refuses the new key until he compares the new safety number and accepts it.
+    assert.throws(() => bobDirectory.learn('alice', after.signedDeviceList), (e) => e instanceof EngineError && e.code === 'identity-changed');
+    assert.deepEqual(bobDirectory.changedIdentities.get('alice')?.identityKey, mallory.publicKey);
+
+    // The owner's next monitoring round alerts on both labels, with the time of the change.
     const round = await aliceClient.monitorOwn();
-    assert.equal(round.length, 1);
-    assert.equal(round[0]!.change, 'identity-key-changed');
-    assert.match(round[0]!.message, /^your account's identity key was replaced at .* UTC; was it you\?$/);
-    assert.deepEqual(alerts, [round[0]!.message]);
+    assert.deepEqual(round.map((a) => a.change).sort(), ['identity-key-changed', 'username-rebound']);
+    const account = round.find((a) => a.change === 'identity-key-changed')!;
+    assert.match(account.message, /^your account's identity key was replaced at .* UTC; was it you\?$/);
+    assert.match(round.find((a) => a.change === 'username-rebound')!.message, /^your username was bound to another identity key at .* UTC; was it you\?$/);
+    assert.deepEqual(alerts, round.map((a) => a.message));
   } finally {
     await w.close();
   }
