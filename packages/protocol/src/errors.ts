@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   'version-not-increasing': { wire: 8, status: 409, meaning: 'A device list whose version is not above the stored one.' },
   'rate-limited': { wire: 9, status: 429, meaning: 'Too many requests; retry after `retryAfterMs` (ERROR value: milliseconds).' },
   'too-large': { wire: 10, status: 413, meaning: 'A body, frame, field or count above its limit in limits.ts.' },
-  'stale-epoch': { wire: 11, status: 409, meaning: 'A commit for an epoch that is not the group\'s current one (ERROR value: current epoch).' },
+  'stale-epoch': { wire: 11, status: 409, meaning: 'A commit for an epoch that is not the group\'s current one, or an application message more than MAX_APPLICATION_EPOCH_LAG epochs behind it; nothing is queued (ERROR value: current epoch).' },
   'queue-full': { wire: 12, status: 507, meaning: 'A recipient device\'s queue is at its bound; nothing was queued (ERROR value: recipient index).' },
   'unknown-recipient': { wire: 13, status: 404, meaning: 'A recipient device does not exist; nothing was queued (ERROR value: recipient index).' },
   'limit-reached': { wire: 14, status: 409, meaning: 'A per-device store bound (key packages) would be exceeded.' },

@@ -55,6 +55,17 @@ const SEND_OVERHEAD = 64;
  */
 export const MAX_CLIENT_FRAME_BYTES = SEND_OVERHEAD + MAX_GROUP_ID_BYTES + MAX_RECIPIENTS_PER_SEND * ID_BYTES + MAX_MESSAGE_BYTES;
 
+/**
+ * How many epochs an application message may be behind its group's current epoch when the
+ * relay stores it. Members keep the secrets of MAX_PAST_EPOCHS (2) past epochs (mls
+ * group/limits.ts) and process a queue in order, so at the moment they read a message they
+ * are at the epoch the group had when it was stored: a message further behind could not be
+ * decrypted by anyone. The relay refuses it (`stale-epoch`, nothing stored) and the sender
+ * encrypts it again once it has caught up (found by the chaos suite: a SEND delayed in the
+ * network while a storm of commits passed was stored, and failed as wrong-epoch for all).
+ */
+export const MAX_APPLICATION_EPOCH_LAG = 2;
+
 /** Seqs in one ACK frame; a client acks what it received in a batch, at most a DELIVER's worth. */
 export const MAX_ACK_SEQS = 1024;
 

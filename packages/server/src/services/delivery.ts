@@ -74,7 +74,7 @@ export class DeliveryService {
         }
         return { epoch: result.epoch, duplicate: true };
       case 'stale-epoch':
-        throw new ServerError('stale-epoch', 'commit for a past or future epoch', result.currentEpoch);
+        throw new ServerError('stale-epoch', frame.kind === 'commit' ? 'commit for a past or future epoch' : 'application message too many epochs behind', result.currentEpoch);
       case 'queue-full':
         throw new ServerError('queue-full', 'a recipient queue is full', recipients.indexOf(result.deviceId));
       case 'unknown-recipient':

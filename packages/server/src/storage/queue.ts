@@ -3,7 +3,18 @@
  * across concerns (idempotency, commit ordering, queue bounds, one entry per recipient), so
  * it is one call and one transaction.
  */
+import { MAX_APPLICATION_EPOCH_LAG } from '@sealed/protocol/limits';
 import type { DeviceId, GroupId, MessageKind, Millis, QueueEntry } from './types.ts';
+
+/**
+ * An application message no member could decrypt any more: members read their queues in
+ * order, so they hold the group's current epoch and only MAX_APPLICATION_EPOCH_LAG past
+ * ones when they reach it. Every back end refuses it like a stale commit (the PostgreSQL
+ * function repeats this rule: enqueue-function-v3.ts).
+ */
+export function isStaleApplication(input: Pick<EnqueueInput, 'kind' | 'epoch'>, currentEpoch: number): boolean {
+  return input.kind === 'application' && currentEpoch - input.epoch > MAX_APPLICATION_EPOCH_LAG;
+}
 
 export interface EnqueueInput {
   readonly senderDeviceId: DeviceId;
@@ -44,7 +55,10 @@ export type EnqueueResult =
     }
   /** Same (sender, clientMessageId) seen before: nothing was written again. */
   | { readonly status: 'duplicate'; readonly epoch: number }
-  /** A commit whose epoch is not the group's current one; nothing written. */
+  /**
+   * A commit whose epoch is not the group's current one, or an application message more
+   * than MAX_APPLICATION_EPOCH_LAG epochs behind it (isStaleApplication); nothing written.
+   */
   | { readonly status: 'stale-epoch'; readonly currentEpoch: number }
   /** A recipient's queue is at its bound; nothing written. */
   | { readonly status: 'queue-full'; readonly deviceId: DeviceId }

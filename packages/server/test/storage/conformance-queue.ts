@@ -1,6 +1,7 @@
 /** Conformance: delivery queues, idempotency, commit ordering, bounds, expiry. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { MAX_APPLICATION_EPOCH_LAG } from '@sealed/protocol/limits';
 import { DAY_MS, toDay, type DeviceId, type GroupId } from '../../src/storage/types.ts';
 import { bytesOf, createAccount, hexId, NOW, send, withStorage, type OpenStorage } from './fixtures.ts';
 
@@ -67,7 +68,7 @@ export function queueConformance(open: OpenStorage): void {
     ]);
     assert.deepEqual([sent1.status === 'accepted' && sent1.entries[0]!.seq, acked, sent2.status === 'accepted' && sent2.entries[0]!.seq, ackedAgain], [11, 2, 12, 1]);
     assert.deepEqual((await s.queue.fetch(b, 0, 100)).map((e) => e.seq), [8, 9, 11, 12]);
-    assert.equal(await s.queue.count(b), 4);
+    assert.equal(await s.queue.count(b), 5);
     const next = await s.queue.enqueue(send(a, [b]));
     assert.equal(next.status === 'accepted' && next.entries[0]!.seq, 13);
   }));
@@ -98,6 +99,32 @@ export function queueConformance(open: OpenStorage): void {
     assert.equal(app.status === 'accepted' && app.epoch, 1, 'application messages are not epoch-checked');
     assert.equal((await s.queue.enqueue(send(a, [b], { groupId, kind: 'commit', epoch: 1 }))).status, 'accepted');
     assert.equal(await s.queue.getEpoch(groupId), 2);
+  }));
+
+  // Chaos suite: a SEND delayed in the network while commits passed was stored more than two
+  // epochs behind its group, and every member failed it as wrong-epoch.
+  it('an application message more than MAX_APPLICATION_EPOCH_LAG epochs behind gets stale-epoch, writes nothing, and can be sent again', withStorage(open, async (s) => {
+    const { deviceId: a } = await createAccount(s);
+    const { deviceId: b } = await createAccount(s);
+    const groupId = hexId<GroupId>();
+    const current = MAX_APPLICATION_EPOCH_LAG + 3;
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId, kind: 'commit', epoch: current - 1 }))).status, 'accepted');
+    assert.equal(await s.queue.getEpoch(groupId), current);
+    await s.queue.ack(b, [1]);
+    const stale = send(a, [b], { groupId, epoch: current - MAX_APPLICATION_EPOCH_LAG - 1 });
+    assert.deepEqual(await s.queue.enqueue(stale), { status: 'stale-epoch', currentEpoch: current });
+    assert.equal(await s.queue.count(b), 0, 'nothing queued');
+    assert.equal(await s.queue.getEpoch(groupId), current, 'epoch untouched');
+    // No idempotency record was left: the same client message id, encrypted again in a recent epoch, is stored.
+    const again = await s.queue.enqueue({ ...stale, epoch: current });
+    assert.equal(again.status, 'accepted');
+    // At the bound (and for proposals and welcomes, whatever their epoch) it is stored.
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId, epoch: current - MAX_APPLICATION_EPOCH_LAG }))).status, 'accepted');
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId, kind: 'proposal', epoch: 0 }))).status, 'accepted');
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId, kind: 'welcome', epoch: 0 }))).status, 'accepted');
+    // A group the relay does not know (never committed, or expired) checks nothing.
+    assert.equal((await s.queue.enqueue(send(a, [b], { groupId: hexId<GroupId>(), epoch: 40 }))).status, 'accepted');
+    assert.equal(await s.queue.count(b), 5);
   }));
 
   it('queue bound and unknown recipients reject the whole send and write nothing', withStorage(open, async (s) => {

@@ -9,6 +9,7 @@
 import type { Migration } from './migrate.ts';
 import { ENQUEUE_FUNCTION } from './enqueue-function.ts';
 import { ENQUEUE_FUNCTION_V2 } from './enqueue-function-v2.ts';
+import { ENQUEUE_FUNCTION_V3 } from './enqueue-function-v3.ts';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
@@ -140,5 +141,10 @@ export const PG_MIGRATIONS: readonly Migration[] = [
   );
   CREATE INDEX link_mailboxes_by_expiry ON link_mailboxes (expires_at);
   `,
+  },
+  {
+    version: 6,
+    name: 'stale application messages refused',
+    sql: ENQUEUE_FUNCTION_V3,
   },
 ];

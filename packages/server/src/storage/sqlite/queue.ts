@@ -21,7 +21,7 @@
  *   queue (bounded by the per-device bound) and the idempotency table in key order, in
  *   short transactions (schema version 3).
  */
-import type { EnqueueInput, EnqueueResult, Enqueued, QueueStore } from '../queue.ts';
+import { isStaleApplication, type EnqueueInput, type EnqueueResult, type Enqueued, type QueueStore } from '../queue.ts';
 import { MESSAGE_KIND_CODE, messageKindFromCode, toDay, type DeviceId, type GroupId, type Millis, type QueueEntry } from '../types.ts';
 import { bytes, type Db } from './db.ts';
 
@@ -231,7 +231,7 @@ export class SqliteQueueStore implements QueueStore {
 
     // From here a rejection takes back the record it just wrote (an expired record it
     // replaced counts as no record, so deleting it changes nothing observable).
-    if (isCommit && input.epoch !== current) {
+    if ((isCommit && input.epoch !== current) || isStaleApplication(input, current)) {
       this.deleteIdempotent.run(sender, messageId);
       return { status: 'stale-epoch', currentEpoch: current };
     }
