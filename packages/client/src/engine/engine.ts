@@ -340,6 +340,18 @@ export class Engine {
     return deviceMetaOf(this.core).receipts;
   }
 
+  /**
+   * What is known of one of our outgoing messages (the receipts of the latest
+   * MAX_TRACKED_OUTGOING per conversation, kept across restarts), or undefined for an
+   * older, incoming or unknown message.
+   */
+  messageStatus(conversationId: string, messageId: string): { readonly sent: boolean; readonly deliveredTo: readonly string[]; readonly readBy: readonly string[] } | undefined {
+    const conversation = this.core.conversations.get(conversationId);
+    const status = conversation === undefined ? undefined : metaOf(conversation).outgoing.get(messageId);
+    if (status === undefined) return undefined;
+    return { sent: status.sent, deliveredTo: [...status.deliveredTo].sort(), readBy: [...status.readBy].sort() };
+  }
+
   /** The safety number with `username` (digits and QR payload). @throws EngineError('no-account' | 'unknown-contact') */
   safetyNumber(username: string): SafetyNumber {
     this.requireAccount();

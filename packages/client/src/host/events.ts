@@ -26,6 +26,11 @@ export type HostEvent =
   | { readonly type: 'intent-failed'; readonly intent: number; readonly error: EngineError }
   /** A conversation's shared settings (name, topic, disappearing timer) changed. */
   | { readonly type: 'conversation-settings'; readonly conversationId: string; readonly name: string; readonly disappearAfterSeconds: number; readonly changedBy: string }
+  /**
+   * What is known of one of our outgoing messages changed (receipts): relayed, delivered to,
+   * read by (accounts). See also `SealedHost.messageStatus` for messages already shown.
+   */
+  | { readonly type: 'message-status'; readonly conversationId: string; readonly messageId: string; readonly sent: boolean; readonly deliveredTo: readonly string[]; readonly readBy: readonly string[] }
   /** Disappearing messages reached their deadline and were deleted from the history. */
   | { readonly type: 'expired'; readonly conversationId: string; readonly messageIds: readonly string[] }
   /** A contact's identity key changed (refused until accepted after comparing safety numbers). */

@@ -10,7 +10,7 @@
 import type { CryptoProvider } from '@sealed/crypto/provider';
 import { fromHex } from '@sealed/protocol/encoding';
 import { normaliseUsername } from '@sealed/protocol/username';
-import type { Action } from '../engine/actions.ts';
+import type { Action, SenderRef } from '../engine/actions.ts';
 import type { AttachmentRef } from '../content/attachment-ref.ts';
 import { Engine, type Started } from '../engine/engine.ts';
 import type { EngineError } from '../engine/errors.ts';
@@ -86,6 +86,7 @@ function hexOf(bytes: Uint8Array): string {
 
 export class SealedHost {
   readonly #engine: Engine;
+  readonly #provider: CryptoProvider;
   readonly #vault: Vault;
   readonly #stores: VaultStores;
   readonly #clock: () => number;
@@ -94,6 +95,8 @@ export class SealedHost {
   readonly #listeners = new Set<HostListener>();
   readonly #conversations = new Map<string, ConversationInfo>();
   readonly #failures = new Map<number, EngineError>();
+  /** Disappearing timer last recorded in the history per conversation (a change adds a system line). */
+  readonly #timers = new Map<string, number>();
   readonly #transport: HostTransport;
   #writes: Promise<void> = Promise.resolve();
   #fatal: unknown;
@@ -105,6 +108,7 @@ export class SealedHost {
 
   private constructor(options: HostOptions, engine: Engine, serverUrl: string) {
     this.#engine = engine;
+    this.#provider = options.provider;
     this.#vault = options.vault;
     this.#stores = options.vault.stores();
     this.#clock = options.clock ?? (() => Date.now());
@@ -185,12 +189,16 @@ export class SealedHost {
     const engine = Engine.restore({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) }, records);
     const host = new SealedHost(options, engine, utf8Decoder.decode(server.data));
     await host.#loadConversations();
+    for (const id of host.#conversations.keys()) host.#timers.set(id, engine.conversationInfo(id)?.disappearAfterSeconds ?? 0);
     return host;
   }
 
   /** Signs in and connects; the relay then delivers what waited. Ticks start. */
   async start(): Promise<void> {
     this.#startTicks();
+    // A first tick at once: disappearing messages whose time passed while this device was
+    // off are deleted before anything can be shown.
+    await this.#transport.dispatch({ type: 'tick', now: this.#clock() });
     await this.#run(this.#engine.start());
   }
 
@@ -299,6 +307,44 @@ export class SealedHost {
     return started.value;
   }
 
+  /**
+   * Sets the conversation's disappearing timer for every member (seconds; 0 turns it off).
+   * Returns the intent id. @throws HostError('closed'), EngineError('conversation-left' | 'outbox-full'), ContentError('too-large') above a year
+   */
+  async setDisappearing(conversationId: string, seconds: number): Promise<number> {
+    const info = this.#require(conversationId);
+    if (info.closed) throw new HostError('closed', 'this conversation was closed');
+    const started = this.#engine.changeSettings(conversationId, { disappearAfterSeconds: seconds });
+    await this.#run(started.actions);
+    return started.intent;
+  }
+
+  /** The conversation's disappearing timer in seconds (0: off). */
+  disappearAfterSeconds(conversationId: string): number {
+    return this.#engine.conversationInfo(conversationId)?.disappearAfterSeconds ?? 0;
+  }
+
+  /** Turns delivery and read receipts on or off for this device (saved). */
+  async setReceipts(enabled: boolean): Promise<void> {
+    await this.#run(this.#engine.setReceipts(enabled));
+  }
+
+  get receiptsEnabled(): boolean {
+    return this.#engine.receiptsEnabled;
+  }
+
+  /** Sends read receipts for messages (hex ids) the user has now seen; nothing when receipts are off. */
+  async markRead(conversationId: string, messageIds: readonly string[]): Promise<void> {
+    const info = this.#require(conversationId);
+    if (info.closed || messageIds.length === 0) return;
+    await this.#run(this.#engine.markRead(conversationId, messageIds));
+  }
+
+  /** Receipts of one of our recent outgoing messages (undefined: older, incoming or unknown). */
+  messageStatus(conversationId: string, messageId: string): ReturnType<Engine['messageStatus']> {
+    return this.#engine.messageStatus(conversationId, messageId);
+  }
+
   /** The relay session token (streaming attachment transfers authenticate with it), once signed in. */
   get sessionToken(): Uint8Array | undefined {
     return this.#engine.sessionToken;
@@ -377,7 +423,7 @@ export class SealedHost {
       const result = await this.#stores.messages.list(id, after === undefined ? {} : { after });
       for (const item of result.items) {
         const message = decodeMessageRecord(hexOf(item.messageId), item.message.data);
-        if (message.kind === 'text' || message.kind === 'attachment' || message.kind === 'other') out.push(message);
+        if (message.kind === 'text' || message.kind === 'attachment' || message.kind === 'other' || message.kind === 'timer') out.push(message);
         if (out.length > limit) out.shift();
       }
       if (result.next === undefined) break;
@@ -546,9 +592,16 @@ export class SealedHost {
           this.#conversations.set(info.conversationId, info);
           this.#write(() => this.#saveConversation(info));
         }
+        if ((this.#timers.get(action.conversationId) ?? 0) !== action.disappearAfterSeconds) {
+          this.#timers.set(action.conversationId, action.disappearAfterSeconds);
+          this.#write(() => this.#saveTimerLine(action.conversationId, action.changedBy, action.disappearAfterSeconds));
+        }
         this.#emit({ type: 'conversation-settings', conversationId: action.conversationId, name: action.name, disappearAfterSeconds: action.disappearAfterSeconds, changedBy: action.changedBy.username });
         break;
       }
+      case 'message-status':
+        this.#emit({ type: 'message-status', conversationId: action.conversationId, messageId: action.messageId, sent: action.sent, deliveredTo: action.deliveredTo, readBy: action.readBy });
+        break;
       case 'expired':
         this.#write(async () => {
           const conversation = idBytes(action.conversationId);
@@ -651,6 +704,15 @@ export class SealedHost {
     await this.#stores.messages.put(conversation, idBytes(shown.messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
     this.#touch(shown.conversationId, receivedAt);
     this.#emit({ type: 'message', conversationId: shown.conversationId, message });
+  }
+
+  /** A system line in the history: `by` set the disappearing timer to `seconds` (0: off). */
+  async #saveTimerLine(conversationId: string, by: SenderRef, seconds: number): Promise<void> {
+    const at = this.#clock();
+    const messageId = hexOf(this.#provider.randomBytes(32));
+    const message: StoredMessage = { messageId, sender: by, outgoing: by.username === this.username, sentAt: at, receivedAt: at, kind: 'timer', text: String(seconds), target: null, inReplyTo: null, edited: false, deleted: false, attachment: null };
+    await this.#stores.messages.put(idBytes(conversationId), idBytes(messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
+    this.#emit({ type: 'message', conversationId, message });
   }
 
   /**

@@ -8,6 +8,8 @@
  *                   sentAt uint, receivedAt uint, kind tstr, text tstr / null,
  *                   target bstr / null, inReplyTo bstr / null, edited bool, deleted bool,
  *                   attachment / null]            ; version 1: the same without the last field
+ *   kind         = "text" / "edit" / "delete" / "attachment" / "other" / "timer"
+ *                  ; "timer": a system line (text: the new timer in seconds, "0" = off)
  *   attachment   = [url tstr, contentType tstr, filename tstr, size uint, expires uint,
  *                   key bstr, nonce bstr, contentHash bstr]
  *   conversation = [version 1, name tstr / null, members [* [username tstr, device tstr]],
@@ -41,8 +43,12 @@ export interface StoredMessage {
   readonly outgoing: boolean;
   readonly sentAt: number;
   readonly receivedAt: number;
-  /** 'other': a kind this host does not render yet (text holds `<kind>`). */
-  readonly kind: 'text' | 'edit' | 'delete' | 'attachment' | 'other';
+  /**
+   * 'other': a kind this host does not render yet (text holds `<kind>`). 'timer': a system
+   * line, the conversation's disappearing timer was set by `sender` (text holds the seconds,
+   * "0" for off); made by this host, never received as content.
+   */
+  readonly kind: 'text' | 'edit' | 'delete' | 'attachment' | 'other' | 'timer';
   readonly text: string | null;
   readonly target: Uint8Array | null;
   readonly inReplyTo: Uint8Array | null;
@@ -122,7 +128,7 @@ export function encodeMessageRecord(m: Omit<StoredMessage, 'messageId'>): Uint8A
 export function decodeMessageRecord(messageId: string, bytes: Uint8Array): StoredMessage {
   const f = array(bytes, 13, MESSAGE_RECORD_VERSION, 'message record', { version: 1, length: 12 });
   const kind = str(f[6], 'kind');
-  if (kind !== 'text' && kind !== 'edit' && kind !== 'delete' && kind !== 'attachment' && kind !== 'other') throw new HostRecordError(`unknown message kind ${kind}`);
+  if (kind !== 'text' && kind !== 'edit' && kind !== 'delete' && kind !== 'attachment' && kind !== 'other' && kind !== 'timer') throw new HostRecordError(`unknown message kind ${kind}`);
   return {
     messageId,
     sender: { username: str(f[1], 'sender'), deviceId: str(f[2], 'device') },

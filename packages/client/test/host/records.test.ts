@@ -29,6 +29,9 @@ const conversation = { name: 'trip', members: [{ username: 'alice', deviceId: 'a
 test('message and conversation records round-trip', () => {
   assert.deepEqual(decodeMessageRecord('ab', encodeMessageRecord(message)), { messageId: 'ab', ...message });
   assert.deepEqual(decodeMessageRecord('ab', encodeMessageRecord(withFile)), { messageId: 'ab', ...withFile });
+  // A system line: the disappearing timer set to 30 s.
+  const timer = { ...message, kind: 'timer' as const, text: '30', inReplyTo: null };
+  assert.deepEqual(decodeMessageRecord('ab', encodeMessageRecord(timer)), { messageId: 'ab', ...timer });
   // Version 1 (no attachment field) still loads.
   const v1 = encodeCbor([1, 'alice', 'dev', true, 1, 2, 'text', 'old', null, null, false, false]);
   assert.equal(decodeMessageRecord('ab', v1).attachment, null);
