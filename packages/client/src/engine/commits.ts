@@ -67,7 +67,9 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
       (reply): Action[] =>
         reply.type === 'sent'
           ? [{ type: 'sent', conversationId: conversation.id, messageId, epoch }]
-          : RETRIED_SEND_ERRORS.has(reply.code) && attempts + 1 < MAX_SEND_ATTEMPTS
+          : reply.code === 'stale-epoch' && attempts + 1 < MAX_SEND_ATTEMPTS
+            ? sendAfterCatchingUp(core, conversation, { content, messageId, attempts: attempts + 1 }, BigInt(reply.value))
+            : RETRIED_SEND_ERRORS.has(reply.code) && attempts + 1 < MAX_SEND_ATTEMPTS
             ? sendAgainLater(core, conversation, { content, messageId, attempts: attempts + 1 })
             : [{ type: 'intent-failed', intent: 0, error: new EngineError('relay-error', `send: ${reply.code}`) }],
       () => retryApplication(core, conversation, requestId, epoch, { content, messageId }),
@@ -97,6 +99,22 @@ function sendAgainLater(core: EngineCore, conversation: Conversation, message: O
     return pump(core, conversation);
   });
   return [];
+}
+
+/**
+ * The relay refused the message as more than MAX_APPLICATION_EPOCH_LAG epochs behind the
+ * group (protocol limits.ts; ERROR value: the group's epoch): the commits we have not
+ * processed yet are in our queue. The message waits, ahead of texts never sent, until we
+ * reach that epoch and is then encrypted again. Its id is that of its content, so members
+ * show it once; nothing was stored, so nothing acknowledged is lost (chaos suite: such
+ * messages were stored and failed as wrong-epoch for every member).
+ */
+function sendAfterCatchingUp(core: EngineCore, conversation: Conversation, message: OutgoingMessage, groupEpoch: bigint): Action[] {
+  if (core.conversations.get(conversation.id) !== conversation) return []; // we left the conversation meanwhile
+  const firstNew = conversation.outbox.findIndex((m) => (m.attempts ?? 0) === 0);
+  conversation.outbox.splice(firstNew < 0 ? conversation.outbox.length : firstNew, 0, message);
+  if (conversation.waitEpoch === undefined || conversation.waitEpoch < groupEpoch) conversation.waitEpoch = groupEpoch;
+  return pump(core, conversation);
 }
 
 /** See EngineCore.retryApplications. */

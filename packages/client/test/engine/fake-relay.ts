@@ -12,7 +12,7 @@ import type { ClientFrame } from '@sealed/protocol/frames/client';
 import type { DeliveredEntry, ServerFrame } from '@sealed/protocol/frames/server';
 import { accountResponseJson, challengeResponseJson, claimResponseJson, keyPackageCountJson, sessionResponseJson } from '@sealed/protocol/http';
 import { linkCreatedJson, linkStateJson, LINK_TTL_MS } from '@sealed/protocol/link';
-import { KEY_PACKAGES_LOW_MARK } from '@sealed/protocol/limits';
+import { KEY_PACKAGES_LOW_MARK, MAX_APPLICATION_EPOCH_LAG } from '@sealed/protocol/limits';
 import type { HttpRequest } from '../../src/engine/actions.ts';
 import type { HttpOutcome } from '../../src/engine/events.ts';
 
@@ -158,6 +158,8 @@ export class FakeRelay {
     const seen = this.seenClientIds.get(idKey);
     if (seen !== undefined) return reply({ type: 'sent', requestId: frame.requestId, epoch: seen, duplicate: true });
     if (frame.kind === 'commit' && frame.epoch !== current) return reply({ type: 'error', requestId: frame.requestId, code: 'stale-epoch', value: current });
+    // As the real relay (server storage/queue.ts isStaleApplication): no member could decrypt it.
+    if (frame.kind === 'application' && current - frame.epoch > MAX_APPLICATION_EPOCH_LAG) return reply({ type: 'error', requestId: frame.requestId, code: 'stale-epoch', value: current });
     const recipients = frame.recipients.map(toHex);
     const missing = recipients.findIndex((r) => !this.devices.has(r));
     if (missing >= 0) return reply({ type: 'error', requestId: frame.requestId, code: 'unknown-recipient', value: missing });

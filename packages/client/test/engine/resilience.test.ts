@@ -6,6 +6,7 @@ import type { HttpRequest } from '../../src/engine/actions.ts';
 import type { HttpOutcome } from '../../src/engine/events.ts';
 import { MAX_DEVICE_LIST_FETCH_ATTEMPTS } from '../../src/engine/verify-members.ts';
 import { toHex } from '@sealed/protocol/encoding';
+import type { ClientFrame } from '@sealed/protocol/frames/client';
 import { type Client, Network } from './network.ts';
 
 /** Makes the fake relay drop the next `n` account lookups of `device` (no answer, as during a restart). */
@@ -211,4 +212,48 @@ test('an application SEND answered "internal" is sent again on the next tick, no
   assert.deepEqual(bob.texts(id), ['retried']);
   assert.deepEqual(alice.acknowledged.map((a) => a.messageId), [sent.value]);
   assert.equal(alice.failures.length, 0);
+});
+
+test('an application message the relay refuses as too many epochs behind (stale-epoch) is encrypted again once caught up: same id, shown once, in order', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const dave = await net.account('dave');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  // Alice's SEND is delayed in the network (encrypted at epoch 1) while bob commits three times.
+  const real = net.relay.frame.bind(net.relay);
+  const delayed: ClientFrame[] = [];
+  net.relay.frame = (deviceId, frame) => {
+    if (deviceId === alice.engine.deviceId && frame.type === 'send' && frame.kind === 'application' && delayed.length === 0) delayed.push(frame);
+    else real(deviceId, frame);
+  };
+  const sent = alice.engine.send(id, 'delayed');
+  net.perform(alice, sent.actions);
+  assert.equal(delayed.length, 1);
+  net.perform(bob, bob.engine.addMember(id, 'carol').actions);
+  net.runExcept(alice);
+  net.perform(bob, bob.engine.addMember(id, 'dave').actions);
+  net.runExcept(alice);
+  net.perform(bob, bob.engine.removeMember(id, 'carol').actions);
+  net.runExcept(alice);
+  assert.equal(bob.engine.epochOf(id), 4n);
+  // The SEND arrives; its answer reaches alice before the commits she has not processed yet.
+  const behind = alice.inbox.splice(0);
+  real(alice.engine.deviceId!, delayed[0]!);
+  assert.deepEqual(alice.inbox.map((e) => (e.type === 'frame' && e.frame.type === 'error' ? [e.frame.code, e.frame.value] : e.type)), [['stale-epoch', 4]]);
+  net.perform(alice, alice.engine.handle(alice.inbox.shift()!));
+  net.perform(alice, alice.engine.send(id, 'written while behind').actions);
+  assert.deepEqual(alice.acknowledged, [], 'nothing is encrypted again before alice reaches epoch 4');
+  assert.deepEqual(alice.failures, []);
+  alice.inbox.push(...behind);
+  net.run();
+  assert.equal(alice.engine.epochOf(id), 4n);
+  assert.deepEqual(alice.acknowledged.map((a) => [a.messageId, a.epoch]), [[sent.value, 4n], [alice.acknowledged[1]?.messageId, 4n]]);
+  assert.deepEqual(bob.texts(id), ['delayed', 'written while behind']);
+  assert.deepEqual(dave.texts(id), ['delayed', 'written while behind']);
+  assert.deepEqual(carol.texts(id), [], 'carol was removed in epoch 4: she reads nothing of it');
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures, ...dave.failures], []);
 });
