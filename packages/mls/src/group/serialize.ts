@@ -85,6 +85,27 @@ function encodeSecretTree(w: Writer, s: SecretTreeSnapshot): void {
   });
 }
 
+/** How a state is saved (see `serializeGroupState`). */
+export interface SerializeOptions {
+  /**
+   * Save our own application ratchet of the current epoch at this position (from
+   * `SecretTree.ratchetSecretAt`) instead of its live one: the generations before it are
+   * reserved, so a state restored from these bytes never encrypts with one of them again,
+   * whatever was sent after they were written. Our leaf's ratchets must be initialised.
+   */
+  readonly ownApplicationAt?: RatchetSnapshot;
+}
+
+/** The current epoch's secret tree as saved: our application ratchet moved to the reserved position. */
+function savedSecretTree(state: GroupState, options: SerializeOptions): SecretTreeSnapshot {
+  const snapshot = state.secretTree.snapshot();
+  const at = options.ownApplicationAt;
+  if (at === undefined) return snapshot;
+  const own = state.own.leafIndex;
+  if (!snapshot.leaves.some((l) => l.leaf === own)) throw new GroupError('malformed-state', 'reserved position for a leaf whose ratchets are not initialised');
+  return { ...snapshot, leaves: snapshot.leaves.map((l) => (l.leaf === own ? { ...l, application: at } : l)) };
+}
+
 function decodeSecretTree(r: Reader): SecretTreeSnapshot {
   const leafCount = r.uint32('secret_tree.leaf_count');
   const nodeSecrets = r.vector((r2) => ({ node: r2.uint32('node'), secret: r2.opaque('node.secret', MAX_HASH_BYTES) }), 'secret_tree.nodes', 2 * MAX_TREE_LEAVES);
@@ -96,7 +117,7 @@ function decodeSecretTree(r: Reader): SecretTreeSnapshot {
   return { leafCount, nodeSecrets, leaves };
 }
 
-function encodeState(w: Writer, state: GroupState): void {
+function encodeState(w: Writer, state: GroupState, options: SerializeOptions): void {
   w.uint8(GROUP_STATE_FORMAT_VERSION).uint16(state.suite.id);
   encodeGroupContext(w, state.groupContext);
   encodeRatchetTree(w, state.tree.toNodes());
@@ -104,7 +125,7 @@ function encodeState(w: Writer, state: GroupState): void {
   w.uint32(state.own.leafIndex).opaque(state.own.signatureKey);
   w.vector(privateTree.nodes(), (w2, node) => w2.uint32(node).opaque(privateTree.privateKey(node)!));
   for (const name of EPOCH_KEY_NAMES) w.opaque(state.keys[name]);
-  encodeSecretTree(w, state.secretTree.snapshot());
+  encodeSecretTree(w, savedSecretTree(state, options));
   w.opaque(state.interimTranscriptHash).opaque(state.confirmationTag);
   w.vector(state.pendingProposals, (w2, p) => {
     w2.opaque(p.ref);
@@ -124,9 +145,10 @@ function encodeState(w: Writer, state: GroupState): void {
 
 /**
  * The bytes of `state` (format version GROUP_STATE_FORMAT_VERSION). Secret: encrypt before storing.
+ * @throws GroupError('malformed-state') for `ownApplicationAt` while our leaf's ratchets are not initialised
  */
-export function serializeGroupState(state: GroupState): Uint8Array {
-  return encode(encodeState, state);
+export function serializeGroupState(state: GroupState, options: SerializeOptions = {}): Uint8Array {
+  return encode((w, s: GroupState) => encodeState(w, s, options), state);
 }
 
 function decodeState(r: Reader, provider: CryptoProvider): GroupState {

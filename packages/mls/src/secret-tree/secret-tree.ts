@@ -159,6 +159,31 @@ export class SecretTree {
   }
 
   /**
+   * The ratchet secret `leaf`'s `type` ratchet will hold at `generation` (ahead of its next
+   * unused generation), without changing the tree. A sender that saves this position
+   * instead of its live one reserves the generations in between: restored from it, it can
+   * never use one of them again (client send reservations). The leaf's ratchets must be
+   * initialised (the leaf sent or received in this epoch).
+   * @throws SecretTreeError invalid-leaf | stale-state (leaf not initialised) | generation-too-far
+   *   (behind the ratchet, past MAX_GENERATION, or more than MAX_GENERATION_GAP ahead)
+   */
+  ratchetSecretAt(leaf: number, type: RatchetType, generation: number): RatchetSnapshot {
+    this.checkLeaf(leaf);
+    const ratchet = this.leaves.get(leaf)?.[type];
+    if (ratchet === undefined) throw new SecretTreeError('stale-state', `leaf ${leaf} ratchets not initialised`);
+    if (!Number.isInteger(generation) || generation < ratchet.generation || generation > MAX_GENERATION || generation - ratchet.generation > MAX_GENERATION_GAP) {
+      throw new SecretTreeError('generation-too-far', `leaf ${leaf} ${type} generation ${generation}, next is ${ratchet.generation}`);
+    }
+    let secret = ratchet.secret.slice();
+    for (let g = ratchet.generation; g < generation; g++) {
+      const next = nextRatchetSecret(this.suite, secret, g);
+      secret.fill(0);
+      secret = next;
+    }
+    return { generation, secret, retained: [] };
+  }
+
+  /**
    * Every secret the tree still holds, as plain data, for saving group state (the caller
    * encrypts it). Restoring with `SecretTree.fromSnapshot` gives a tree that derives the
    * same keys and refuses the same consumed generations. The arrays are copies.
