@@ -32,6 +32,13 @@ export class Ledger {
   readonly sent = new Map<string, SentRecord>();
   /** device -> messageId -> times shown. */
   readonly shown = new Map<string, Map<string, number>>();
+  /**
+   * device -> messageId -> the epoch of the copy it read (the SDK reports it with each
+   * received message). A message whose answer was lost is encrypted again in a later epoch,
+   * so the relay may hold two copies: who may read it depends on the copy read, not on the
+   * epoch it was acknowledged in.
+   */
+  readonly readIn = new Map<string, Map<string, bigint>>();
   /** conversationId -> epoch -> member device ids. */
   readonly membersAt = new Map<string, Map<bigint, Set<string>>>();
   /** conversationId -> device -> first epoch it is no longer a member of (its removal). */
@@ -50,10 +57,36 @@ export class Ledger {
     record.ackedEpochs.add(epoch);
   }
 
-  recordShown(device: string, messageId: string): void {
+  recordShown(device: string, messageId: string, epoch?: bigint): void {
     let seen = this.shown.get(device);
     if (seen === undefined) this.shown.set(device, (seen = new Map()));
     seen.set(messageId, (seen.get(messageId) ?? 0) + 1);
+    if (epoch === undefined) return;
+    let read = this.readIn.get(device);
+    if (read === undefined) this.readIn.set(device, (read = new Map()));
+    if (!read.has(messageId)) read.set(messageId, epoch);
+  }
+
+  /**
+   * Messages a device read that it could not have read as a member: a copy of an epoch the
+   * device was not a member of (so a removed device read something sent after its removal).
+   * A read without a reported epoch is judged by the epochs the message was acknowledged in.
+   */
+  readsOutsideMembership(): { readonly messageId: string; readonly device: string; readonly epoch: bigint | undefined }[] {
+    const out: { messageId: string; device: string; epoch: bigint | undefined }[] = [];
+    for (const [device, seen] of this.shown) {
+      for (const messageId of seen.keys()) {
+        const record = this.sent.get(messageId);
+        if (record === undefined) continue;
+        const epochs = this.membersAt.get(record.conversationId);
+        const epoch = this.readIn.get(device)?.get(messageId);
+        // An epoch nobody reported members for cannot be judged (no member's view of it reached the ledger).
+        const member = (at: bigint) => epochs?.get(at)?.has(device) ?? true;
+        const ok = epoch !== undefined ? member(epoch) : record.ackedEpochs.size === 0 || [...record.ackedEpochs].some(member);
+        if (!ok) out.push({ messageId, device, epoch });
+      }
+    }
+    return out;
   }
 
   recordMembers(conversationId: string, epoch: bigint, devices: readonly string[]): void {
