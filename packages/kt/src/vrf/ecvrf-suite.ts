@@ -58,8 +58,9 @@ export function pointToString(p: Point): Uint8Array {
 
 /**
  * RFC 9381 §5.5: string_to_point is the RFC 8032 §5.1.3 decoding, which rejects a
- * y >= p and x = 0 with the sign bit set (noble's non-ZIP-215 mode). Returns undefined
- * where the RFC says "INVALID".
+ * y >= p and x = 0 with the sign bit set (noble's non-ZIP-215 mode). Those are the only
+ * non-canonical encodings, so a string it accepts is point_to_string of the result.
+ * Returns undefined where the RFC says "INVALID".
  */
 export function stringToPoint(bytes: Uint8Array): Point | undefined {
   if (bytes.length !== PT_LEN) return undefined;
@@ -122,18 +123,20 @@ export function nonceGenerationRfc8032(sk: Uint8Array, hString: Uint8Array): big
 
 /** RFC 9381 §5.4.3 ECVRF_challenge_generation(P1, P2, P3, P4, P5). */
 export function challengeGeneration(p1: Point, p2: Point, p3: Point, p4: Point, p5: Point): bigint {
+  return challengeFromStrings(pointToString(p1), pointToString(p2), pointToString(p3), pointToString(p4), pointToString(p5));
+}
+
+/**
+ * RFC 9381 §5.4.3 ECVRF_challenge_generation given point_to_string(PJ) of P1..P5. For a
+ * caller that already holds an encoding: a string that string_to_point accepted is the
+ * point's own encoding (RFC 8032 §5.1.3 rejects every non-canonical one, see
+ * stringToPoint), so passing it saves the field inversion of re-encoding.
+ */
+export function challengeFromStrings(s1: Uint8Array, s2: Uint8Array, s3: Uint8Array, s4: Uint8Array, s5: Uint8Array): bigint {
   // Steps 1-2: str = suite_string || 0x02.
   // Step 3: str = str || point_to_string(PJ) for each of P1..P5.
   // Steps 4-5: str = str || 0x00.
-  const str = concat(
-    Uint8Array.of(SUITE_STRING, 0x02),
-    pointToString(p1),
-    pointToString(p2),
-    pointToString(p3),
-    pointToString(p4),
-    pointToString(p5),
-    Uint8Array.of(0x00),
-  );
+  const str = concat(Uint8Array.of(SUITE_STRING, 0x02), s1, s2, s3, s4, s5, Uint8Array.of(0x00));
   // Steps 6-8: c = string_to_int(first cLen octets of Hash(str)).
   return stringToInt(sha512(str).subarray(0, C_LEN));
 }

@@ -7,8 +7,10 @@
  * Keys are RFC 8032 keys: SK is the 32-octet secret (seed), PK_string the 32-octet
  * encoded public key. The caller owns every buffer passed in; none is kept or modified.
  */
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { VrfError } from './vrf-error.ts';
+import { validatedVerificationKey } from './vrf-key-cache.ts';
 import {
   C_LEN,
   PROOF_LEN,
@@ -16,6 +18,8 @@ import {
   Q,
   Q_LEN,
   SUITE_STRING,
+  PT_LEN,
+  challengeFromStrings,
   challengeGeneration,
   concatBytes,
   decodeProof,
@@ -24,7 +28,6 @@ import {
   nonceGenerationRfc8032,
   pointToString,
   stringToInt,
-  validateKey,
 } from './ecvrf-suite.ts';
 
 /** RFC 8032 §5.1.5: an Ed25519 secret key is 32 octets. */
@@ -116,21 +119,27 @@ function gammaToHash(gamma: Point): Uint8Array {
  *   `proof-mismatch` (step 11: c != c').
  */
 export function vrfVerify(pk: Uint8Array, alpha: Uint8Array, pi: Uint8Array): Uint8Array {
-  // Steps 1-3: Y = string_to_point(PK_string) and ECVRF_validate_key(Y).
+  // Steps 1-3: Y = string_to_point(PK_string) and ECVRF_validate_key(Y), done once per key
+  // and kept (vrf-key-cache.ts); an invalid key is never kept and throws here every time.
   if (pk.length !== VRF_PUBLIC_KEY_LEN) {
     throw new VrfError('invalid-public-key', `RFC 9381 §5.3: PK_string must be ${VRF_PUBLIC_KEY_LEN} octets, got ${pk.length}`);
   }
-  const y = validateKey(pk);
+  const y = validatedVerificationKey(pk);
   // Steps 4-6: (Gamma, c, s) = ECVRF_decode_proof(pi_string).
   const { gamma, c, s } = decodeProof(pi);
   // Step 7: H = ECVRF_encode_to_curve(encode_to_curve_salt = PK_string, alpha_string).
   const h = encodeToCurveTai(pk, alpha);
-  // Step 8: U = s*B - c*Y. Step 9: V = s*H - c*Gamma. All scalars here are public, and
-  // c < 2^128 < q, s < q (checked by decodeProof), as multiplyUnsafe requires.
+  // Steps 8-9 use variable-time multiplication, which is sound here because every input
+  // of verification is public (PK_string, alpha_string, pi_string); no secret is involved.
+  // noble requires 0 <= scalar < q: c < 2^128 < q, and s < q was checked by decodeProof.
+  // Step 8: U = s*B - c*Y, with B's and Y's precomputed tables (additions only).
   const u = Point.BASE.multiplyUnsafe(s).subtract(y.multiplyUnsafe(c));
-  const v = h.multiplyUnsafe(s).subtract(gamma.multiplyUnsafe(c));
-  // Step 10: c' = ECVRF_challenge_generation(Y, H, Gamma, U, V).
-  const cPrime = challengeGeneration(y, h, gamma, u, v);
+  // Step 9: V = s*H - c*Gamma = s*H + c*(-Gamma) in one Straus-Shamir pass (one shared
+  // chain of doublings instead of one per product).
+  const v = mulAddUnsafe(Point, [h, gamma.negate()], [s, c]);
+  // Step 10: c' = ECVRF_challenge_generation(Y, H, Gamma, U, V). Y and Gamma were decoded
+  // strictly from PK_string and gamma_string, so those are their encodings.
+  const cPrime = challengeFromStrings(pk, pointToString(h), pi.subarray(0, PT_LEN), pointToString(u), pointToString(v));
   // Step 11: c and c' must be equal (both are public values).
   if (c !== cPrime) throw new VrfError('proof-mismatch', "RFC 9381 §5.3 step 11: c != c'");
   // Step 12: ECVRF_proof_to_hash(pi_string), with Gamma already decoded.
