@@ -25,6 +25,14 @@ export interface BackendRow {
   readonly value: Uint8Array;
 }
 
+/** One write of a batch (write-buffer.ts): puts only; deletes are never staged. */
+export interface StagedPut {
+  readonly kind: RecordKind;
+  readonly collection: Uint8Array;
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
 export interface RecordBackend {
   get(kind: RecordKind, collection: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined>;
   /** Inserts or replaces; a replaced row keeps its sequence number. */
@@ -35,6 +43,13 @@ export interface RecordBackend {
   deleteCollection(kind: RecordKind, collection: Uint8Array): Promise<number>;
   /** Rows of a collection with seq > afterSeq, ascending, at most `limit` (caller-bounded). */
   list(kind: RecordKind, collection: Uint8Array, afterSeq: number, limit: number): Promise<BackendRow[]>;
+  /**
+   * Optional: applies `puts` in order as one transaction. `durable`: on stable storage when
+   * it resolves (survives a power cut); otherwise it survives a crash of this process and
+   * becomes durable with the next durable call (which makes every earlier write durable,
+   * even with `puts` empty). A back end without it gets the puts one by one.
+   */
+  applyBatch?(puts: readonly StagedPut[], durable: boolean): Promise<void>;
   /** Releases the storage; later calls reject. Idempotent. */
   close(): Promise<void>;
 }

@@ -8,6 +8,17 @@ import { messageStore, type MessageStore } from './message-store.ts';
 import type { RecordKeys } from './record-keys.ts';
 import { SealedRecords } from './sealed-records.ts';
 import { settingsStore, type SettingsStore } from './settings-store.ts';
+import { WriteBuffer } from './write-buffer.ts';
+
+/** Write batches of the vault (store/write-buffer.ts): one transaction per batch of writes. */
+export interface WriteBatches {
+  /** Opens (or joins) a batch: writes are staged until the matching `release`. */
+  hold(): void;
+  /** Closes it; the last one applies the staged writes. `durable`: on stable storage when it resolves. */
+  release(durable: boolean): Promise<void>;
+  /** Applies the staged writes now (durably or not), the batch staying open. */
+  flush(durable: boolean): Promise<void>;
+}
 
 export interface VaultStores {
   readonly keyMaterial: KeyMaterialStore;
@@ -15,16 +26,26 @@ export interface VaultStores {
   readonly conversations: ConversationStore;
   readonly messages: MessageStore;
   readonly settings: SettingsStore;
+  readonly batches: WriteBatches;
 }
 
-/** Builds the stores; they throw VaultError('locked') once `keys` are destroyed. */
+/**
+ * Builds the stores; they throw VaultError('locked') once `keys` are destroyed. Batches
+ * need `backend` to be a WriteBuffer (the vault's is); over another back end they do nothing.
+ */
 export function createVaultStores(provider: CryptoProvider, backend: RecordBackend, keys: RecordKeys): VaultStores {
   const records = new SealedRecords(provider, backend, keys);
+  const buffer = backend instanceof WriteBuffer ? backend : undefined;
   return {
     keyMaterial: keyMaterialStore(records),
     groupStates: groupStateStore(records),
     conversations: conversationStore(records),
     messages: messageStore(records),
     settings: settingsStore(records),
+    batches: {
+      hold: () => buffer?.hold(),
+      release: async (durable) => buffer?.release(durable),
+      flush: async (durable) => buffer?.flush(durable),
+    },
   };
 }

@@ -12,6 +12,7 @@ import type { CryptoProvider } from '@sealed/crypto/provider';
 import type { RecordBackend } from '../store/backend.ts';
 import { RecordKeys } from '../store/record-keys.ts';
 import { createVaultStores, type VaultStores } from '../store/vault-stores.ts';
+import { WriteBuffer } from '../store/write-buffer.ts';
 import { checkArgon2Params, deriveWrappingKey, type Argon2Floor, type Argon2Params } from './argon2.ts';
 import { calibrateArgon2, type CalibrationOptions } from './calibrate.ts';
 import { VaultError } from './errors.ts';
@@ -268,7 +269,8 @@ export class Vault {
   async #openWith(vaultKey: Uint8Array): Promise<void> {
     const keys = new RecordKeys(this.#provider, vaultKey);
     try {
-      this.#backend = await this.#storage.openRecords();
+      // Writes outside a batch go straight through; the host batches the message path.
+      this.#backend = new WriteBuffer(await this.#storage.openRecords());
     } catch (error) {
       keys.destroy();
       throw error;

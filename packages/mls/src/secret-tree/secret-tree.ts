@@ -174,7 +174,7 @@ export class SecretTree {
     if (!Number.isInteger(generation) || generation < ratchet.generation || generation > MAX_GENERATION || generation - ratchet.generation > MAX_GENERATION_GAP) {
       throw new SecretTreeError('generation-too-far', `leaf ${leaf} ${type} generation ${generation}, next is ${ratchet.generation}`);
     }
-    let secret = ratchet.secret.slice();
+    let secret: Uint8Array = ratchet.secret.slice();
     for (let g = ratchet.generation; g < generation; g++) {
       const next = nextRatchetSecret(this.suite, secret, g);
       secret.fill(0);

@@ -3,7 +3,7 @@
  * ciphertexts and tags (the encrypted layer sits above every back end).
  */
 import { VaultError } from '../../vault/errors.ts';
-import type { BackendRow, RecordBackend, RecordKind } from '../backend.ts';
+import type { BackendRow, RecordBackend, RecordKind, StagedPut } from '../backend.ts';
 
 function hexOf(bytes: Uint8Array): string {
   let out = '';
@@ -45,6 +45,11 @@ export class MemoryBackend implements RecordBackend {
     const existing = rows.get(name);
     if (existing !== undefined) existing.value = value.slice();
     else rows.set(name, { seq: this.#nextSeq++, key: key.slice(), value: value.slice() });
+  }
+
+  /** Applies the puts in order (memory has no durability to choose). */
+  async applyBatch(puts: readonly StagedPut[]): Promise<void> {
+    for (const p of puts) await this.put(p.kind, p.collection, p.key, p.value);
   }
 
   async delete(kind: RecordKind, collection: Uint8Array, key: Uint8Array): Promise<boolean> {

@@ -4,13 +4,20 @@
  * fsync and delete, and file names and sizes do not reveal how many records of each
  * conversation exist. Rows hold only HMAC tags and AEAD envelopes.
  *
+ * Durability: every single call commits with `synchronous = FULL` (an fsync of the WAL, so
+ * an acknowledged write survives a power cut). `applyBatch` commits many puts in one
+ * transaction, with FULL when asked to be durable, else with NORMAL (written to the WAL
+ * without an fsync: it survives a crash of the process; the next FULL commit, or a
+ * checkpoint when there is nothing to commit, makes it durable too, as the WAL is synced
+ * whole).
+ *
  * `secure_delete` makes SQLite overwrite deleted content with zeros in the main file, so a
  * deleted (already encrypted) record does not linger in free pages; the WAL may still hold
  * old frames until a checkpoint (see docs/vault.md).
  */
 import Database from 'better-sqlite3';
 import { VaultError } from '../../vault/errors.ts';
-import type { BackendRow, RecordBackend, RecordKind } from '../backend.ts';
+import type { BackendRow, RecordBackend, RecordKind, StagedPut } from '../backend.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (
@@ -74,6 +81,11 @@ export function openSqliteBackend(path: string): RecordBackend {
   const listStmt = db.prepare<[number, Uint8Array, number, number], SeqRow>(
     'SELECT seq, key, value FROM records WHERE kind = ? AND collection = ? AND seq > ? ORDER BY seq LIMIT ?',
   );
+  const putAll = db.transaction((puts: readonly StagedPut[]) => {
+    for (const p of puts) putStmt.run(p.kind, p.collection, p.key, p.value);
+  });
+  /** WAL frames committed with NORMAL and not synced since. */
+  let unsynced = false;
   let closed = false;
   const open = (): void => {
     if (closed) throw new VaultError('locked', 'record back end is closed');
@@ -88,14 +100,36 @@ export function openSqliteBackend(path: string): RecordBackend {
     async put(kind: RecordKind, collection, key, value) {
       open();
       putStmt.run(kind, collection, key, value);
+      unsynced = false; // a FULL commit syncs the whole WAL
+    },
+    async applyBatch(puts, durable) {
+      open();
+      if (puts.length === 0) {
+        // Nothing to commit: a checkpoint syncs the WAL (and what it copies) instead.
+        if (durable && unsynced) db.pragma('wal_checkpoint(PASSIVE)');
+        if (durable) unsynced = false;
+        return;
+      }
+      // The safety level cannot change inside a transaction: set it around this one.
+      if (!durable) db.pragma('synchronous = NORMAL');
+      try {
+        putAll(puts);
+      } finally {
+        if (!durable) db.pragma('synchronous = FULL');
+      }
+      unsynced = !durable;
     },
     async delete(kind: RecordKind, collection, key) {
       open();
-      return deleteStmt.run(kind, collection, key).changes > 0;
+      const removed = deleteStmt.run(kind, collection, key).changes > 0;
+      if (removed) unsynced = false;
+      return removed;
     },
     async deleteCollection(kind: RecordKind, collection) {
       open();
-      return deleteCollectionStmt.run(kind, collection).changes;
+      const removed = deleteCollectionStmt.run(kind, collection).changes;
+      if (removed > 0) unsynced = false;
+      return removed;
     },
     async list(kind: RecordKind, collection, afterSeq, limit): Promise<BackendRow[]> {
       open();
