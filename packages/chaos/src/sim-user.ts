@@ -82,7 +82,7 @@ export class SimUser {
         this.ready = true;
         break;
       case 'show':
-        if (!action.message.outgoing) this.ledger.recordShown(this.deviceId, action.message.messageId);
+        if (!action.message.outgoing) this.ledger.recordShown(this.deviceId, action.message.messageId, action.message.epoch);
         break;
       case 'sent':
         this.ledger.recordAck(action.messageId, action.epoch);

@@ -37,6 +37,11 @@ export interface ShownMessage {
   readonly sender: SenderRef;
   /** True for a message this device sent. */
   readonly outgoing: boolean;
+  /**
+   * For a received message: the MLS epoch it was encrypted in (and decrypted with), so a
+   * host or test can tell which membership could read it (only members of that epoch).
+   */
+  readonly epoch?: bigint | undefined;
   readonly content: MessageContent;
 }
 

@@ -31,7 +31,14 @@ export function isAhead(core: EngineCore, entry: DeliveredEntry): boolean {
   if (frame === undefined) return false;
   const id = toHex(frame.groupId);
   const conversation = core.conversations.get(id);
-  // A group we were removed from is not ahead: its late messages are read (or fail) now.
-  if (conversation === undefined) return !core.closedGroups.has(id);
+  if (conversation === undefined) {
+    // A group we were removed from: its late messages, of epochs we were a member in, are
+    // read (or fail) now. A later epoch belongs to a membership to come: we are being added
+    // again and the Welcome is still on its way (a member's commit or text can overtake it).
+    // Read as the removed group, such a commit was dropped and acknowledged, and the device
+    // joined one epoch behind its group for good (chaos suite).
+    const closed = core.closedGroups.get(id);
+    return closed === undefined || frame.epoch > closed.conversation.state.groupContext.epoch;
+  }
   return frame.epoch > conversation.state.groupContext.epoch;
 }

@@ -114,7 +114,7 @@ function onApplication(core: EngineCore, conversation: Conversation, entry: Deli
   const senderRef = { username: sender.username, deviceId: sender.deviceId };
   if (!isMessageBody(content.body)) return onControlContent(core, conversation, senderRef, { ...content, body: content.body });
   if (!editAllowed(conversation, sender.username, content.body)) return failure(core, entry.seq, 'forged-edit', conversation.id);
-  return [{ type: 'show', message: { conversationId: conversation.id, messageId, sender: senderRef, outgoing: false, content: content as MessageContent<MessageBody> } }];
+  return [{ type: 'show', message: { conversationId: conversation.id, messageId, sender: senderRef, outgoing: false, epoch, content: content as MessageContent<MessageBody> } }];
 }
 
 function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMessage): Action[] {

@@ -257,3 +257,51 @@ test('an application message the relay refuses as too many epochs behind (stale-
   assert.deepEqual(carol.texts(id), [], 'carol was removed in epoch 4: she reads nothing of it');
   assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures, ...dave.failures], []);
 });
+
+test('a received message is shown with the epoch it was encrypted in (the chaos ledger judges who could read it by it)', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  net.perform(alice, alice.engine.send(id, 'epoch 1').actions);
+  net.perform(alice, alice.engine.addMember(id, 'carol').actions);
+  net.run();
+  net.perform(alice, alice.engine.send(id, 'epoch 2').actions);
+  net.run();
+  assert.deepEqual(bob.shown.map((m) => [m.content.body.kind === 'text' ? m.content.body.text : '', m.epoch]), [['epoch 1', 1n], ['epoch 2', 2n]]);
+  assert.deepEqual(carol.shown.map((m) => m.epoch), [2n]);
+  assert.deepEqual(alice.all.flatMap((a) => (a.type === 'show' ? [a.message.epoch] : [])), [undefined, undefined], 'outgoing messages carry none');
+});
+
+test('a member removed and added again holds a commit that overtook its new Welcome, and joins in step with its group', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  await net.account('dave');
+  const { value: id, actions } = alice.engine.createConversation(['bob', 'carol']);
+  net.perform(alice, actions);
+  net.run();
+  net.perform(alice, alice.engine.removeMember(id, 'carol').actions);
+  net.run();
+  assert.deepEqual(carol.closed, [id]);
+  // Carol is added again; before her Welcome reaches her, bob commits and writes in the new epochs.
+  net.perform(alice, alice.engine.addMember(id, 'carol').actions);
+  net.runExcept(carol);
+  net.perform(bob, bob.engine.addMember(id, 'dave').actions);
+  net.runExcept(carol);
+  net.perform(bob, bob.engine.send(id, 'hello again carol').actions);
+  net.runExcept(carol);
+  const isWelcome = (e: (typeof carol.inbox)[number]) => e.type === 'frame' && e.frame.type === 'deliver' && e.frame.entries.some((x) => x.kind === 'welcome');
+  const welcome = carol.inbox.findIndex(isWelcome);
+  assert.ok(welcome >= 0);
+  carol.inbox.push(...carol.inbox.splice(welcome, 1)); // the Welcome last
+  net.run();
+  assert.equal(carol.engine.epochOf(id), bob.engine.epochOf(id));
+  assert.equal(carol.engine.epochAuthenticatorOf(id), bob.engine.epochAuthenticatorOf(id));
+  assert.deepEqual(carol.texts(id), ['hello again carol']);
+  assert.deepEqual(carol.failures, []);
+});
