@@ -7,4 +7,6 @@ const session = new Session();
 const root = document.getElementById('app');
 if (root === null) throw new Error('index.html has no #app element');
 render(<App session={session} />, root);
-session.init().catch(() => session.notice('error', 'This browser does not allow storage for this site (IndexedDB).'));
+// init never rejects: a failure or a storage that does not answer is a phase with a retry.
+void session.init();
+addEventListener('pagehide', () => session.pageHidden());

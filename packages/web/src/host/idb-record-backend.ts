@@ -19,20 +19,23 @@ interface StoredRow {
 export class IndexedDbRecordBackend implements RecordBackend {
   #closed = false;
 
-  constructor(private readonly db: IDBDatabase) {}
+  /** `database` gives the open connection (reopened by the storage after it was closed). */
+  constructor(private readonly database: () => Promise<IDBDatabase>) {}
 
-  #tx(mode: IDBTransactionMode): IDBObjectStore {
+  async #tx(mode: IDBTransactionMode): Promise<IDBObjectStore> {
     if (this.#closed) throw new VaultError('locked', 'record back end is closed');
-    return this.db.transaction(RECORD_STORE, mode, { durability: 'strict' }).objectStore(RECORD_STORE);
+    const db = await this.database();
+    if (this.#closed) throw new VaultError('locked', 'record back end is closed');
+    return db.transaction(RECORD_STORE, mode, { durability: 'strict' }).objectStore(RECORD_STORE);
   }
 
   async get(kind: RecordKind, collection: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
-    const row = (await requestResult(this.#tx('readonly').index(ROW_INDEX).get([kind, hexOf(collection), hexOf(key)]))) as StoredRow | undefined;
+    const row = (await requestResult((await this.#tx('readonly')).index(ROW_INDEX).get([kind, hexOf(collection), hexOf(key)]))) as StoredRow | undefined;
     return row === undefined ? undefined : new Uint8Array(row.value);
   }
 
   async put(kind: RecordKind, collection: Uint8Array, key: Uint8Array, value: Uint8Array): Promise<void> {
-    const store = this.#tx('readwrite');
+    const store = await this.#tx('readwrite');
     const done = transactionDone(store.transaction);
     const row: StoredRow = { kind, collection: hexOf(collection), key: hexOf(key), keyBytes: key.slice(), value: value.slice() };
     // A replaced row keeps its sequence number (insertion order), as the interface requires.
@@ -43,7 +46,7 @@ export class IndexedDbRecordBackend implements RecordBackend {
   }
 
   async delete(kind: RecordKind, collection: Uint8Array, key: Uint8Array): Promise<boolean> {
-    const store = this.#tx('readwrite');
+    const store = await this.#tx('readwrite');
     const done = transactionDone(store.transaction);
     const seq = (await requestResult(store.index(ROW_INDEX).getKey([kind, hexOf(collection), hexOf(key)]))) as number | undefined;
     if (seq !== undefined) store.delete(seq);
@@ -52,7 +55,7 @@ export class IndexedDbRecordBackend implements RecordBackend {
   }
 
   async deleteCollection(kind: RecordKind, collection: Uint8Array): Promise<number> {
-    const store = this.#tx('readwrite');
+    const store = await this.#tx('readwrite');
     const done = transactionDone(store.transaction);
     const name = hexOf(collection);
     const range = IDBKeyRange.bound([kind, name, 0], [kind, name, Number.MAX_SAFE_INTEGER]);
@@ -65,7 +68,7 @@ export class IndexedDbRecordBackend implements RecordBackend {
   async list(kind: RecordKind, collection: Uint8Array, afterSeq: number, limit: number): Promise<BackendRow[]> {
     const name = hexOf(collection);
     const range = IDBKeyRange.bound([kind, name, afterSeq], [kind, name, Number.MAX_SAFE_INTEGER], true, false);
-    const rows = (await requestResult(this.#tx('readonly').index(LIST_INDEX).getAll(range, limit))) as StoredRow[];
+    const rows = (await requestResult((await this.#tx('readonly')).index(LIST_INDEX).getAll(range, limit))) as StoredRow[];
     return rows.map((row) => ({ seq: row.seq!, key: new Uint8Array(row.keyBytes), value: new Uint8Array(row.value) }));
   }
 

@@ -23,6 +23,7 @@ const HEADER_KEY = 'header';
 
 export class IndexedDbVaultStorage implements VaultStorage {
   #db: Promise<IDBDatabase> | undefined;
+  #blocked = false;
   readonly #lockName: string;
 
   /** `name` is the IndexedDB database (one vault per name and origin). */
@@ -30,9 +31,41 @@ export class IndexedDbVaultStorage implements VaultStorage {
     this.#lockName = `${name}:attempts`;
   }
 
+  /** True while our open waits for another tab to close the database. */
+  get blocked(): boolean {
+    return this.#blocked;
+  }
+
+  /**
+   * The open connection, opened on first use and again after it was closed (another tab's
+   * upgrade, `close()` on pagehide) or after an open failed, so a retry really retries.
+   */
   #open(): Promise<IDBDatabase> {
-    this.#db ??= openVaultDatabase(this.name);
-    return this.#db;
+    if (this.#db !== undefined) return this.#db;
+    const opening = openVaultDatabase(this.name, {
+      onBlocked: () => (this.#blocked = true),
+      onClosed: () => {
+        if (this.#db === opening) this.#db = undefined;
+      },
+    });
+    this.#db = opening;
+    opening.then(
+      () => (this.#blocked = false),
+      () => {
+        if (this.#db === opening) this.#db = undefined;
+      },
+    );
+    return opening;
+  }
+
+  /**
+   * Closes the connection (on pagehide: a page that leaves must not hold the database
+   * against the next page's upgrade). Later calls open it again.
+   */
+  close(): void {
+    const opened = this.#db;
+    this.#db = undefined;
+    void opened?.then((db) => db.close(), () => undefined);
   }
 
   async readHeader(): Promise<Uint8Array | undefined> {
@@ -60,7 +93,8 @@ export class IndexedDbVaultStorage implements VaultStorage {
   }
 
   async openRecords(): Promise<RecordBackend> {
-    return new IndexedDbRecordBackend(await this.#open());
+    await this.#open();
+    return new IndexedDbRecordBackend(() => this.#open());
   }
 
   async destroyRecords(): Promise<void> {

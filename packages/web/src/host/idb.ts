@@ -32,20 +32,64 @@ export const ROW_INDEX = 'row';
 export const LIST_INDEX = 'list';
 export const VAULT_DB_VERSION = 1;
 
+/** Why the vault database could not be opened (shown on the start-up error screen). */
+export type OpenFailure = 'version' | 'unavailable';
+
+export class VaultDatabaseError extends Error {
+  override readonly name = 'VaultDatabaseError';
+  constructor(readonly code: OpenFailure, detail: string) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+export interface OpenHooks {
+  /** Our upgrade waits for another tab to close the database (it may still succeed later). */
+  readonly onBlocked?: () => void;
+  /**
+   * Another tab wants to upgrade or delete the database: this connection was closed so it
+   * is not held up (an open that waits on a connection nobody closes never settles).
+   */
+  readonly onClosed?: () => void;
+}
+
 /**
  * Opens (creating on first use) the vault database `name`. Rows are
  * `{ seq (auto), kind, collection (hex), key (hex), keyBytes, value }`.
+ * @throws VaultDatabaseError('version') when the database is newer than this code (another
+ *   tab runs a newer release), VaultDatabaseError('unavailable') when IndexedDB refuses
  */
-export function openVaultDatabase(name: string): Promise<IDBDatabase> {
-  const request = indexedDB.open(name, VAULT_DB_VERSION);
-  request.onupgradeneeded = () => {
-    const db = request.result;
-    db.createObjectStore(HEADER_STORE);
-    const records = db.createObjectStore(RECORD_STORE, { keyPath: 'seq', autoIncrement: true });
-    records.createIndex(ROW_INDEX, ['kind', 'collection', 'key'], { unique: true });
-    records.createIndex(LIST_INDEX, ['kind', 'collection', 'seq'], { unique: true });
-  };
-  return requestResult(request);
+export function openVaultDatabase(name: string, hooks: OpenHooks = {}): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = indexedDB.open(name, VAULT_DB_VERSION);
+    } catch {
+      reject(new VaultDatabaseError('unavailable', 'IndexedDB is not available'));
+      return;
+    }
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore(HEADER_STORE);
+      const records = db.createObjectStore(RECORD_STORE, { keyPath: 'seq', autoIncrement: true });
+      records.createIndex(ROW_INDEX, ['kind', 'collection', 'key'], { unique: true });
+      records.createIndex(LIST_INDEX, ['kind', 'collection', 'seq'], { unique: true });
+    };
+    request.onblocked = () => hooks.onBlocked?.();
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => {
+        db.close();
+        hooks.onClosed?.();
+      };
+      // The browser closed it (storage cleared, disk error): the next use opens again.
+      db.onclose = () => hooks.onClosed?.();
+      resolve(db);
+    };
+    request.onerror = () => {
+      const error = request.error;
+      reject(new VaultDatabaseError(error?.name === 'VersionError' ? 'version' : 'unavailable', error?.name ?? 'open failed'));
+    };
+  });
 }
 
 /** Lowercase hex of bytes (IndexedDB key paths on strings sort and compare simply). */

@@ -14,16 +14,20 @@ import { VaultRecordStore } from '@sealed/client/transport/vault-record-store';
 import { VaultError } from '@sealed/client/vault/errors';
 import { decodeHeader } from '@sealed/client/vault/header';
 import { Vault } from '@sealed/client/vault/vault';
+import type { VaultStorage } from '@sealed/client/vault/vault-storage';
 import { nobleProvider } from '@sealed/crypto/noble/provider';
 import { fromHex } from '@sealed/protocol/encoding';
 import { downloadFile, type ProgressListener, uploadFile } from './browser-attachments.ts';
 import { BrowserTransport } from './browser-transport.ts';
 import { attachmentOf, type StoredAttachment } from './views.ts';
 import { ChatModel } from './chat-model.ts';
+import { VaultDatabaseError } from './idb.ts';
 import { IndexedDbVaultStorage } from './idb-vault-storage.ts';
 
 export type Phase =
   | { readonly kind: 'starting' }
+  /** The vault's storage did not answer in time or refused: an error screen with a retry. */
+  | { readonly kind: 'start-failed'; readonly reason: StartFailure }
   | { readonly kind: 'welcome' }
   | { readonly kind: 'locked'; readonly attemptsRemaining: number; readonly maxAttempts: number }
   | { readonly kind: 'wiped' }
@@ -31,6 +35,24 @@ export type Phase =
   /** A new device showing its link code until an existing device approves it. */
   | { readonly kind: 'linking'; readonly offer: LinkOffer | undefined }
   | { readonly kind: 'ready' };
+
+/**
+ * Longest wait for the start-up header read (IndexedDB open and one get; milliseconds on a
+ * healthy browser). Past it the app shows an error screen with a retry instead of
+ * "Starting…" forever (an open waits without end while another tab holds the database
+ * against a pending upgrade).
+ */
+export const START_TIMEOUT_MS = 10_000;
+
+/**
+ * Why start-up failed: `blocked` our open waits for another tab; `timeout` storage did not
+ * answer in time; `newer-version` another tab runs a newer Sealed; `unavailable` IndexedDB
+ * refused (private mode, disabled storage); `damaged` the stored header does not decode.
+ */
+export type StartFailure = 'blocked' | 'timeout' | 'newer-version' | 'unavailable' | 'damaged';
+
+/** The vault storage plus what start-up and pagehide use when it has them (IndexedDB does). */
+export type BrowserVaultStorage = VaultStorage & { readonly blocked?: boolean; close?(): void };
 
 /** Clock ticks for the engine (self-update schedule): every 30 s is plenty for a 24 h rule. */
 export const TICK_INTERVAL_MS = 30_000;
@@ -61,6 +83,8 @@ export class Session {
   deviceId: string | undefined;
   model: ChatModel | undefined;
   notices: Notice[] = [];
+  /** Counts changes, so a view that subscribed late can tell it missed one (use-session.ts). */
+  revision = 0;
   private vault: Vault | undefined;
   private engine: Engine | undefined;
   private transport: BrowserTransport | undefined;
@@ -72,7 +96,10 @@ export class Session {
   private pendingIntents = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
   private accountReady: { resolve: () => void; reject: (error: unknown) => void } | undefined;
 
-  constructor(private readonly storage = new IndexedDbVaultStorage()) {}
+  constructor(
+    private readonly storage: BrowserVaultStorage = new IndexedDbVaultStorage(),
+    private readonly startTimeoutMs = START_TIMEOUT_MS,
+  ) {}
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -80,6 +107,7 @@ export class Session {
   }
 
   private changed(): void {
+    this.revision++;
     for (const listener of this.listeners) listener();
   }
 
@@ -93,10 +121,30 @@ export class Session {
     this.changed();
   }
 
-  /** Reads the vault header (without counting anything) and picks the first screen. */
+  /**
+   * Reads the vault header (without counting anything) and picks the first screen; within
+   * `startTimeoutMs`, else phase 'start-failed'. Never rejects. Also the retry action.
+   */
   async init(): Promise<void> {
-    this.phase = await this.phaseFromHeader();
+    if (this.phase.kind !== 'starting' && this.phase.kind !== 'start-failed') return;
+    this.phase = { kind: 'starting' };
     this.changed();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.startTimeoutMs)));
+    try {
+      const first = await Promise.race([this.phaseFromHeader(), timedOut]);
+      this.phase = first === 'timeout' ? { kind: 'start-failed', reason: this.storage.blocked === true ? 'blocked' : 'timeout' } : first;
+    } catch (error) {
+      this.phase = { kind: 'start-failed', reason: startFailureOf(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+    this.changed();
+  }
+
+  /** The page is going away (pagehide): release the database so the next page never waits on it. */
+  pageHidden(): void {
+    this.storage.close?.();
   }
 
   private async phaseFromHeader(): Promise<Phase> {
@@ -459,6 +507,12 @@ export class Session {
     const { engine, transport } = this.requireEngine();
     void transport.run(engine.removeMember(conversationId, username).actions);
   }
+}
+
+function startFailureOf(error: unknown): StartFailure {
+  if (error instanceof VaultDatabaseError) return error.code === 'version' ? 'newer-version' : 'unavailable';
+  if (error instanceof VaultError) return error.code === 'header-version-unknown' ? 'newer-version' : 'damaged';
+  return 'unavailable';
 }
 
 /** The message a person sees for an error (never key material or plaintext: error details here are codes). */

@@ -12,6 +12,7 @@ import { NewConversation } from './new-conversation.tsx';
 import { hrefOf, type Route, useRoute } from './route.ts';
 import { Safety } from './safety.tsx';
 import { Settings } from './settings.tsx';
+import { StartFailed } from './start-failed.tsx';
 import { Unlock, Wiped } from './unlock.tsx';
 import { useSession } from './use-session.ts';
 import { Welcome } from './welcome.tsx';
@@ -22,6 +23,8 @@ export function App({ session }: { session: Session }) {
   switch (phase.kind) {
     case 'starting':
       return <p role="status" class="center-card">Starting…</p>;
+    case 'start-failed':
+      return <StartFailed session={session} reason={phase.reason} />;
     case 'welcome':
       return <Welcome session={session} needsAccountOnly={false} />;
     case 'needs-account':
