@@ -22,6 +22,7 @@ import { EngineError } from './errors.ts';
 import { parseCredential } from './identity.ts';
 import { MAX_COMMIT_RETRIES } from './limits.ts';
 import { afterMembersAdded } from './conversation-features.ts';
+import { notSent } from './unsent.ts';
 
 export function saveGroup(conversation: Conversation): Action {
   return { type: 'save', record: 'group', key: conversation.id, bytes: serializeGroupState(conversation.state) };
@@ -94,7 +95,7 @@ export const MAX_SEND_ATTEMPTS = 20;
 
 function sendAgainLater(core: EngineCore, conversation: Conversation, message: OutgoingMessage): Action[] {
   core.defer(() => {
-    if (core.conversations.get(conversation.id) !== conversation) return [];
+    if (core.conversations.get(conversation.id) !== conversation) return notSent([message.messageId]);
     conversation.outbox.unshift(message);
     return pump(core, conversation);
   });
@@ -110,7 +111,7 @@ function sendAgainLater(core: EngineCore, conversation: Conversation, message: O
  * messages were stored and failed as wrong-epoch for every member).
  */
 function sendAfterCatchingUp(core: EngineCore, conversation: Conversation, message: OutgoingMessage, groupEpoch: bigint): Action[] {
-  if (core.conversations.get(conversation.id) !== conversation) return []; // we left the conversation meanwhile
+  if (core.conversations.get(conversation.id) !== conversation) return notSent([message.messageId]); // removed meanwhile
   const firstNew = conversation.outbox.findIndex((m) => (m.attempts ?? 0) === 0);
   conversation.outbox.splice(firstNew < 0 ? conversation.outbox.length : firstNew, 0, message);
   if (conversation.waitEpoch === undefined || conversation.waitEpoch < groupEpoch) conversation.waitEpoch = groupEpoch;
@@ -120,8 +121,8 @@ function sendAfterCatchingUp(core: EngineCore, conversation: Conversation, messa
 /** See EngineCore.retryApplications. */
 function retryApplication(core: EngineCore, conversation: Conversation, requestId: number, epoch: bigint, message: OutgoingMessage): Action[] {
   if (core.conversations.get(conversation.id) !== conversation) {
-    core.abandonSend(requestId); // we left the conversation meanwhile
-    return [];
+    core.abandonSend(requestId); // we were removed meanwhile
+    return notSent([message.messageId]);
   }
   if (conversation.state.groupContext.epoch === epoch) return core.resend(requestId);
   core.abandonSend(requestId);
@@ -139,7 +140,11 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
   try {
     const options = { policy: core.policy() };
     if (intent.kind === 'add') {
-      created = addMembers(conversation.state, intent.keyPackages ?? [], options);
+      // Built again after a lost commit race: the winner may have added some of these devices (MLS refuses a member twice).
+      const present = new Set(membersOf(conversation.state).map((m) => m.deviceId));
+      const keyPackages = (intent.keyPackages ?? []).filter((kp) => !present.has(parseCredential(kp.leafNode.credential)!.deviceId));
+      if (keyPackages.length === 0) return intent.sync === true ? pump(core, conversation) : failed(core, conversation, intent, new EngineError('already-a-participant', intent.usernames.join(',')));
+      created = addMembers(conversation.state, keyPackages, options);
       newDevices = created.added.map((leaf) => parseCredential(created.state.tree.requireLeaf(leaf).credential)!.deviceId);
     } else if (intent.kind === 'remove') {
       const leaves = membersOf(conversation.state).filter((m) => m.username === intent.username && m.leafIndex !== conversation.state.own.leafIndex);
@@ -210,6 +215,36 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
 }
 
 /**
+ * Relay answers to an add's account fetch or key-package claim that say "not now": no answer
+ * (status 0: the relay restarting), a server fault, a rate limit. The add is gathered again.
+ */
+const RETRIED_ADD_ERRORS: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate-limited']);
+/**
+ * Times an add is gathered again after a "not now" answer or finding no key package at all,
+ * one tick (about a second) apart: a relay restart or a new device's first upload is over
+ * well within it; then the add fails for the user to see.
+ */
+export const MAX_ADD_ATTEMPTS = 30;
+
+/**
+ * The add waits for the next tick (or READY) and is gathered again from the start (chaos
+ * suite: adds failed for good when a relay restarted under them, or when add storms met a
+ * device with no key package on the relay). Other intents and texts go on meanwhile.
+ * `code`: the relay's answer; an answer that will not change fails the add at once.
+ */
+function addLater(core: EngineCore, conversation: Conversation, intent: CommitIntent & { kind: 'add' }, error: EngineError, code?: string): Action[] {
+  const attempts = (intent.attempts ?? 0) + 1;
+  if ((code !== undefined && !RETRIED_ADD_ERRORS.has(code)) || attempts >= MAX_ADD_ATTEMPTS) return failed(core, conversation, intent, error);
+  conversation.preparing = false;
+  core.defer(() => {
+    if (core.conversations.get(conversation.id) !== conversation) return []; // we left meanwhile
+    conversation.intents.unshift({ ...intent, keyPackages: undefined, attempts });
+    return pump(core, conversation);
+  });
+  return pump(core, conversation);
+}
+
+/**
  * Fetches each user's device list, then claims one key package per device, checking each
  * against the verified list (credential names the claimed device; leaf key is the listed
  * key). Our own device is skipped.
@@ -222,12 +257,15 @@ function gatherKeyPackages(core: EngineCore, conversation: Conversation, intent:
     const fresh = collected.filter((kp) => !present.has(parseCredential(kp.leafNode.credential)!.deviceId));
     // A sync with nothing to add: our devices are all there, or the missing one has no key package yet (devices/sync.ts retries).
     if (fresh.length === 0 && intent.sync === true) return pump(core, conversation);
-    if (fresh.length === 0) return failed(core, conversation, intent, new EngineError('no-key-packages', 'no device to add'));
+    // Every device we got a key package for is a member already: another member added them first (a race, not a fault).
+    if (fresh.length === 0 && collected.length > 0) return failed(core, conversation, intent, new EngineError('already-a-participant', intent.usernames.join(',')));
+    // Not even a last-resort key package (a device whose upload has not landed yet): try again later.
+    if (fresh.length === 0) return addLater(core, conversation, intent, new EngineError('no-key-packages', 'no device to add'));
     return startIntent(core, conversation, { ...intent, keyPackages: fresh });
   }
   return [
     core.http({ kind: 'get-account', username }, (outcome) => {
-      if (!outcome.ok) return failed(core, conversation, intent, new EngineError('relay-error', `account ${username}: ${outcome.code}`));
+      if (!outcome.ok) return addLater(core, conversation, intent, new EngineError('relay-error', `account ${username}: ${outcome.code}`), outcome.code);
       try {
         const account = parseAccountResponse(outcome.body);
         core.directory.learn(username, account.deviceList);
@@ -239,7 +277,7 @@ function gatherKeyPackages(core: EngineCore, conversation: Conversation, intent:
       if (onlyUs) return gatherKeyPackages(core, conversation, intent, index + 1, collected);
       return [
         core.http({ kind: 'claim-key-packages', username }, (claim) => {
-          if (!claim.ok) return failed(core, conversation, intent, new EngineError('relay-error', `claim ${username}: ${claim.code}`));
+          if (!claim.ok) return addLater(core, conversation, intent, new EngineError('relay-error', `claim ${username}: ${claim.code}`), claim.code);
           const found: KeyPackage[] = [];
           try {
             for (const claimed of parseClaimResponse(claim.body).keyPackages) {

@@ -44,6 +44,11 @@ import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_HELD_ENTRIES, MAX_OUTBO
 import type { DeliveredEntry } from '@sealed/protocol/frames/server';
 import { toHex } from '@sealed/protocol/encoding';
 
+/** Upload answers that mean "not now" (status 0: no answer): the upload is tried again. */
+const RETRIED_UPLOAD_ERRORS: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate-limited']);
+/** Uploads of one batch of key packages at most, one tick apart. */
+export const MAX_KEY_PACKAGE_UPLOAD_ATTEMPTS = 30;
+
 /** A conversation as `conversationInfo` describes it. */
 export interface ConversationInfo {
   readonly conversationId: string;
@@ -204,10 +209,14 @@ export class Engine {
     return { intent, value: undefined, actions };
   }
 
-  private uploadKeyPackages(account: Account, count: number, withLastResort: boolean, then: () => Action[]): Action[] {
+  /**
+   * `attempt` and `lastResortAgain`: a retry after an upload without an answer (see below),
+   * carrying the same last-resort key package as the first attempt.
+   */
+  private uploadKeyPackages(account: Account, count: number, withLastResort: boolean, then: () => Action[], attempt = 0, lastResortAgain?: Uint8Array): Action[] {
     const core = this.core;
     const keyPackages = addKeyPackages(core.suite, account, count, core.nowSeconds());
-    let lastResort: Uint8Array | undefined;
+    let lastResort: Uint8Array | undefined = lastResortAgain;
     if (withLastResort) {
       account.lastResort = ownKeyPackage(core.suite, account, core.nowSeconds());
       lastResort = mlsMessageBytes({ wireFormat: 'mls_key_package', keyPackage: account.lastResort.keyPackage });
@@ -222,6 +231,14 @@ export class Engine {
       core.http({ kind: 'upload-key-packages', body }, (outcome) => {
         core.replenishing = false;
         if (outcome.ok) core.stats.keyPackagesUploaded += keyPackages.length;
+        else if (RETRIED_UPLOAD_ERRORS.has(outcome.code) && attempt + 1 < MAX_KEY_PACKAGE_UPLOAD_ATTEMPTS) {
+          // No answer or "not now": the relay may hold none of our key packages, not even the
+          // last resort, and nothing would ever tell us (a claim that finds nothing sends no
+          // notice): no one could add this device (chaos suite, no-key-packages). Fresh key
+          // packages go on the next tick (the same ones could be stored twice, and the second
+          // claim of one would fail its Welcome), with the same last resort.
+          core.defer(() => this.uploadKeyPackages(account, count, false, () => [], attempt + 1, lastResort));
+        }
         return then();
       }),
     ];

@@ -7,6 +7,7 @@ export type EngineErrorCode =
   | 'account-exists' // createAccount twice
   | 'unknown-conversation'
   | 'not-a-participant' // removeMember of someone not in the conversation
+  | 'already-a-participant' // addMember of someone whose devices are all members already (another member added them first)
   | 'too-many-users' // above MAX_CONVERSATION_USERS
   | 'outbox-full' // above MAX_OUTBOX
   | 'invalid-device-list' // a device list that does not decode, verify or match its account
@@ -16,6 +17,7 @@ export type EngineErrorCode =
   | 'no-key-packages' // a user with no device to add
   | 'unknown-contact' // a safety number or verification for an account whose device list we never fetched
   | 'conversation-left' // sending or changing a conversation this device is leaving
+  | 'removed-before-sent' // a message (id in detail) that could not go out: we were removed from its conversation before the relay stored it
   | 'invalid-link-code' // text that is not a device-link code
   | 'link-expired' // a link mailbox that is unknown, expired or already used
   | 'link-rejected' // a link offer or answer that does not decode, authenticate or match

@@ -20,6 +20,7 @@ import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
 import { verifyMembers } from './verify-members.ts';
 import { closedConversation, rememberClosed } from './closed-groups.ts';
+import { notSent } from './unsent.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
 import { type Conversation, newConversation, rememberMessage, senderAt } from './conversation.ts';
 import type { EngineCore } from './core.ts';
@@ -157,10 +158,12 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
       conversation.state = result.state;
       conversation.lastCommitAt = core.now;
       return [saveGroup(conversation), ...verifyMembers(core, conversation, false, () => [conversationAction(conversation), ...leaveStep(core, conversation), ...pump(core, conversation)])];
-    case 'removed':
+    case 'removed': {
       core.conversations.delete(conversation.id);
       rememberClosed(core, conversation);
-      return [...onConversationClosed(conversation), { type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];
+      const unsent = notSent(conversation.outbox.splice(0).map((m) => m.messageId));
+      return [...onConversationClosed(conversation), ...unsent, { type: 'delete', record: 'group', key: conversation.id }, { type: 'conversation-closed', conversationId: conversation.id }];
+    }
     case 'welcome-joined':
       return failure(core, entry.seq, 'malformed', conversation.id);
   }

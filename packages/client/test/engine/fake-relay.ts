@@ -115,6 +115,7 @@ export class FakeRelay {
           const kp = device.keyPackages.shift();
           if (kp !== undefined) keyPackages.push({ deviceId: fromHex(id)!, keyPackage: kp, lastResort: false });
           else if (device.lastResort !== undefined) keyPackages.push({ deviceId: fromHex(id)!, keyPackage: device.lastResort, lastResort: true });
+          else continue; // as the real relay: a device nothing was claimed from is not told
           if (device.keyPackages.length <= KEY_PACKAGES_LOW_MARK) device.socket?.({ type: 'notice', notice: 'key-packages-low', value: device.keyPackages.length });
         }
         return { ok: true, body: json(claimResponseJson({ keyPackages })) };
