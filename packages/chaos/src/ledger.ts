@@ -16,6 +16,8 @@ export interface SentRecord {
    * in the current epoch after a reconnect, so the relay may hold it in two epochs.
    */
   readonly ackedEpochs: Set<bigint>;
+  /** The SDK told its author it was not sent: they were removed from the group before it went out. */
+  reportedNotSent: boolean;
 }
 
 export interface FailureRecord {
@@ -47,7 +49,12 @@ export class Ledger {
   failureCount = 0;
 
   recordSend(conversationId: string, messageId: string, senderDevice: string): void {
-    this.sent.set(messageId, { conversationId, messageId, senderDevice, ackedEpoch: undefined, ackedEpochs: new Set() });
+    this.sent.set(messageId, { conversationId, messageId, senderDevice, ackedEpoch: undefined, ackedEpochs: new Set(), reportedNotSent: false });
+  }
+
+  recordNotSent(messageId: string): void {
+    const record = this.sent.get(messageId);
+    if (record !== undefined) record.reportedNotSent = true;
   }
 
   recordAck(messageId: string, epoch: bigint): void {

@@ -94,6 +94,7 @@ export class SimUser {
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.reason, conversationId: action.conversationId });
         break;
       case 'intent-failed':
+        if (action.error.code === 'removed-before-sent') this.ledger.recordNotSent(action.error.detail);
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.error.code === 'relay-error' ? action.error.message : action.error.code });
         break;
       case 'member-unverified':
