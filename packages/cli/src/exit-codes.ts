@@ -12,7 +12,7 @@ export const EXIT = {
   notInitialized: 3,
   /** Wrong passcode (the attempt was counted). */
   wrongPasscode: 4,
-  /** The vault was erased after too many wrong passcodes. */
+  /** The vault was erased: after too many wrong passcodes, or because this device was removed from its account. */
   wiped: 5,
   /** The relay is unreachable, refused, or did not answer in time. */
   relay: 6,

@@ -3,6 +3,7 @@
  * next, with the exit code of its kind. Secrets never appear: SDK messages name codes and
  * public values only, and only their codes are used here.
  */
+import { ContentError } from '@sealed/client/content/cbor-errors';
 import { EngineError } from '@sealed/client/engine/errors';
 import { HostError } from '@sealed/client/host/errors';
 import { SessionBusyError } from '@sealed/client/host/node-host';
@@ -74,9 +75,34 @@ function engine(error: EngineError): CliError {
       return new CliError(EXIT.relay, 'too many messages waiting to be sent', 'wait until the server is reachable');
     case 'commit-retries-exhausted':
       return new CliError(EXIT.relay, 'the group is too busy right now (lost the commit race five times)', 'try again in a moment');
+    case 'conversation-left':
+      return new CliError(EXIT.refused, 'you are leaving this conversation', 'ask a member to add you again once the leave is complete');
+    case 'unknown-conversation':
+      return new CliError(EXIT.notFound, 'no such conversation on this device', 'see `sealed group list`');
+    case 'unknown-device':
+      return new CliError(EXIT.notFound, 'no such device in this account', 'see `sealed devices`');
+    case 'cannot-remove-self':
+      return new CliError(EXIT.usage, 'a device cannot remove itself', 'run `sealed devices remove <id>` on another device of the account');
+    case 'invalid-link-code':
+      return new CliError(EXIT.usage, 'that is not a link code', 'copy the code the new device shows after `sealed link --server <url>`');
+    case 'link-expired':
+      return new CliError(EXIT.refused, 'that link code expired or was used already', 'run `sealed link --server <url>` on the new device again for a new code');
+    case 'link-rejected':
+      return new CliError(EXIT.refused, 'the link did not verify', 'start again on the new device; if it happens again, do not link over this server');
+    case 'too-many-devices':
+      return new CliError(EXIT.refused, 'this account has as many devices as allowed', 'remove one with `sealed devices remove <id>` first');
     default:
       return new CliError(EXIT.internal, `unexpected state (${error.code})`, 'please report it');
   }
+}
+
+/** This device was removed from its account on another device; its vault is (being) erased. */
+export function deviceRemovedError(): CliError {
+  return new CliError(
+    EXIT.wiped,
+    'this device was removed from your account on another device, so it erased its keys and messages',
+    'to use it again, link it with `sealed link --server <url>` or create an account with `sealed init`',
+  );
 }
 
 /** The CliError for any thrown value. */
@@ -106,7 +132,12 @@ export function explain(error: unknown): CliError {
         return new CliError(EXIT.internal, `local failure: ${error.detail}`, 'check the disk, then run the command again');
     }
   }
-  if (error instanceof RangeError) return new CliError(EXIT.usage, error.message);
+  if (error instanceof ContentError) {
+    return error.code === 'too-large'
+      ? new CliError(EXIT.usage, 'too long for one message (at most 60 KiB of text)', 'split it into several messages')
+      : new CliError(EXIT.internal, `content could not be encoded (${error.code})`, 'please report it with the command you ran');
+  }
+  if (error instanceof RangeError) return new CliError(EXIT.usage, error.message, 'see `sealed --help`');
   const name = error instanceof Error ? error.name : typeof error;
   return new CliError(EXIT.internal, `internal error (${name})`, 'please report it with the command you ran');
 }

@@ -44,7 +44,8 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     details: [
       'Lists the devices in the account\'s signed device list; this one is marked.',
       '`remove <device-id>` (the first digits are enough) removes another device: it is signed out at',
-      'once and removed from every conversation.',
+      'once and removed from every conversation; it erases its keys and messages as soon as it learns it',
+      '(when it next runs, or at once if a chat is open on it).',
     ],
   },
   contacts: {
@@ -56,8 +57,10 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     usage: 'sealed chat <user|group|id> [--history N]',
     summary: 'interactive chat: history, then new messages as they arrive',
     details: [
-      'Shows the last N messages (default 20), then every new one live. Type a line and press',
-      'Enter to send it. Commands inside the chat: /send-file PATH [caption] (encrypted, with progress),',
+      'Shows the last N messages (default 20), then every new one live; your messages show their receipts',
+      '(sent, delivered to, read by) and timer changes show as lines. Showing a message sends its read',
+      'receipt (unless `sealed settings receipts off`). Type a line and press Enter to send it.',
+      'Commands inside the chat: /send-file PATH [caption] (encrypted, with progress),',
       '/files, /save N PATH (download with progress), /members, /help, /quit (or Ctrl-D).',
       'A user with no conversation yet gets a new 1:1 conversation.',
       '  --history N   messages of history to show (0-1000)',
@@ -89,6 +92,28 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
       '  --mark     mark <user> verified (pinned to the current identity key)',
       '  --unmark   remove the mark',
       '  --accept   accept a changed identity key (after comparing the new number)',
+    ],
+  },
+  timer: {
+    usage: 'sealed timer <user|group|id> [<duration> | off]',
+    summary: 'show or set the disappearing-messages timer of a conversation',
+    details: [
+      'Without a duration, shows the timer. With one, sets it for every member: each of their devices',
+      'deletes a message (from its screen and its storage) that long after it arrived there, including',
+      'a device that was offline and catches up later. The change appears in `sealed chat` as a line.',
+      '  <duration>   a number and a unit: 30s, 5m, 1h, 2d, 1w (1 second to 1 year)',
+      '  off          messages stay until deleted',
+      'A user with no conversation yet gets a new 1:1 conversation.',
+    ],
+  },
+  settings: {
+    usage: 'sealed settings [receipts on|off]',
+    summary: "show or change this device's settings (delivery and read receipts)",
+    details: [
+      'Without arguments, shows the settings. `receipts off`: this device sends no delivery or read',
+      'receipts, so senders never see "delivered" or "read" from it; `receipts on` sends them again.',
+      'Receipts are encrypted like messages. Each device has its own setting.',
+      'Your own messages show what others reported in `sealed chat`: (sent), (delivered to bob), (read by bob).',
     ],
   },
   lock: {
@@ -128,7 +153,7 @@ export function mainHelp(): string {
     '',
     'Run `sealed <command> --help` for the details of one command.',
     'Exit codes: 0 ok, 1 internal error, 2 usage, 3 no account here / damaged vault, 4 wrong passcode,',
-    '5 vault erased, 6 server unreachable or too slow, 7 not found, 8 device busy, 9 not available yet,',
+    '5 vault erased (wrong passcodes, or this device removed from the account), 6 server unreachable or too slow, 7 not found, 8 device busy, 9 not available yet,',
     '10 refused by the server.',
     '',
     ...COMMON,

@@ -6,7 +6,8 @@
 import { parseArgs, type FlagSpec } from './args.ts';
 import { makeContext, type Context, type Output } from './context.ts';
 import { CliError, EXIT } from './exit-codes.ts';
-import { explain } from './explain.ts';
+import { deviceRemovedError, explain } from './explain.ts';
+import { eraseRemovedDevice } from '@sealed/client/host/node-erase';
 import { commandHelp, COMMANDS, mainHelp } from './help.ts';
 import { chat, CHAT_FLAGS } from './commands/chat.ts';
 import { lock, passcode, status } from './commands/device.ts';
@@ -15,6 +16,8 @@ import { init, INIT_FLAGS } from './commands/init.ts';
 import { contacts, verify, VERIFY_FLAGS } from './commands/people.ts';
 import { devices, link, LINK_FLAGS } from './commands/devices.ts';
 import { send } from './commands/send.ts';
+import { settings } from './commands/settings.ts';
+import { timer } from './commands/timer.ts';
 
 interface Command {
   readonly flags: Record<string, FlagSpec>;
@@ -30,6 +33,8 @@ const RUN: Readonly<Record<string, Command>> = {
   send: { flags: {}, run: send },
   group: { flags: {}, run: group },
   verify: { flags: VERIFY_FLAGS, run: verify },
+  timer: { flags: {}, run: timer },
+  settings: { flags: {}, run: settings },
   lock: { flags: {}, run: lock },
   passcode: { flags: {}, run: passcode },
   status: { flags: {}, run: status },
@@ -55,7 +60,17 @@ export async function main(argv: readonly string[], io: Output = processOutput, 
       io.out(commandHelp(name));
       return EXIT.ok;
     }
-    await command.run(makeContext(args, io, env));
+    const context = makeContext(args, io, env);
+    try {
+      await command.run(context);
+    } catch (error) {
+      if (!context.removed) throw error;
+    }
+    // Removed from the account on another device: erase this one now (the session is closed).
+    if (context.removed) {
+      await eraseRemovedDevice(context.directory);
+      throw deviceRemovedError();
+    }
     return EXIT.ok;
   } catch (error) {
     const failure = explain(error);

@@ -12,16 +12,23 @@ import { CliError, EXIT } from '../exit-codes.ts';
 import { explain } from '../explain.ts';
 import { conversationLine, conversationTitle, messageLine } from '../render.ts';
 import { conversationFor } from '../target.ts';
+import { ChatReceipts } from './chat-receipts.ts';
 import { FileCommands } from './files.ts';
 
 export const CHAT_FLAGS = { history: { value: true } } as const;
 const DEFAULT_HISTORY = 20;
 
 /** One line for an event of conversation `id`, or undefined when it is not shown. */
-function eventLine(event: HostEvent, id: string, me: string): string | undefined {
+function eventLine(event: HostEvent, id: string, me: string, receipts: ChatReceipts): string | undefined {
   switch (event.type) {
     case 'message':
       return event.conversationId === id ? messageLine(event.message, me) : undefined;
+    case 'message-status':
+      return receipts.line(event);
+    case 'expired':
+      return event.conversationId === id ? `* ${event.messageIds.length} message${event.messageIds.length === 1 ? '' : 's'} disappeared (the disappearing-messages timer)` : undefined;
+    case 'sign-in-failed':
+      return event.code === 'unauthorized' ? '* the server refused this device' : undefined;
     case 'conversation':
       return event.conversation.conversationId === id ? `* members: ${usersOf(event.conversation).join(', ')} (epoch ${event.conversation.epoch})` : undefined;
     case 'conversation-closed':
@@ -62,6 +69,7 @@ export async function chat(ctx: Context): Promise<void> {
   const tty = process.stdin.isTTY === true;
   let rl: Interface | undefined;
   let locked = false;
+  ctx.onRemoved(() => rl?.close());
   const session = await ctx.connect(() => {
     locked = true;
     rl?.close();
@@ -71,7 +79,19 @@ export async function chat(ctx: Context): Promise<void> {
     const conversation = await conversationFor(host, target, ctx.timeoutMs);
     const id = conversation.conversationId;
     const me = host.username;
-    for (const message of await host.history(id, historyCount)) ctx.io.out(messageLine(message, me));
+    const receipts = new ChatReceipts(host, id, me);
+    // Read receipts go out in the background; the last settle waits for them.
+    let reading: Promise<void> = Promise.resolve();
+    const read = (ids: readonly string[]) => {
+      if (ids.length > 0) reading = reading.then(() => host.markRead(id, ids)).catch(() => undefined);
+    };
+    const unread: string[] = [];
+    for (const message of await host.history(id, historyCount)) {
+      ctx.io.out(messageLine(message, me, message.outgoing ? host.messageStatus(id, message.messageId) : undefined));
+      const toMark = receipts.shown(message);
+      if (toMark !== undefined) unread.push(toMark);
+    }
+    read(unread);
     const input = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
     rl = input;
     const print = (line: string) => {
@@ -80,7 +100,11 @@ export async function chat(ctx: Context): Promise<void> {
       if (tty) input.prompt(true);
     };
     host.on((event) => {
-      const line = eventLine(event, id, me);
+      if (event.type === 'message' && event.conversationId === id) {
+        const toMark = receipts.shown(event.message);
+        if (toMark !== undefined) read([toMark]);
+      }
+      const line = eventLine(event, id, me, receipts);
       if (line !== undefined) print(line);
     });
     const files = new FileCommands(host, id, print, ctx.timeoutMs);
@@ -92,12 +116,14 @@ export async function chat(ctx: Context): Promise<void> {
       handleLine(line, host, id, me, print, input, files);
       if (tty && !locked) input.prompt();
     });
-    if (locked) input.close();
+    if (locked || ctx.removed) input.close();
     await ended;
     await files.idle();
-    if (!locked) await host.settle(ctx.timeoutMs).catch((error: unknown) => ctx.io.err(`sealed: ${explain(error).message}`));
+    await reading;
+    if (!locked && !ctx.removed) await host.settle(ctx.timeoutMs).catch((error: unknown) => ctx.io.err(`sealed: ${explain(error).message}`));
   } finally {
     await session.close();
   }
-  ctx.io.out(locked ? 'Locked by `sealed lock`.' : 'Bye.');
+  // Removed from the account: main erases the device and says so.
+  if (!ctx.removed) ctx.io.out(locked ? 'Locked by `sealed lock`.' : 'Bye.');
 }

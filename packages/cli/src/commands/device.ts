@@ -1,5 +1,6 @@
 /** `sealed lock`, `sealed passcode`, `sealed status`: the device and its vault. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { wasRemovedFromAccount } from '@sealed/client/host/node-erase';
 import { changeNodePasscode, readVaultState, requestLock, sessionHolder } from '@sealed/client/host/node-host';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
@@ -41,6 +42,10 @@ export async function status(ctx: Context): Promise<void> {
     ctx.io.out('Vault: none (run `sealed init`)');
     return;
   }
+  if (wasRemovedFromAccount(ctx.directory)) {
+    ctx.io.out('Vault: erased: this device was removed from its account on another device (link it again with `sealed link --server <url>`, or `sealed init`)');
+    return;
+  }
   if (state.wiped) {
     ctx.io.out('Vault: erased after too many wrong passcodes (run `sealed init` to start again)');
     return;
@@ -63,13 +68,14 @@ export async function status(ctx: Context): Promise<void> {
     ctx.io.out(`Server: ${host.serverUrl}`);
     const conversations = host.conversations();
     ctx.io.out(`Conversations: ${conversations.filter((c) => !c.closed).length} open, ${conversations.filter((c) => c.closed).length} closed`);
-    await host.start();
     try {
-      await host.settle(ctx.timeoutMs);
+      await ctx.startAndSettle(session);
+      if (ctx.removed) return; // main erases the device and says why
       ctx.io.out('Connection: online, caught up');
     } catch (error) {
       ctx.io.out(`Connection: ${explain(error).message}`);
     }
+    ctx.io.out(`Receipts: ${host.receiptsEnabled ? 'on' : 'off'} (\`sealed settings receipts on|off\`)`);
     ctx.io.out(`Messages that could not be decrypted this run: ${host.stats.undecryptable}`);
   } finally {
     await session.close();

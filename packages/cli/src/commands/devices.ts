@@ -1,4 +1,5 @@
 /** `sealed link` and `sealed devices`: several devices per account. */
+import { forgetRemoval } from '@sealed/client/host/node-erase';
 import { linkNodeDevice } from '@sealed/client/host/node-host';
 import { qrMatrix, qrText } from '@sealed/client/features/qr';
 import { intFlag } from '../args.ts';
@@ -76,6 +77,7 @@ async function linkThisDevice(ctx: Context): Promise<void> {
     },
   });
   try {
+    await forgetRemoval(ctx.directory);
     await session.host.settle(ctx.timeoutMs);
     ctx.io.out(`Linked: this device is ${session.host.deviceId.slice(0, 8)} of account ${session.host.username}. Conversations appear as the other devices add it.`);
   } finally {
@@ -101,7 +103,7 @@ export async function devices(ctx: Context): Promise<void> {
       await host.settle(ctx.timeoutMs);
       const failure = host.outcome(intent);
       if (failure !== undefined) throw explain(failure);
-      ctx.io.out(`Removed device ${matches[0]!.deviceId.slice(0, 8)}: it can no longer sign in or read anything new.`);
+      ctx.io.out(`Removed device ${matches[0]!.deviceId.slice(0, 8)}: it can no longer sign in or read anything new, and it erases its keys and messages the next time it runs.`);
       return;
     }
     ctx.io.out(`Account ${host.username}:`);

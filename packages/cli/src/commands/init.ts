@@ -1,4 +1,5 @@
 /** `sealed init <username> --server <url>`: the vault, then the account. */
+import { forgetRemoval } from '@sealed/client/host/node-erase';
 import { createNodeAccount } from '@sealed/client/host/node-host';
 import { normaliseUsername } from '@sealed/protocol/username';
 import { flag, intFlag } from '../args.ts';
@@ -40,6 +41,7 @@ export async function init(ctx: Context): Promise<void> {
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
   });
   try {
+    await forgetRemoval(ctx.directory);
     await session.host.settle(ctx.timeoutMs);
     ctx.io.out(`Account ${session.host.username} created on ${server}; this device is ${session.host.deviceId.slice(0, 8)}.`);
     ctx.io.out(`Data directory: ${ctx.directory}`);
