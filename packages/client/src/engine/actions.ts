@@ -54,8 +54,12 @@ export type Action =
   | { readonly type: 'sign-in-failed'; readonly code: string }
   /** Send this frame on the socket (SEND answers come back as `frame` events). */
   | { readonly type: 'send-frame'; readonly frame: ClientFrame }
-  /** Persist an opaque record (to be encrypted by the vault's stores) before later actions run. */
-  | { readonly type: 'save'; readonly record: 'account' | 'group' | 'meta'; readonly key: string; readonly bytes: Uint8Array }
+  /**
+   * Persist an opaque record (to be encrypted by the vault's stores) durably before later
+   * actions run. `lazy`: it may be written after later actions, but durably before the
+   * next ACK frame leaves (records of received messages, receipt state).
+   */
+  | { readonly type: 'save'; readonly record: 'account' | 'group' | 'meta'; readonly key: string; readonly bytes: Uint8Array; readonly lazy?: true }
   /** Delete a persisted record (a conversation we were removed from). */
   | { readonly type: 'delete'; readonly record: 'group' | 'meta'; readonly key: string }
   /** The account exists and its first device is registered and connected. */
@@ -67,6 +71,11 @@ export type Action =
    * ghost device). `left`: the conversation was just joined and has been left again.
    */
   | { readonly type: 'member-unverified'; readonly conversationId: string; readonly usernames: readonly string[]; readonly left: boolean }
+  /**
+   * Key transparency: devices of `username` the relay offered that the log does not show
+   * yet were not added to the conversation (pending until a later epoch logs them).
+   */
+  | { readonly type: 'devices-pending'; readonly conversationId: string; readonly username: string; readonly deviceIds: readonly string[] }
   /** New device: show `code` (text and QR) for an existing device to read; both show `verificationCode`. */
   | { readonly type: 'link-offer'; readonly code: string; readonly verificationCode: string; readonly expiresAt: number }
   /** Existing device: the device of the code was added to the account's list and given the account (sync to groups follows). */

@@ -21,7 +21,16 @@ import { parseCredential } from './identity.ts';
 export interface DeviceListVoucher {
   readonly ownUsername: string;
   vouches(username: string, signedDeviceList: Uint8Array): boolean;
+  /**
+   * Whether our own device `deviceIdHex` is in our account's latest logged list (owner
+   * monitoring saw it). A device we linked is added to groups only once the log has it:
+   * contacts refuse a device the log does not show them.
+   */
+  ownDeviceLogged?(deviceIdHex: string): boolean;
 }
+
+/** Accounts one refused commit or Welcome may make us fetch again (a group's accounts are bounded far below). */
+export const MAX_REFUSED_UNKNOWN = 64;
 
 export class Directory {
   private readonly lists = new Map<string, DeviceList>();
@@ -46,9 +55,41 @@ export class Directory {
 
   constructor(private readonly provider: CryptoProvider) {}
 
+  /**
+   * Accounts of which a credential check refused a device our copy of their list does not
+   * name, with transparency required: the engine fetches their list again (through the log)
+   * and retries the commit or Welcome once (incoming.ts), so a contact's device linked and
+   * logged since we fetched is accepted and a ghost stays refused.
+   */
+  private readonly refusedUnknown = new Set<string>();
+
   /** From now on, other accounts' lists must be vouched for by key transparency. */
   requireTransparency(voucher: DeviceListVoucher): void {
     this.voucher = voucher;
+  }
+
+  /** True once key transparency is required. */
+  get transparencyRequired(): boolean {
+    return this.voucher !== undefined;
+  }
+
+  /**
+   * Whether a device may be added to a group now: without transparency, any listed device;
+   * with it, a contact's device of the list the log vouched for (the only kind learned) and
+   * our own device once our logged list names it. Others are pending until the next epoch.
+   */
+  addable(username: string, deviceIdHex: string): boolean {
+    if (this.deviceKey(username, deviceIdHex) === undefined) return false;
+    const voucher = this.voucher;
+    if (voucher === undefined || username !== voucher.ownUsername) return true;
+    return voucher.ownDeviceLogged?.(deviceIdHex) ?? true;
+  }
+
+  /** The accounts recorded by refused credential checks since the last call (and forgets them). */
+  takeRefusedUnknown(): string[] {
+    const out = [...this.refusedUnknown];
+    this.refusedUnknown.clear();
+    return out;
   }
 
   /**
@@ -139,7 +180,11 @@ export class Directory {
     const key = this.deviceKey(named.username, named.deviceId);
     // With key transparency required, only devices of a list the log vouched for pass (our
     // own account excepted): a ghost device in a commit or Welcome is refused outright.
-    if (key === undefined) return this.voucher === undefined || named.username === this.voucher.ownUsername;
+    if (key === undefined) {
+      if (this.voucher === undefined || named.username === this.voucher.ownUsername) return true;
+      if (this.refusedUnknown.size < MAX_REFUSED_UNKNOWN) this.refusedUnknown.add(named.username);
+      return false;
+    }
     return this.provider.constantTimeEqual(key, check.signatureKey);
   };
 }

@@ -82,6 +82,8 @@ export class Engine {
   private readonly keyPackageTarget: number;
   /** Entries received while a commit of ours awaits the relay's answer, kept in order. */
   private held: DeliveredEntry[] = [];
+  /** The key-transparency checkpoint to carry in sent messages (setCheckpointSource). */
+  private checkpointSource: (() => Uint8Array | undefined) | undefined;
   /** Redelivery recognition and entries waiting for their group or epoch (arrivals.ts). */
   private readonly arrivals = new Arrivals();
   /** Seqs received on the current socket (READY clears it): copies do not count toward the catch-up. */
@@ -134,6 +136,14 @@ export class Engine {
    */
   requireTransparency(voucher: DeviceListVoucher): void {
     this.core.directory.requireTransparency(voucher);
+  }
+
+  /**
+   * Where `send` gets the key-transparency checkpoint it carries in each message
+   * (MessageContent.ktCheckpoint, checked by the receivers against theirs). Undefined: none.
+   */
+  setCheckpointSource(source: (() => Uint8Array | undefined) | undefined): void {
+    this.checkpointSource = source;
   }
 
   get username(): string | undefined {
@@ -271,6 +281,18 @@ export class Engine {
     return { intent, value: undefined, actions: pump(this.core, conversation) };
   }
 
+  /**
+   * Adds the devices of `username` the conversation lacks (key transparency: devices that
+   * were pending when `username` was added). Nothing left to add is success, not a failure.
+   * @throws EngineError('no-account' | 'unknown-conversation')
+   */
+  addMissingDevices(conversationId: string, username: string): Started {
+    const conversation = this.requireConversation(conversationId);
+    const intent = this.core.id();
+    conversation.intents.push({ kind: 'add', intent, usernames: [username], retries: 0, sync: true });
+    return { intent, value: undefined, actions: pump(this.core, conversation) };
+  }
+
   /** Removes every device of `username`. @throws EngineError('no-account' | 'unknown-conversation') */
   removeMember(conversationId: string, username: string): Started {
     const conversation = this.requireConversation(conversationId);
@@ -291,7 +313,8 @@ export class Engine {
     const core = this.core;
     const typed: MessageBody = typeof body === 'string' ? { kind: 'text', text: body, inReplyTo: null } : body;
     if (metaOf(conversation).leaving) throw new EngineError('conversation-left', conversationId.slice(0, 16));
-    const content = { body: typed, sentAt: core.now, expires: disappearingExpiry(conversation) };
+    const checkpoint = this.checkpointSource?.();
+    const content = { body: typed, sentAt: core.now, expires: disappearingExpiry(conversation), ...(checkpoint === undefined ? {} : { ktCheckpoint: checkpoint }) };
     const bytes = encodeMessageContent(content, (n) => core.provider.randomBytes(n));
     const identity = credentialFor(account.username, account.device.id);
     const messageId = toHex(messageIdOf(core.provider, conversation.groupId, identity.type === 'basic' ? identity.identity : new Uint8Array(0), bytes));

@@ -48,3 +48,6 @@ export const SELF_UPDATE_AFTER_MS = 24 * 3600 * 1000;
 
 /** Validity of our key packages (RFC 9420 §7.2 lifetime): 60 days, below the 90-day default bound. */
 export const KEY_PACKAGE_LIFETIME_SECONDS = 60n * 24n * 3600n;
+
+/** Device ids one `devices-pending` action lists at most (a claim answer is bounded by the relay's device limit anyway). */
+export const MAX_PENDING_REPORTED = 16;

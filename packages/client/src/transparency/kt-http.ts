@@ -7,6 +7,7 @@
 import { decodeConsistencyResponse } from '@sealed/protocol/transparency/checkpoint';
 import { decodeMonitorResponse, encodeMonitorRequest, type MonitorResponse } from '@sealed/protocol/transparency/monitor';
 import { decodeSearchResponse, encodeSearchRequest, type SearchResponse } from '@sealed/protocol/transparency/search';
+import { toBase64Url } from '@sealed/protocol/encoding';
 import { TransparencyError } from './transparency-error.ts';
 
 /** A search response is a few KiB (goal: under 8 KiB at 10^6 accounts); 1 MiB bounds a hostile one. */
@@ -46,7 +47,7 @@ export class KtHttp {
   private post(path: string, body: Uint8Array, cap: number): Promise<Uint8Array> {
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
     const token = this.token();
-    if (token !== undefined) headers.authorization = `Bearer ${Buffer.from(token).toString('base64url')}`;
+    if (token !== undefined) headers.authorization = `Bearer ${toBase64Url(token)}`;
     return call(new URL(path, this.baseUrl).toString(), { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }, cap);
   }
 

@@ -20,6 +20,8 @@ import { signedOf, type RetainedCheckpoint } from './retained-checkpoint.ts';
 import { trustPolicy } from './trust-policy.ts';
 import { type ForkEvidence, TransparencyError, type TransparencyErrorCode } from './transparency-error.ts';
 import { VouchedLists } from './vouched-lists.ts';
+import { newerDevices } from './newer-list.ts';
+import { hashEquals } from '@sealed/kt/log/merkle-hash';
 import type { TransparencyHook } from './transport-hook.ts';
 
 /** Monitoring rounds one `monitorOwn` call makes per label at most (each reveals up to 32 versions). */
@@ -42,6 +44,28 @@ export interface TransparencyClientOptions {
   readonly onAlert?: (alert: TransparencyAlert) => void;
   /** Called when the log is caught forked (by this client or through gossip). */
   readonly onFork?: (evidence: ForkEvidence) => void;
+  /**
+   * The client's own freshness bound (ms): a checkpoint whose latest entry is older is
+   * refused as `stale-checkpoint`, even within the Configuration's max_behind (which the
+   * log signs, so a client cannot tighten it there). Default: max_behind.
+   */
+  readonly maxCheckpointAgeMs?: number;
+  /** State saved by `exportState` (retained checkpoint, own labels, own values). */
+  readonly state?: TransparencyState;
+}
+
+/** What a host persists between runs, so a restart neither re-alerts nor forgets the checkpoint. */
+export interface TransparencyState {
+  readonly checkpoint: RetainedCheckpoint | undefined;
+  readonly ownLabels: readonly OwnLabelState[];
+  readonly ownValues: readonly Uint8Array[];
+}
+
+/** A served device list checked against the log: the logged list to use, and the served list's devices the log does not show yet. */
+export interface VouchedServedList {
+  readonly deviceList: Uint8Array;
+  /** Hex ids of devices in a newer list of the same identity key that is not logged yet. */
+  readonly pending: readonly string[];
 }
 
 /** What `sealed verify <user>` shows beside the safety number. */
@@ -70,9 +94,29 @@ export class TransparencyClient implements TransparencyHook {
     this.http = new KtHttp(options.baseUrl, () => this.sessionToken ?? options.token());
     this.clock = options.clock ?? Date.now;
     this.vouched = new VouchedLists(options.ownUsername);
-    this.own = new OwnChanges();
+    this.own = new OwnChanges(options.state?.ownValues ?? []);
     this.ownStates = [{ label: usernameLabel(options.ownUsername) }];
     if (options.ownAccountId !== undefined) this.ownStates.push({ label: accountLabel(options.ownAccountId) });
+    const saved = options.state;
+    if (saved !== undefined) {
+      this.retained = saved.checkpoint;
+      // Only states of our own labels are taken back (a state for another label is ignored).
+      this.ownStates = this.ownStates.map((fresh) => saved.ownLabels.find((s) => hashEquals(s.label, fresh.label)) ?? fresh);
+      for (const s of this.ownStates) if (s.knownValue !== undefined) this.vouched.recordOwnLogged(s.label, s.knownValue);
+    }
+  }
+
+  /** The state to persist (after each call that may have changed it). */
+  exportState(): TransparencyState {
+    return { checkpoint: this.retained, ownLabels: this.ownStates.map((s) => ({ ...s })), ownValues: this.own.list() };
+  }
+
+  /** Refuses a verified checkpoint older than the client's own bound (before anything is retained). */
+  private requireFresh(checkpoint: RetainedCheckpoint): void {
+    const bound = this.options.maxCheckpointAgeMs;
+    if (bound !== undefined && this.clock() - checkpoint.timestamp > bound) {
+      throw new TransparencyError('stale-checkpoint', `latest entry is ${this.clock() - checkpoint.timestamp} ms old (client bound ${bound})`);
+    }
   }
 
   private policy() {
@@ -112,6 +156,7 @@ export class TransparencyClient implements TransparencyHook {
         const binding = u.value.length === 49 ? u.value.slice(1, 17) : new Uint8Array(16);
         const a = await this.http.search(accountLabel(binding), sizeAfterU);
         const verified = verifyContactAccount(this.options.provider, this.policy(), this.retained, username, u, a, servedDeviceList);
+        this.requireFresh(verified.checkpoint);
         this.retained = verified.checkpoint;
         this.vouched.record(verified);
         this.statuses.set(verified.username, {
@@ -129,6 +174,26 @@ export class TransparencyClient implements TransparencyHook {
         throw error;
       }
     });
+  }
+
+  /**
+   * The device list the server served for `username`, checked against the log (the
+   * transport's hook: transport-hook.ts). The logged list is what the engine may learn. A
+   * served list that is a newer list of the same identity key, correctly signed, is a
+   * device linked since the last epoch: its new devices are `pending`, not an error.
+   * @throws {TransparencyError} as verifyContact; `not-in-log` for a served list that is
+   *   neither the logged one nor such a newer list.
+   */
+  async vouchServedList(username: string, served: Uint8Array, token?: Uint8Array): Promise<VouchedServedList> {
+    const verified = await this.verifyContact(username, undefined, token);
+    if (served.length === verified.signedDeviceList.length && hashEquals(served, verified.signedDeviceList)) return { deviceList: verified.signedDeviceList, pending: [] };
+    const pending = newerDevices(this.options.provider, verified, served);
+    if (pending === undefined) {
+      const error = new TransparencyError('not-in-log', 'the device list the server served is not the one in the log');
+      this.statuses.set(verified.username, { state: 'failed', code: error.code, detail: error.detail, checkedAt: this.clock() });
+      throw error;
+    }
+    return { deviceList: verified.signedDeviceList, pending };
   }
 
   /** The transparency status of a contact, for `sealed verify <user>` and the web client. */
@@ -158,6 +223,7 @@ export class TransparencyClient implements TransparencyHook {
           for (let round = 0; round < MAX_MONITOR_ROUNDS; round++) {
             const response = await this.http.monitor(state.label, state.knownVersion, this.retained?.treeSize);
             const r = monitorOwnLabel(this.options.provider, this.policy(), this.retained, state, response, this.own);
+            this.requireFresh(r.checkpoint);
             this.retained = r.checkpoint;
             state = r.state;
             alerts.push(...r.alerts);
@@ -166,6 +232,7 @@ export class TransparencyClient implements TransparencyHook {
           states.push(state);
         }
         this.ownStates = states;
+        for (const st of states) if (st.knownValue !== undefined) this.vouched.recordOwnLogged(st.label, st.knownValue);
       } catch (error) {
         this.fork(error);
         throw error;

@@ -6,9 +6,14 @@
 import { hashEquals } from '@sealed/kt/log/merkle-hash';
 import type { DeviceListVoucher } from '../engine/directory.ts';
 import type { VerifiedAccount } from './contact-verify.ts';
+import { decodeAccountValue, labelKind } from '@sealed/kt/labels/labels';
+import { decodeSignedDeviceList } from '@sealed/protocol/device-list';
+import { toHex } from '@sealed/protocol/encoding';
 
 export class VouchedLists implements DeviceListVoucher {
   private readonly accounts = new Map<string, VerifiedAccount>();
+  /** Device ids of our own account's latest logged list (owner monitoring). */
+  private ownLogged: Set<string> | undefined;
 
   constructor(readonly ownUsername: string) {}
 
@@ -24,5 +29,19 @@ export class VouchedLists implements DeviceListVoucher {
   vouches(username: string, signedDeviceList: Uint8Array): boolean {
     const v = this.accounts.get(username);
     return v !== undefined && v.signedDeviceList.length === signedDeviceList.length && hashEquals(v.signedDeviceList, signedDeviceList);
+  }
+
+  /** Records the latest logged value of an own label (account label: its device ids). */
+  recordOwnLogged(label: Uint8Array, value: Uint8Array): void {
+    if (labelKind(label) !== 'account') return;
+    try {
+      this.ownLogged = new Set(decodeSignedDeviceList(decodeAccountValue(value)).list.devices.map((d) => toHex(d.deviceId)));
+    } catch {
+      // Not a device list (monitoring alerts on it): nothing of ours counts as logged from it.
+    }
+  }
+
+  ownDeviceLogged(deviceIdHex: string): boolean {
+    return this.ownLogged?.has(deviceIdHex) ?? false;
   }
 }

@@ -11,9 +11,8 @@
 import WebSocket from 'ws';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
 import { decodeServerFrame } from '@sealed/protocol/frames/server';
-import { parseAccountResponse, parseErrorBody } from '@sealed/protocol/http';
-import { encodeAccountValue } from '@sealed/kt/labels/labels';
-import type { TransparencyHook } from '../transparency/transport-hook.ts';
+import { parseErrorBody } from '@sealed/protocol/http';
+import { transparentHttp, type TransparencyHook } from '../transparency/transport-hook.ts';
 import type { Action } from '../engine/actions.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineEvent, HttpOutcome } from '../engine/events.ts';
@@ -27,6 +26,15 @@ export const RECONNECT_DELAYS_MS = [100, 200, 400, 800, 1600, 3200] as const;
 export interface RecordStore {
   save(record: 'account' | 'group' | 'meta', key: string, bytes: Uint8Array): Promise<void>;
   delete(record: 'group' | 'meta', key: string): Promise<void>;
+  /**
+   * Optional write batches (a store without them writes every record durably at once):
+   * `hold` opens a batch for the actions of one engine step; `flush(true)` makes every
+   * write so far durable (before a frame or request that depends on them leaves);
+   * `release(durable)` ends the batch, applying what is staged.
+   */
+  hold?(): void;
+  flush?(durable: boolean): Promise<void>;
+  release?(durable: boolean): Promise<void>;
 }
 
 /** A store that keeps records in memory (tests, and hosts that persist elsewhere). */
@@ -117,10 +125,48 @@ export class NodeTransport {
     return this.chain;
   }
 
+  /**
+   * Performs one engine step's actions as one write batch. Durability points: a record
+   * saved without `lazy` is durable before the next frame or request leaves; every ACK waits
+   * until the end of the step and leaves only once everything written in the step (the
+   * decrypted messages and the advanced group states, the host's history included) is
+   * durable, so the relay never drops an entry whose effects a crash could lose (it
+   * redelivers what is not acknowledged). Nothing waits for the disk on the way to a
+   * display or to a SEND covered by its reservation (engine/send-reservation.ts).
+   */
   private async perform(actions: readonly Action[]): Promise<void> {
+    const store = this.store;
+    store.hold?.();
+    let mustSync = false;
+    const acks: Extract<Action, { type: 'send-frame' }>[] = [];
+    try {
+      mustSync = await this.performBatch(actions, acks);
+    } finally {
+      await store.release?.(mustSync || acks.length > 0);
+    }
+    for (const ack of acks) this.sendFrame(ack);
+  }
+
+  private sendFrame(action: Extract<Action, { type: 'send-frame' }>): void {
+    // Before READY a frame is dropped: the engine sends unanswered SENDs again on READY,
+    // and an ACK lost here only means a redelivery the engine skips by seq.
+    if (this.authenticated && this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClientFrame(action.frame));
+  }
+
+  /** The actions in order; ACK frames are left in `acks`. Returns whether a durable write is still owed. */
+  private async performBatch(actions: readonly Action[], acks: Extract<Action, { type: 'send-frame' }>[]): Promise<boolean> {
+    let mustSync = false;
+    const sync = async (): Promise<void> => {
+      if (!mustSync) return;
+      await this.store.flush?.(true);
+      mustSync = false;
+    };
     for (const action of actions) {
       switch (action.type) {
         case 'http': {
+          await sync();
+          // Staged writes are applied before waiting for an answer (a crash meanwhile keeps them).
+          await this.store.flush?.(false);
           const outcome = await this.http(action);
           // Answers are handled in their turn, after the actions already in the list.
           void this.dispatch({ type: 'http-response', id: action.id, outcome });
@@ -130,15 +176,19 @@ export class NodeTransport {
           this.connect(action.token);
           break;
         case 'send-frame':
-          // Before READY a frame is dropped: the engine sends unanswered SENDs again on READY,
-          // and an ACK lost here only means a redelivery the engine skips by seq.
-          if (this.authenticated && this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClientFrame(action.frame));
+          if (action.frame.type === 'ack') acks.push(action);
+          else {
+            await sync();
+            this.sendFrame(action);
+          }
           break;
         case 'save':
           await this.store.save(action.record, action.key, action.bytes);
+          if (action.lazy !== true) mustSync = true;
           break;
         case 'delete':
           await this.store.delete(action.record, action.key);
+          mustSync = true;
           break;
         case 'sign-in-failed':
           this.scheduleReconnect();
@@ -148,24 +198,13 @@ export class NodeTransport {
           this.options.onAction?.(action);
       }
     }
+    return mustSync;
   }
 
   private async http(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
     const hook = this.options.transparency;
-    const request = action.request;
     if (hook === undefined) return this.plainHttp(action);
-    if (request.kind === 'put-device-list') hook.recordOwnChange(encodeAccountValue(request.deviceList));
-    const outcome = await this.plainHttp(action);
-    if (!outcome.ok) return outcome;
-    if (request.kind === 'put-device-list') void hook.monitorOwn().catch(() => undefined);
-    if (request.kind === 'get-account') {
-      try {
-        await hook.verifyContact(request.username, parseAccountResponse(outcome.body).deviceList, action.token);
-      } catch {
-        return { ok: false, status: 0, code: 'not-in-transparency-log' };
-      }
-    }
-    return outcome;
+    return transparentHttp(hook, action, () => this.plainHttp(action));
   }
 
   private async plainHttp(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
