@@ -160,7 +160,7 @@ export function onControlContent(core: EngineCore, conversation: Conversation, s
     }
     if (changed) actions.push(statusAction(conversation, toHex(messageId), tracked));
   }
-  return actions.length > 0 ? [...actions, saveConversationMeta(conversation)] : actions;
+  return actions.length > 0 ? [...actions, saveConversationMeta(conversation, true)] : actions;
 }
 
 function deadlineOf(expires: Expiration | null, conversation: Conversation, now: number): number | undefined {
@@ -277,7 +277,9 @@ export function afterActions(core: EngineCore, actions: readonly Action[]): Acti
     }
     out.push(action);
   }
-  for (const conversation of changedMeta) out.push(saveConversationMeta(conversation));
+  // Lazy: a shown message's expiry and receipt state are durable before its entry is
+  // acknowledged (the host's ACK waits), and our own messages' with the next durable write.
+  for (const conversation of changedMeta) out.push(saveConversationMeta(conversation, true));
   out.push(...flushDelivered(core));
   return out;
 }

@@ -136,14 +136,16 @@ export function deviceMetaOf(core: EngineCore): DeviceMeta {
   return meta;
 }
 
-export function saveConversationMeta(conversation: Conversation): Action {
+/** `lazy`: see the 'save' action (receipt state and expiries of shown messages). */
+export function saveConversationMeta(conversation: Conversation, lazy = false): Action {
   const meta = metaOf(conversation);
   const expiries: CborValue[] = [...meta.expiries].map(([id, at]) => [fromHex(id)!, at]);
   const outgoing: CborValue[] = [...meta.outgoing].slice(-MAX_PERSISTED_RECEIPTS).map(([id, s]) => [fromHex(id)!, s.sent, [...s.deliveredTo], [...s.readBy]]);
   const incoming: CborValue[] = [...meta.incoming].slice(-MAX_PERSISTED_RECEIPTS).map((id) => fromHex(id)!);
   const stamp = (s: SettingStamp | undefined): CborValue => (s === undefined ? null : [s.at, s.device]);
   const stamps: CborValue = [stamp(meta.stamps.name), stamp(meta.stamps.topic), stamp(meta.stamps.timer)];
-  return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeCbor([CONVERSATION_META_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving, outgoing, incoming, stamps]) };
+  const bytes = encodeCbor([CONVERSATION_META_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving, outgoing, incoming, stamps]);
+  return lazy ? { type: 'save', record: 'meta', key: conversation.id, bytes, lazy } : { type: 'save', record: 'meta', key: conversation.id, bytes };
 }
 
 export function saveDeviceMeta(core: EngineCore): Action {

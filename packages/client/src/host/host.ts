@@ -115,10 +115,27 @@ export class SealedHost {
     this.#tickMs = options.tickMs ?? TICK_MS;
     this.serverUrl = serverUrl;
     const records = new VaultRecordStore(this.#stores);
+    const batches = this.#stores.batches;
+    // One write batch per engine step (store/write-buffer.ts). The history records the
+    // host writes for that step join it: a flush first waits for them, so an ACK (sent
+    // after a durable flush) never leaves before the message it acknowledges is saved.
+    const store: RecordStore = {
+      save: (record, key, bytes) => records.save(record, key, bytes),
+      delete: (record, key) => records.delete(record, key),
+      hold: () => batches.hold(),
+      flush: async (durable) => {
+        await this.#writes;
+        await batches.flush(durable);
+      },
+      release: async (durable) => {
+        await this.#writes;
+        await batches.release(durable);
+      },
+    };
     this.#transport = options.transport({
       baseUrl: serverUrl,
       handle: (event) => this.#handle(event),
-      store: records,
+      store,
       onAction: (action) => this.#onAction(action),
     });
   }
