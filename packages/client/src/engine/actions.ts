@@ -71,6 +71,11 @@ export type Action =
    * ghost device). `left`: the conversation was just joined and has been left again.
    */
   | { readonly type: 'member-unverified'; readonly conversationId: string; readonly usernames: readonly string[]; readonly left: boolean }
+  /**
+   * Key transparency: devices of `username` the relay offered that the log does not show
+   * yet were not added to the conversation (pending until a later epoch logs them).
+   */
+  | { readonly type: 'devices-pending'; readonly conversationId: string; readonly username: string; readonly deviceIds: readonly string[] }
   /** New device: show `code` (text and QR) for an existing device to read; both show `verificationCode`. */
   | { readonly type: 'link-offer'; readonly code: string; readonly verificationCode: string; readonly expiresAt: number }
   /** Existing device: the device of the code was added to the account's list and given the account (sync to groups follows). */

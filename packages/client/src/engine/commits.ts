@@ -20,10 +20,10 @@ import { type CommitIntent, type Conversation, membersOf, type OutgoingMessage, 
 import type { EngineCore } from './core.ts';
 import { EngineError } from './errors.ts';
 import { parseCredential } from './identity.ts';
-import { MAX_COMMIT_RETRIES } from './limits.ts';
+import { MAX_COMMIT_RETRIES, MAX_PENDING_REPORTED } from './limits.ts';
 import { afterMembersAdded } from './conversation-features.ts';
-import { reservedPosition, reserveSends } from './send-reservation.ts';
 import { notSent } from './unsent.ts';
+import { reservedPosition, reserveSends } from './send-reservation.ts';
 
 /**
  * The group's record. Our application ratchet is saved at the end of its reserved block
@@ -288,16 +288,26 @@ function gatherKeyPackages(core: EngineCore, conversation: Conversation, intent:
         core.http({ kind: 'claim-key-packages', username }, (claim) => {
           if (!claim.ok) return addLater(core, conversation, intent, new EngineError('relay-error', `claim ${username}: ${claim.code}`), claim.code);
           const found: KeyPackage[] = [];
+          const pending: string[] = [];
           try {
             for (const claimed of parseClaimResponse(claim.body).keyPackages) {
               const deviceId = toHex(claimed.deviceId);
               if (username === own.username && deviceId === own.deviceIdHex) continue;
+              // With key transparency a device the log does not show yet (a contact's device
+              // linked after the last epoch, or ours before our monitoring saw it logged) is
+              // pending: not added, and not a failure. It is added by a later add once logged
+              // (the host retries; our own devices by sync.ts); one never logged stays out.
+              if (core.directory.transparencyRequired && !core.directory.addable(username, deviceId)) {
+                if (pending.length < MAX_PENDING_REPORTED) pending.push(deviceId);
+                continue;
+              }
               found.push(checkClaimed(core, username, deviceId, claimed.keyPackage));
             }
           } catch (error) {
             return failed(core, conversation, intent, error instanceof EngineError ? error : new EngineError('invalid-key-package', username));
           }
-          return gatherKeyPackages(core, conversation, intent, index + 1, [...collected, ...found]);
+          const report: Action[] = pending.length === 0 ? [] : [{ type: 'devices-pending', conversationId: conversation.id, username, deviceIds: pending }];
+          return [...report, ...gatherKeyPackages(core, conversation, intent, index + 1, [...collected, ...found])];
         }),
       ];
     }),

@@ -19,6 +19,7 @@ import type { Action } from './actions.ts';
 import { findKeyPackage } from './account.ts';
 import { saveAccount } from './snapshot.ts';
 import { verifyMembers } from './verify-members.ts';
+import { refetchThenRetry } from './refetch-refused.ts';
 import { closedConversation, rememberClosed } from './closed-groups.ts';
 import { notSent } from './unsent.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
@@ -79,10 +80,11 @@ function onWelcome(core: EngineCore, entry: DeliveredEntry, message: MLSMessage)
     const bundle = findKeyPackage(core.suite, account, refHex);
     if (bundle === undefined) continue;
     let joined;
+    core.directory.takeRefusedUnknown();
     try {
       joined = processWelcome(entry.payload, bundle, { suite: core.suite, policy: core.policy() });
     } catch (error) {
-      if (error instanceof GroupError) return failure(core, entry.seq, reasonOf(error.code));
+      if (error instanceof GroupError) return refetchThenRetry(core, entry, core.directory.takeRefusedUnknown(), () => processEntry(core, entry)) ?? failure(core, entry.seq, reasonOf(error.code));
       throw error;
     }
     // Private keys of a used key package are deleted (§16.8); the last resort stays.
@@ -129,6 +131,7 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
   // A proposal of an epoch a commit already ended died with it (its sender proposes again).
   if ((entry.kind === 'commit' || entry.kind === 'proposal') && epoch < conversation.state.groupContext.epoch) return [];
   let result;
+  core.directory.takeRefusedUnknown();
   try {
     result = processIncoming(conversation.state, entry.payload, { policy: core.policy() });
   } catch (error) {
@@ -138,6 +141,8 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
         core.stats.duplicatesDropped++;
         return [];
       }
+      const refetch = entry.kind === 'commit' ? refetchThenRetry(core, entry, core.directory.takeRefusedUnknown(), () => processEntry(core, entry)) : undefined;
+      if (refetch !== undefined) return refetch;
       return failure(core, entry.seq, reasonOf(error.code), conversation.id);
     }
     throw error;

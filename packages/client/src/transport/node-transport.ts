@@ -11,9 +11,8 @@
 import WebSocket from 'ws';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
 import { decodeServerFrame } from '@sealed/protocol/frames/server';
-import { parseAccountResponse, parseErrorBody } from '@sealed/protocol/http';
-import { encodeAccountValue } from '@sealed/kt/labels/labels';
-import type { TransparencyHook } from '../transparency/transport-hook.ts';
+import { parseErrorBody } from '@sealed/protocol/http';
+import { transparentHttp, type TransparencyHook } from '../transparency/transport-hook.ts';
 import type { Action } from '../engine/actions.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineEvent, HttpOutcome } from '../engine/events.ts';
@@ -26,6 +25,7 @@ export const RECONNECT_DELAYS_MS = [100, 200, 400, 800, 1600, 3200] as const;
 
 export interface RecordStore {
   save(record: 'account' | 'group' | 'meta', key: string, bytes: Uint8Array): Promise<void>;
+  delete(record: 'group' | 'meta', key: string): Promise<void>;
   /**
    * Optional write batches (a store without them writes every record durably at once):
    * `hold` opens a batch for the actions of one engine step; `flush(true)` makes every
@@ -35,7 +35,6 @@ export interface RecordStore {
   hold?(): void;
   flush?(durable: boolean): Promise<void>;
   release?(durable: boolean): Promise<void>;
-  delete(record: 'group' | 'meta', key: string): Promise<void>;
 }
 
 /** A store that keeps records in memory (tests, and hosts that persist elsewhere). */
@@ -125,6 +124,7 @@ export class NodeTransport {
     });
     return this.chain;
   }
+
   /**
    * Performs one engine step's actions as one write batch. Durability points: a record
    * saved without `lazy` is durable before the next frame or request leaves; every ACK waits
@@ -134,7 +134,7 @@ export class NodeTransport {
    * redelivers what is not acknowledged). Nothing waits for the disk on the way to a
    * display or to a SEND covered by its reservation (engine/send-reservation.ts).
    */
-
+  private async perform(actions: readonly Action[]): Promise<void> {
     const store = this.store;
     store.hold?.();
     let mustSync = false;
@@ -161,13 +161,12 @@ export class NodeTransport {
       await this.store.flush?.(true);
       mustSync = false;
     };
-  private async perform(actions: readonly Action[]): Promise<void> {
     for (const action of actions) {
       switch (action.type) {
+        case 'http': {
           await sync();
           // Staged writes are applied before waiting for an answer (a crash meanwhile keeps them).
           await this.store.flush?.(false);
-        case 'http': {
           const outcome = await this.http(action);
           // Answers are handled in their turn, after the actions already in the list.
           void this.dispatch({ type: 'http-response', id: action.id, outcome });
@@ -204,20 +203,8 @@ export class NodeTransport {
 
   private async http(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
     const hook = this.options.transparency;
-    const request = action.request;
     if (hook === undefined) return this.plainHttp(action);
-    if (request.kind === 'put-device-list') hook.recordOwnChange(encodeAccountValue(request.deviceList));
-    const outcome = await this.plainHttp(action);
-    if (!outcome.ok) return outcome;
-    if (request.kind === 'put-device-list') void hook.monitorOwn().catch(() => undefined);
-    if (request.kind === 'get-account') {
-      try {
-        await hook.verifyContact(request.username, parseAccountResponse(outcome.body).deviceList, action.token);
-      } catch {
-        return { ok: false, status: 0, code: 'not-in-transparency-log' };
-      }
-    }
-    return outcome;
+    return transparentHttp(hook, action, () => this.plainHttp(action));
   }
 
   private async plainHttp(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
