@@ -39,7 +39,7 @@ export async function verify(ctx: Context): Promise<void> {
   const [name, ...rest] = ctx.args.positional;
   if (name === undefined || rest.length > 0) throw new CliError(EXIT.usage, 'verify takes one username', 'see `sealed verify --help`');
   const user = normaliseUsername(name);
-  if (!user.ok) throw new CliError(EXIT.usage, `"${name}" is not a valid username (${user.error})`);
+  if (!user.ok) throw new CliError(EXIT.usage, `"${name}" is not a valid username (${user.error})`, 'check the spelling with the person');
   const marks = ['mark', 'unmark', 'accept'].filter((f) => ctx.args.flags.has(f));
   if (marks.length > 1) throw new CliError(EXIT.usage, 'use one of --mark, --unmark, --accept', 'see `sealed verify --help`');
   const session = await ctx.connect();
