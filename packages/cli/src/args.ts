@@ -28,7 +28,7 @@ const MAX_ARGS = 1000;
 
 /** @throws CliError(usage) for an unknown flag or a missing value */
 export function parseArgs(argv: readonly string[], flags: Record<string, FlagSpec>, command: string): Parsed {
-  if (argv.length > MAX_ARGS) throw new CliError(EXIT.usage, `too many arguments (${argv.length})`);
+  if (argv.length > MAX_ARGS) throw new CliError(EXIT.usage, `too many arguments (${argv.length}, at most ${MAX_ARGS})`, `see \`sealed ${command} --help\``);
   const specs = { ...GLOBAL_FLAGS, ...flags };
   const positional: string[] = [];
   const parsed = new Map<string, string | true>();
@@ -71,7 +71,7 @@ export function intFlag(parsed: Parsed, name: string, min: number, max: number):
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new CliError(EXIT.usage, `--${name} must be a whole number from ${min} to ${max}`);
+    throw new CliError(EXIT.usage, `--${name} must be a whole number from ${min} to ${max}`, `e.g. --${name} ${Math.min(max, Math.max(min, 10))}`);
   }
   return value;
 }

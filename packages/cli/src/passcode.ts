@@ -36,7 +36,7 @@ function readFdLines(fd: number): string[] {
     }
     if (n === 0) break;
     length += n;
-    if (length >= MAX_FD_BYTES) throw new CliError(EXIT.usage, `more than ${MAX_FD_BYTES} bytes on descriptor ${fd}`);
+    if (length >= MAX_FD_BYTES) throw new CliError(EXIT.usage, `more than ${MAX_FD_BYTES} bytes on descriptor ${fd}`, 'write only the passcode (one per line) to it');
   }
   const text = buffer.subarray(0, length).toString('utf8');
   buffer.fill(0);
@@ -63,7 +63,7 @@ function promptHidden(prompt: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new CliError(EXIT.usage, 'cancelled'));
+        if (ch === '\u0003') return done(new CliError(EXIT.usage, 'cancelled', 'run the command again to continue'));
         if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
         else if (ch >= ' ' && typed.length < MAX_TYPED) typed += ch;
       }

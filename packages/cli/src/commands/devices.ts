@@ -1,6 +1,7 @@
 /** `sealed link` and `sealed devices`: several devices per account. */
 import { forgetRemoval } from '@sealed/client/host/node-erase';
 import { linkNodeDevice } from '@sealed/client/host/node-host';
+import { decodeLinkCode } from '@sealed/client/engine/devices/link-code';
 import { qrMatrix, qrText } from '@sealed/client/features/qr';
 import { intFlag } from '../args.ts';
 import type { Context } from '../context.ts';
@@ -27,6 +28,12 @@ export async function link(ctx: Context): Promise<void> {
   if (rest.length > 0) throw new CliError(EXIT.usage, 'link takes at most one code', 'see `sealed link --help`');
   if (code === undefined) return linkThisDevice(ctx);
   if (ctx.args.flags.has('server')) throw new CliError(EXIT.usage, '--server is for the new device, not with a code', 'see `sealed link --help`');
+  // A mistyped code is refused before the passcode is asked for.
+  try {
+    decodeLinkCode(code.trim());
+  } catch (error) {
+    throw explain(error);
+  }
   const session = await ctx.connect();
   try {
     const host = session.host;
@@ -55,7 +62,7 @@ export async function link(ctx: Context): Promise<void> {
 }
 
 async function linkThisDevice(ctx: Context): Promise<void> {
-  const server = serverUrl(ctx.args.flags.get('server') as string | undefined);
+  const server = serverUrl(ctx.args.flags.get('server') as string | undefined, 'link');
   const maxAttempts = intFlag(ctx.args, 'max-attempts', 1, 1000);
   const passcode = await newPasscode(ctx.passcodes(), 'New passcode for this device');
   const timeoutMs = ctx.args.flags.has('timeout') ? ctx.timeoutMs : LINK_WAIT_MS;
@@ -90,6 +97,7 @@ export async function devices(ctx: Context): Promise<void> {
   if (rest.length > 0 || (sub !== undefined && sub !== 'remove') || (sub === 'remove' && id === undefined)) {
     throw new CliError(EXIT.usage, 'devices takes no arguments, or `remove <device-id>`', 'see `sealed devices --help`');
   }
+  if (id !== undefined && !/^[0-9a-f]{1,32}$/i.test(id)) throw new CliError(EXIT.usage, `"${id.slice(0, 40)}" is not a device id (hex digits)`, 'copy it from `sealed devices`');
   const session = await ctx.connect();
   try {
     const host = session.host;

@@ -10,7 +10,7 @@ const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
 function username(text: string): string {
   const user = normaliseUsername(text);
-  if (!user.ok) throw new CliError(EXIT.usage, `"${text}" is not a valid username (${user.error})`);
+  if (!user.ok) throw new CliError(EXIT.usage, `"${text}" is not a valid username (${user.error})`, '3 to 32 of a-z, 0-9, ".", "_", "-", starting and ending with a letter or digit');
   return user.username;
 }
 

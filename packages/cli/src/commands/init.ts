@@ -9,16 +9,19 @@ import { newPasscode } from '../passcode.ts';
 
 export const INIT_FLAGS = { server: { value: true }, 'max-attempts': { value: true } } as const;
 
-export function serverUrl(text: string | undefined): string {
-  if (text === undefined) throw new CliError(EXIT.usage, 'init needs --server <url>', 'e.g. `sealed init alice --server http://127.0.0.1:8080`');
+/** The --server address of `init` or `link` (on the new device). @throws CliError(usage) */
+export function serverUrl(text: string | undefined, command: 'init' | 'link' = 'init'): string {
+  if (text === undefined) {
+    throw new CliError(EXIT.usage, `${command} needs --server <url>`, command === 'init' ? 'e.g. `sealed init alice --server http://127.0.0.1:8080`' : 'e.g. `sealed link --server http://127.0.0.1:8080` (or `sealed link <code>` on a device that has the account)');
+  }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new CliError(EXIT.usage, `--server ${text} is not a URL`, 'e.g. http://127.0.0.1:8080');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(EXIT.usage, '--server must start with http:// or https://');
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new CliError(EXIT.usage, '--server must be a plain address (no query, fragment or credentials)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(EXIT.usage, '--server must start with http:// or https://', 'e.g. https://sealed.example.org');
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new CliError(EXIT.usage, '--server must be a plain address (no query, fragment or credentials)', 'e.g. https://sealed.example.org');
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 

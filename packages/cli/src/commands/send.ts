@@ -14,10 +14,10 @@ export async function send(ctx: Context): Promise<void> {
   let text = words.join(' ');
   if (text === '-') {
     const bytes = readFileSync(0);
-    if (bytes.length > MAX_STDIN_BYTES) throw new CliError(EXIT.usage, 'the text on standard input is too long');
+    if (bytes.length > MAX_STDIN_BYTES) throw new CliError(EXIT.usage, 'the text on standard input is too long', 'send at most 60 KiB per message, or the file with `/send-file` in `sealed chat`');
     text = bytes.toString('utf8').replace(/\n$/, '');
   }
-  if (text.length === 0) throw new CliError(EXIT.usage, 'the text is empty');
+  if (text.length === 0) throw new CliError(EXIT.usage, 'the text is empty', 'e.g. `sealed send bob "see you at 6"`');
   const session = await ctx.connect();
   try {
     const host = session.host;

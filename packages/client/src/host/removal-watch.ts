@@ -25,7 +25,7 @@ export type RemovalEvidence = 'device-list' | 'sign-in-refused';
  * Calls `onRemoved` once, when this device is known to be removed. Returns the unsubscribe
  * function.
  */
-export function watchForRemoval(host: SealedHost, onRemoved: (evidence: RemovalEvidence) => void): () => void {
+export function watchForRemoval(host: Pick<SealedHost, 'on'>, onRemoved: (evidence: RemovalEvidence) => void): () => void {
   let refusals = 0;
   let fired = false;
   const fire = (evidence: RemovalEvidence) => {
