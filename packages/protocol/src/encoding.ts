@@ -55,18 +55,30 @@ export function base64UrlLength(n: number): number {
   return Math.ceil((n * 4) / 3);
 }
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
+
+/** Lowercase hex of every byte value (ids are converted on every message: no per-byte toString). */
+const HEX_OF_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** Value of a lowercase hex digit by char code, -1 for anything else. */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
 
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytes) out += (byte < 16 ? '0' : '') + byte.toString(16);
+  for (const byte of bytes) out += HEX_OF_BYTE[byte]!;
   return out;
 }
 
 /** The bytes of a lowercase hex string, or undefined when it is not one. */
 export function fromHex(text: string): Uint8Array | undefined {
-  if (!HEX.test(text)) return undefined;
+  if (text.length % 2 !== 0) return undefined;
   const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const a = text.charCodeAt(2 * i);
+    const b = text.charCodeAt(2 * i + 1);
+    const high = a < 128 ? HEX_DIGIT[a]! : -1;
+    const low = b < 128 ? HEX_DIGIT[b]! : -1;
+    if (high < 0 || low < 0) return undefined;
+    out[i] = (high << 4) | low;
+  }
   return out;
 }

@@ -40,7 +40,11 @@ describe('encodings', () => {
   it('hex round-trips, lowercase only', () => {
     assert.equal(toHex(new Uint8Array([0, 15, 255])), '000fff');
     assert.deepEqual(fromHex('000fff'), new Uint8Array([0, 15, 255]));
-    for (const bad of ['0', '0G', '0F', ' 00']) assert.equal(fromHex(bad), undefined, bad);
+    for (const bad of ['0', '0G', '0F', ' 00', '0\u0130', 'é0', '0-', '00:0']) assert.equal(fromHex(bad), undefined, bad);
+    assert.deepEqual(fromHex(''), new Uint8Array(0));
+    // Every byte value both ways (the table-driven codec).
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    assert.deepEqual(fromHex(toHex(all)), all);
   });
 });
 

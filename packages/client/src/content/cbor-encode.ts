@@ -12,22 +12,33 @@ import { CborMap, type CborValue } from './cbor-value.ts';
 
 const utf8 = new TextEncoder();
 
+/** A growing output buffer; bytes are written in place (no array per byte: receipt state is encoded per message). */
 class ByteSink {
   private buffer = new Uint8Array(256);
   private length = 0;
 
+  private reserve(count: number): void {
+    if (this.length + count <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + count));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+
   push(bytes: Uint8Array): void {
-    if (this.length + bytes.length > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes.length));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
+    this.reserve(bytes.length);
     this.buffer.set(bytes, this.length);
     this.length += bytes.length;
   }
 
   byte(value: number): void {
-    this.push(Uint8Array.of(value));
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  /** `value` as `count` big-endian bytes (count <= 4). */
+  uint(value: number, count: number): void {
+    this.reserve(count);
+    for (let i = count - 1; i >= 0; i--) this.buffer[this.length++] = (value >>> (8 * i)) & 0xff;
   }
 
   finish(): Uint8Array {
@@ -39,13 +50,15 @@ class ByteSink {
 function head(sink: ByteSink, major: number, argument: number): void {
   const top = major << 5;
   if (argument < 24) sink.byte(top | argument);
-  else if (argument <= 0xff) sink.push(Uint8Array.of(top | 24, argument));
-  else if (argument <= 0xffff) sink.push(Uint8Array.of(top | 25, argument >>> 8, argument & 0xff));
-  else if (argument <= 0xffff_ffff) {
-    const out = new Uint8Array(5);
-    out[0] = top | 26;
-    new DataView(out.buffer).setUint32(1, argument);
-    sink.push(out);
+  else if (argument <= 0xff) {
+    sink.byte(top | 24);
+    sink.uint(argument, 1);
+  } else if (argument <= 0xffff) {
+    sink.byte(top | 25);
+    sink.uint(argument, 2);
+  } else if (argument <= 0xffff_ffff) {
+    sink.byte(top | 26);
+    sink.uint(argument, 4);
   } else {
     const out = new Uint8Array(9);
     out[0] = top | 27;
@@ -99,5 +112,17 @@ function encodeInto(sink: ByteSink, value: CborValue): void {
 export function encodeCbor(value: CborValue): Uint8Array {
   const sink = new ByteSink();
   encodeInto(sink, value);
+  return sink.finish();
+}
+
+/**
+ * A CBOR array whose items are given already encoded (each one CBOR data item, e.g. from
+ * `encodeCbor`): the same bytes as `encodeCbor` of the decoded items, for records that keep
+ * the encodings of items that did not change (engine/feature-state.ts).
+ */
+export function encodeCborArrayOfEncoded(items: readonly Uint8Array[]): Uint8Array {
+  const sink = new ByteSink();
+  head(sink, 4, items.length);
+  for (const item of items) sink.push(item);
   return sink.finish();
 }

@@ -26,7 +26,7 @@
  */
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import { decodeCbor } from '../content/cbor-decode.ts';
-import { encodeCbor } from '../content/cbor-encode.ts';
+import { encodeCbor, encodeCborArrayOfEncoded } from '../content/cbor-encode.ts';
 import { ContentError } from '../content/cbor-errors.ts';
 import type { CborValue } from '../content/cbor-value.ts';
 import { MAX_CONVERSATION_NAME_BYTES, MAX_CONVERSATION_TOPIC_BYTES, MAX_DISAPPEAR_AFTER_SECONDS } from '../content/conversation-settings.ts';
@@ -137,14 +137,58 @@ export function deviceMetaOf(core: EngineCore): DeviceMeta {
 }
 
 /** `lazy`: see the 'save' action (receipt state and expiries of shown messages). */
+/**
+ * Encodings of the entries of a conversation's meta record that did not change since the
+ * last save, by entry id: the record is written after every message, and encoding its
+ * hundreds of receipt entries each time cost milliseconds per message.
+ */
+interface EncodedEntries {
+  expiries: Map<string, { readonly at: number; readonly bytes: Uint8Array }>;
+  outgoing: Map<string, { readonly state: string; readonly bytes: Uint8Array }>;
+  incoming: Map<string, Uint8Array>;
+}
+const encodedEntries = new WeakMap<ConversationMeta, EncodedEntries>();
+
+/** The last `count` entries of an insertion-ordered collection, without copying the rest. */
+function lastOf<T>(items: Iterable<T>, size: number, count: number): T[] {
+  const out: T[] = [];
+  let skip = size - count;
+  for (const item of items) {
+    if (skip-- > 0) continue;
+    out.push(item);
+  }
+  return out;
+}
+
 export function saveConversationMeta(conversation: Conversation, lazy = false): Action {
   const meta = metaOf(conversation);
-  const expiries: CborValue[] = [...meta.expiries].map(([id, at]) => [fromHex(id)!, at]);
-  const outgoing: CborValue[] = [...meta.outgoing].slice(-MAX_PERSISTED_RECEIPTS).map(([id, s]) => [fromHex(id)!, s.sent, [...s.deliveredTo], [...s.readBy]]);
-  const incoming: CborValue[] = [...meta.incoming].slice(-MAX_PERSISTED_RECEIPTS).map((id) => fromHex(id)!);
+  const old = encodedEntries.get(meta) ?? { expiries: new Map(), outgoing: new Map(), incoming: new Map() };
+  const next: EncodedEntries = { expiries: new Map(), outgoing: new Map(), incoming: new Map() };
+  for (const [id, at] of meta.expiries) {
+    const cached = old.expiries.get(id);
+    next.expiries.set(id, cached !== undefined && cached.at === at ? cached : { at, bytes: encodeCbor([fromHex(id)!, at]) });
+  }
+  for (const [id, s] of lastOf(meta.outgoing, meta.outgoing.size, MAX_PERSISTED_RECEIPTS)) {
+    // Both sets only grow, so their sizes and the flag identify the entry's state.
+    const state = `${s.sent}:${s.deliveredTo.size}:${s.readBy.size}`;
+    const cached = old.outgoing.get(id);
+    next.outgoing.set(id, cached !== undefined && cached.state === state ? cached : { state, bytes: encodeCbor([fromHex(id)!, s.sent, [...s.deliveredTo], [...s.readBy]]) });
+  }
+  for (const id of lastOf(meta.incoming, meta.incoming.size, MAX_PERSISTED_RECEIPTS)) next.incoming.set(id, old.incoming.get(id) ?? encodeCbor(fromHex(id)!));
+  encodedEntries.set(meta, next);
   const stamp = (s: SettingStamp | undefined): CborValue => (s === undefined ? null : [s.at, s.device]);
   const stamps: CborValue = [stamp(meta.stamps.name), stamp(meta.stamps.topic), stamp(meta.stamps.timer)];
-  const bytes = encodeCbor([CONVERSATION_META_VERSION, meta.name, meta.topic, meta.disappearAfterSeconds, expiries, meta.leaving, outgoing, incoming, stamps]);
+  const bytes = encodeCborArrayOfEncoded([
+    encodeCbor(CONVERSATION_META_VERSION),
+    encodeCbor(meta.name),
+    encodeCbor(meta.topic),
+    encodeCbor(meta.disappearAfterSeconds),
+    encodeCborArrayOfEncoded([...next.expiries.values()].map((e) => e.bytes)),
+    encodeCbor(meta.leaving),
+    encodeCborArrayOfEncoded([...next.outgoing.values()].map((e) => e.bytes)),
+    encodeCborArrayOfEncoded([...next.incoming.values()]),
+    encodeCbor(stamps),
+  ]);
   return lazy ? { type: 'save', record: 'meta', key: conversation.id, bytes, lazy } : { type: 'save', record: 'meta', key: conversation.id, bytes };
 }
 
