@@ -366,3 +366,28 @@ test('linking twice at once, or on a device that has an account, is refused', as
   net.run();
   assert.equal(net.of(fresh, 'link-offer').length, 1);
 });
+
+test('a device removal whose list upload gets no answer (relay restarting) is tried again on the next tick, not failed', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.link(alice, 'alice-phone');
+  const phoneId = phone.engine.deviceId!;
+  const real = net.relay.http.bind(net.relay);
+  let dropped = 0;
+  net.relay.http = (request, token) => {
+    if (request.kind === 'put-device-list' && dropped === 0) {
+      dropped++;
+      return { ok: false, status: 0, code: 'unavailable' };
+    }
+    return real(request, token);
+  };
+  net.perform(alice, alice.engine.removeDevice(phoneId).actions);
+  net.run();
+  assert.equal(dropped, 1);
+  assert.equal(net.relay.devices.has(phoneId), true, 'not revoked yet');
+  assert.deepEqual(net.of(alice, 'intent-failed'), []);
+  net.tick(1_000);
+  assert.equal(net.relay.devices.has(phoneId), false, 'revoked by the retry');
+  assert.ok(!bob.conversations.get(id)!.members.some((m) => m.deviceId === phoneId), 'removed from the group');
+  assert.deepEqual(net.of(alice, 'intent-failed'), []);
+  assert.deepEqual([...alice.failures, ...bob.failures], []);
+});

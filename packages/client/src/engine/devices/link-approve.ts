@@ -38,7 +38,7 @@ type Entries = readonly { deviceId: Uint8Array; signatureKey: Uint8Array }[];
  * change applied to it once more (once): a stale copy never drops a device silently.
  * `entriesOf` returns an EngineError to give up (e.g. the device is no longer listed).
  */
-export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => Entries | EngineError, then: (encoded: Uint8Array) => Action[], fail: (error: EngineError) => Action[], retried = false): Action[] {
+export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => Entries | EngineError, then: (encoded: Uint8Array) => Action[], fail: (error: EngineError) => Action[], retried = false, attempt = 0): Action[] {
   const account = core.account!;
   const current = core.directory.deviceList(account.username);
   if (current === undefined) return fail(new EngineError('relay-error', 'own device list unknown'));
@@ -49,6 +49,13 @@ export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => En
   return [
     core.http({ kind: 'put-device-list', deviceList: encoded }, (outcome): Action[] => {
       if (!outcome.ok && outcome.code === 'version-not-increasing' && !retried) return refetchThen(core, () => putOwnList(core, entriesOf, then, fail, true), fail);
+      if (!outcome.ok && RETRIED_LIST_ERRORS.has(outcome.code) && attempt + 1 < MAX_LIST_UPLOAD_ATTEMPTS) {
+        // "Not now" (no answer, the relay restarting or losing its database): on the next tick
+        // the list is fetched again (the upload may have landed after all) and the change
+        // applied to it once more (chaos suite: a device removal failed for good).
+        core.defer(() => refetchThen(core, () => putOwnList(core, entriesOf, then, fail, retried, attempt + 1), fail));
+        return [];
+      }
       if (!outcome.ok) return fail(new EngineError('relay-error', `device list: ${outcome.code}`));
       core.directory.learn(account.username, encoded);
       account.deviceListVersion = version;
@@ -57,6 +64,10 @@ export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => En
     }),
   ];
 }
+
+/** Answers to a list upload that mean "not now"; the upload is tried again, at most MAX_LIST_UPLOAD_ATTEMPTS times, a tick apart. */
+const RETRIED_LIST_ERRORS: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate-limited']);
+export const MAX_LIST_UPLOAD_ATTEMPTS = 30;
 
 function refetchThen(core: EngineCore, next: () => Action[], fail: (error: EngineError) => Action[]): Action[] {
   const username = core.account!.username;
