@@ -45,11 +45,21 @@ export class Ledger {
   readonly membersAt = new Map<string, Map<bigint, Set<string>>>();
   /** conversationId -> device -> first epoch it is no longer a member of (its removal). */
   readonly removedAt = new Map<string, Map<string, bigint>>();
+  /**
+   * Devices removed from their account during the run (the relay revoked them at once, queue
+   * included): nothing can be delivered to them any more, so the messages they had not read
+   * yet are not counted as lost. What they did read is still checked (readsOutsideMembership).
+   */
+  readonly revoked = new Set<string>();
   readonly failures: FailureRecord[] = [];
   failureCount = 0;
 
   recordSend(conversationId: string, messageId: string, senderDevice: string): void {
     this.sent.set(messageId, { conversationId, messageId, senderDevice, ackedEpoch: undefined, ackedEpochs: new Set(), reportedNotSent: false });
+  }
+
+  recordRevoked(device: string): void {
+    this.revoked.add(device);
   }
 
   recordNotSent(messageId: string): void {

@@ -10,6 +10,7 @@ export function renderReport(report: ChaosReport): string {
     `  server faults: ${Object.entries(report.serverFaults).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  messages: ${inv.messagesSent} sent, ${inv.messagesAcknowledged} acknowledged; deliveries ${inv.deliveriesShown}/${inv.deliveriesExpected}; ` +
       `tolerated race failures ${inv.failuresTolerated}; queued at end ${inv.queuedAtEnd}; settled in ${(inv.settledInMs / 1000).toFixed(1)} s`,
+    `  devices: ${report.users} users, ${report.devicesLinked} devices linked, ${inv.devicesRevoked} removed (${inv.deliveriesToRevokedDevices} deliveries to them excused: revoked before reading)`,
     `  memory: server peak ${inv.memory.serverPeakMiB} MiB (last ${inv.memory.serverLastMiB.join(', ')}), clients heap peak ${inv.memory.clientsHeapPeakMiB} MiB`,
   ];
   const kinds = Object.entries(inv.failuresByKind).sort((a, b) => b[1] - a[1]);

@@ -45,6 +45,8 @@ export interface ChaosReport {
   readonly seed: string;
   readonly mode: ClusterMode;
   readonly users: number;
+  /** Devices linked to users' accounts during the run (linking by code, as a person would). */
+  readonly devicesLinked: number;
   readonly steps: Readonly<Record<string, number>>;
   readonly faults: FaultCounts;
   readonly serverFaults: Readonly<Record<string, number>>;
@@ -60,7 +62,10 @@ const OFFLINE_MS = [500, 8_000] as const;
 const MIN_GROUP = 2;
 const MAX_GROUP = 8;
 
-type Step = 'send' | 'add' | 'remove' | 'race' | 'tick' | 'offline' | 'drop-sockets' | 'crash' | 'nats-restart' | 'pg-drop';
+/** Devices linked during the run and not removed yet, at most (each user links at most one at a time). */
+const MAX_LINKED_DEVICES = 3;
+
+type Step = 'send' | 'add' | 'remove' | 'race' | 'tick' | 'offline' | 'link' | 'unlink' | 'drop-sockets' | 'crash' | 'nats-restart' | 'pg-drop';
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => {});
@@ -74,6 +79,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const users: SimUser[] = [];
   const stepCounts: Record<string, number> = {};
   const serverFaults: Record<string, number> = { crashes: 0, natsRestarts: 0, pgConnectionsDropped: 0, socketCuts: 0 };
+  let devicesLinked = 0;
+  const linking = new Set<SimUser>();
   try {
     const entries = cluster.entryPoints;
     for (let i = 0; i < options.users; i++) users.push(await SimUser.create(`chaos${i}`, entries[i % entries.length]!, ledger));
@@ -100,12 +107,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         void r.user.goOnline();
       }
       const weights: Record<Step, number> = {
-        send: 60, add: 4, remove: 3, race: 2, tick: 4, offline: 2, 'drop-sockets': 2,
+        send: 60, add: 4, remove: 3, race: 2, tick: 4, offline: 2, link: 1, unlink: 0.8, 'drop-sockets': 2,
         crash: 0.4, 'nats-restart': options.mode === 'pg-nats' ? 0.3 : 0, 'pg-drop': options.mode === 'pg-nats' ? 0.3 : 0,
       };
       const step = pick.weighted(weights);
       stepCounts[step] = (stepCounts[step] ?? 0) + 1;
-      const online = users.filter((u) => !u.offline);
+      const online = users.filter((u) => !u.offline && !u.revoked);
       const task = (async () => {
         switch (step) {
           case 'send': {
@@ -152,6 +159,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           case 'tick':
             await pick.pick(online).tick();
             break;
+          case 'link': {
+            // A user links a new device by code while the traffic goes on; it joins every conversation.
+            const live = users.filter((u) => u.linkedBy !== undefined && !u.revoked);
+            const primaries = online.filter((u) => u.linkedBy === undefined && !linking.has(u) && !live.some((d) => d.linkedBy === u));
+            if (primaries.length === 0 || live.length + linking.size >= MAX_LINKED_DEVICES) break;
+            const primary = pick.pick(primaries);
+            const entry = pick.pick(cluster.entryPoints);
+            linking.add(primary);
+            try {
+              users.push(await SimUser.link(primary, entry, ledger));
+              devicesLinked++;
+            } finally {
+              linking.delete(primary);
+            }
+            break;
+          }
+          case 'unlink': {
+            // A user removes one of its devices during traffic: the relay revokes it at once,
+            // and its account's other device commits its removal from every conversation.
+            const linked = online.filter((u) => u.linkedBy !== undefined && !u.linkedBy.offline && !u.linkedBy.revoked);
+            if (linked.length === 0) break;
+            const device = pick.pick(linked);
+            device.revoked = true;
+            ledger.recordRevoked(device.deviceId);
+            await device.linkedBy!.transport.run(device.linkedBy!.engine.removeDevice(device.deviceId).actions);
+            break;
+          }
           case 'offline': {
             if (online.length <= 2) break;
             const user = pick.pick(online);
@@ -201,7 +235,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return {
       seed: options.seed,
       mode: options.mode,
-      users: users.length,
+      users: options.users,
+      devicesLinked,
       steps: stepCounts,
       faults: sumCounts(cluster.proxies().map((p) => p.counts)),
       serverFaults,

@@ -11,6 +11,8 @@ import type { Ledger } from './ledger.ts';
 
 /** Longest a user waits for its own account to be ready. */
 const ACCOUNT_READY_MS = 60_000;
+/** Longest a new device waits for its link code, then for its account (a loaded machine is slow; faults add retries). */
+const LINK_READY_MS = 120_000;
 const POLL_MS = 25;
 /** How often the engine is told the time, as an app's timer would. */
 const TICK_MS = 1_000;
@@ -20,7 +22,12 @@ export class SimUser {
   readonly transport: NodeTransport;
   deviceId = '';
   offline = false;
+  /** Removed from its account by another device: the relay revoked it (it reads and sends nothing more). */
+  revoked = false;
+  /** For a device linked during the run: the device that linked it. */
+  linkedBy: SimUser | undefined;
   private ready = false;
+  private linkCode: string | undefined;
   private counter = 0;
   private ticker: NodeJS.Timeout | undefined;
 
@@ -45,6 +52,35 @@ export class SimUser {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     return user;
+  }
+
+  /**
+   * A new device of `primary`'s account, linked by code as a person would: it shows a code,
+   * the primary approves it, the new device signs in and is added to every conversation.
+   * @throws Error when the link does not complete within LINK_READY_MS
+   */
+  static async link(primary: SimUser, entryPoint: string, ledger: Ledger): Promise<SimUser> {
+    const device = new SimUser(primary.username, entryPoint, ledger);
+    device.linkedBy = primary;
+    device.ticker = setInterval(() => void device.tick(), TICK_MS);
+    try {
+      await device.transport.run(device.engine.beginLink().actions);
+      await device.until(() => device.linkCode !== undefined, 'link code');
+      await primary.transport.run(primary.engine.approveLink(device.linkCode!).actions);
+      await device.until(() => device.ready, 'linked account ready');
+    } catch (error) {
+      device.close();
+      throw error;
+    }
+    return device;
+  }
+
+  private async until(done: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + LINK_READY_MS;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${this.username}: ${what} not within ${LINK_READY_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
   }
 
   /** Sends a text; the ledger learns of it now and of its acknowledgement later. */
@@ -80,6 +116,13 @@ export class SimUser {
       case 'account-ready':
         this.deviceId = action.deviceId;
         this.ready = true;
+        break;
+      case 'link-offer':
+        this.linkCode = action.code;
+        break;
+      case 'device-removed':
+        this.revoked = true;
+        this.ledger.recordRevoked(this.deviceId);
         break;
       case 'show':
         if (!action.message.outgoing) this.ledger.recordShown(this.deviceId, action.message.messageId, action.message.epoch);
