@@ -12,6 +12,7 @@ import type { Action } from '@sealed/client/engine/actions';
 import type { Engine } from '@sealed/client/engine/engine';
 import type { EngineEvent, HttpOutcome } from '@sealed/client/engine/events';
 import { httpCallOf } from '@sealed/client/transport/http-codec';
+import { encodeAccountValue } from '@sealed/kt/labels/labels';
 import { toBase64Url } from '@sealed/protocol/encoding';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
 import { decodeServerFrame } from '@sealed/protocol/frames/server';
@@ -39,6 +40,12 @@ export interface BrowserTransportOptions {
   readonly onFailure?: (error: unknown) => void;
   /** Connection state changes, for the status line. */
   readonly onOnline?: (online: boolean) => void;
+  /**
+   * Key transparency: called with the account value (0x01 || signed device list) of a
+   * device list this device is about to publish, and again once the relay accepted it
+   * (`accepted`), so owner monitoring never alerts on our own change and checks it soon.
+   */
+  readonly onOwnDeviceList?: (value: Uint8Array, accepted: boolean) => void;
 }
 
 export class BrowserTransport {
@@ -92,7 +99,11 @@ export class BrowserTransport {
       if (this.closing) return;
       switch (action.type) {
         case 'http': {
+          const request = action.request;
+          const own = request.kind === 'put-device-list' ? encodeAccountValue(request.deviceList) : undefined;
+          if (own !== undefined) this.options.onOwnDeviceList?.(own, false);
           const outcome = await this.http(action);
+          if (own !== undefined && outcome.ok) this.options.onOwnDeviceList?.(own, true);
           void this.dispatch({ type: 'http-response', id: action.id, outcome });
           break;
         }

@@ -13,6 +13,7 @@ import { AttachmentError } from '@sealed/client/features/attachments/errors';
 import { VaultRecordStore } from '@sealed/client/transport/vault-record-store';
 import { VaultError } from '@sealed/client/vault/errors';
 import { decodeHeader } from '@sealed/client/vault/header';
+import type { ContactTransparencyStatus } from '@sealed/client/transparency/transparency-client';
 import { Vault } from '@sealed/client/vault/vault';
 import type { VaultStorage } from '@sealed/client/vault/vault-storage';
 import { nobleProvider } from '@sealed/crypto/noble/provider';
@@ -23,6 +24,7 @@ import { attachmentOf, type StoredAttachment } from './views.ts';
 import { ChatModel } from './chat-model.ts';
 import { VaultDatabaseError } from './idb.ts';
 import { IndexedDbVaultStorage } from './idb-vault-storage.ts';
+import { WebTransparency } from './web-transparency.ts';
 
 export type Phase =
   | { readonly kind: 'starting' }
@@ -56,6 +58,8 @@ export type BrowserVaultStorage = VaultStorage & { readonly blocked?: boolean; c
 
 /** Clock ticks for the engine (self-update schedule): every 30 s is plenty for a 24 h rule. */
 export const TICK_INTERVAL_MS = 30_000;
+/** Own device lists kept before the account exists (registration publishes one). */
+const MAX_OWN_BEFORE_TRANSPARENCY = 8;
 /** Most notices kept on screen; older ones are dropped. */
 export const MAX_NOTICES = 20;
 
@@ -88,6 +92,10 @@ export class Session {
   private vault: Vault | undefined;
   private engine: Engine | undefined;
   private transport: BrowserTransport | undefined;
+  /** Key transparency of the unlocked account (undefined while locked or before the account exists). */
+  transparency: WebTransparency | undefined;
+  /** Own device lists published before the account (and so `transparency`) existed. */
+  private ownBeforeTransparency: Uint8Array[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
   private noticeId = 0;
@@ -193,6 +201,7 @@ export class Session {
       this.detach();
       throw error;
     }
+    this.startTransparency(vault);
     this.phase = { kind: 'ready' };
     this.changed();
   }
@@ -227,6 +236,7 @@ export class Session {
       throw error;
     }
     this.restartTicker(TICK_INTERVAL_MS);
+    this.startTransparency(vault);
     this.phase = { kind: 'ready' };
     this.changed();
   }
@@ -277,6 +287,7 @@ export class Session {
     const engine = Engine.restore({ provider, now: Date.now() }, records);
     await this.attach(vault, engine);
     await this.model!.load();
+    this.startTransparency(vault);
     this.phase = { kind: 'ready' };
     this.changed();
     await this.transport!.run(engine.start());
@@ -303,13 +314,44 @@ export class Session {
       onFailure: (error) => this.notice('error', `Internal error: ${error instanceof Error ? error.name : 'unknown'}`),
       onOnline: (online) => {
         this.online = online;
+        // Signed in: the first monitoring round needs the session token.
+        if (online && this.transparency?.ownStatus.state !== 'ok') void this.transparency?.monitorNow();
         this.changed();
+      },
+      onOwnDeviceList: (value, accepted) => {
+        if (this.transparency === undefined) {
+          if (!accepted && this.ownBeforeTransparency.length < MAX_OWN_BEFORE_TRANSPARENCY) this.ownBeforeTransparency.push(value);
+          return;
+        }
+        if (accepted) void this.transparency.monitorNow();
+        else this.transparency.recordOwnChange(value);
       },
     });
     this.restartTicker(tickMs);
   }
 
+  /** Starts key transparency for the account now signed in on this device (after attach). */
+  private startTransparency(vault: Vault): void {
+    const engine = this.engine;
+    if (engine?.username === undefined) return;
+    const transparency = new WebTransparency({
+      baseUrl: location.origin,
+      provider,
+      stores: vault.stores(),
+      username: engine.username,
+      token: () => engine.sessionToken,
+      onChange: () => this.changed(),
+    });
+    for (const value of this.ownBeforeTransparency) transparency.recordOwnChange(value);
+    this.ownBeforeTransparency = [];
+    this.transparency = transparency;
+    transparency.start();
+  }
+
   private detach(): void {
+    this.transparency?.stop();
+    this.transparency = undefined;
+    this.ownBeforeTransparency = [];
     if (this.ticker !== undefined) clearInterval(this.ticker);
     this.ticker = undefined;
     this.transport?.close();
@@ -437,7 +479,7 @@ export class Session {
     return engine.safetyNumber(username);
   }
 
-  contact(username: string): { verified: boolean; identityChanged: boolean } | undefined {
+  contact(username: string): { verified: boolean; identityChanged: boolean; identityKey: string } | undefined {
     return this.engine?.contact(username);
   }
 
@@ -445,6 +487,16 @@ export class Session {
   lookupContact(username: string): void {
     const { engine, transport } = this.requireEngine();
     void transport.run(engine.lookupContact(username).actions).then(() => this.changed());
+  }
+
+  /** `username`'s key-transparency status (shown beside the safety number). */
+  transparencyStatus(username: string): ContactTransparencyStatus {
+    return this.transparency?.statusOf(username) ?? { state: 'not-checked' };
+  }
+
+  /** Checks `username` in the key-transparency log now; the screen updates when done. */
+  checkTransparency(username: string): void {
+    void this.transparency?.verifyContact(username);
   }
 
   compareSafetyNumber(username: string, scanned: string): string {

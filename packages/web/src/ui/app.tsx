@@ -13,6 +13,7 @@ import { hrefOf, type Route, useRoute } from './route.ts';
 import { Safety } from './safety.tsx';
 import { Settings } from './settings.tsx';
 import { StartFailed } from './start-failed.tsx';
+import { TransparencyAlerts } from './transparency.tsx';
 import { Unlock, Wiped } from './unlock.tsx';
 import { useSession } from './use-session.ts';
 import { Welcome } from './welcome.tsx';
@@ -65,6 +66,7 @@ function Unlocked({ session }: { session: Session }) {
       </aside>
       <main id="main-pane" class="pane" tabIndex={-1}>
         {failure === undefined ? null : <p role="alert" class="error">Storing failed; lock and unlock again. ({failure instanceof Error ? failure.name : 'error'})</p>}
+        <TransparencyAlerts session={session} />
         <Notices session={session} />
         <Pane session={session} route={route} />
       </main>

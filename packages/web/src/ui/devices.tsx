@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Session } from '../host/session.ts';
 import { userText } from '../host/session.ts';
 import { groupedHex } from './format.ts';
+import { OwnTransparency } from './transparency.tsx';
 
 export function Devices({ session }: { session: Session }) {
   const [code, setCode] = useState('');
@@ -38,6 +39,7 @@ export function Devices({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
+      <OwnTransparency session={session} />
       <h3>Link a new device</h3>
       <form onSubmit={approve} aria-busy={busy}>
         <label for="link-code-input">Code shown on the new device</label>

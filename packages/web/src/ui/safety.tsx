@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Session } from '../host/session.ts';
 import { userText } from '../host/session.ts';
 import { QrCode } from './qr-code.tsx';
+import { ContactTransparency } from './transparency.tsx';
 
 const RESULT_TEXT: Readonly<Record<string, string>> = {
   match: 'The codes match: this is the same identity key on both sides.',
@@ -48,6 +49,7 @@ export function Safety({ session, username }: { session: Session; username: stri
           <span key={i}>{g}</span>
         ))}
       </p>
+      <ContactTransparency session={session} username={username} />
       <QrCode text={number.qrPayload} label={`QR code of the safety number with ${username}`} />
       <div class="actions">
         {contact.identityChanged ? (

@@ -34,3 +34,19 @@ export async function unlock(page: Page, passcode: string): Promise<void> {
   await page.getByLabel('Passcode').fill(passcode);
   await page.getByRole('button', { name: 'Unlock' }).click();
 }
+
+/**
+ * Links a new device (a new context of `browser`) to the account signed in on `approver`:
+ * code on the new device, entered on the approver's devices screen. Returns the new device.
+ */
+export async function linkNewDevice(newDevice: Page, approver: Page, passcode: string): Promise<void> {
+  await newDevice.getByRole('button', { name: 'Link this device' }).click();
+  await newDevice.getByLabel('Passcode for this device').fill(passcode);
+  await newDevice.getByLabel('Passcode again').fill(passcode);
+  await newDevice.getByRole('button', { name: 'Show link code' }).click();
+  const code = (await newDevice.getByTestId('link-code').innerText()).trim();
+  await approver.getByRole('link', { name: 'Devices' }).click();
+  await approver.getByLabel('Code shown on the new device').fill(code);
+  await approver.getByRole('button', { name: 'Link device' }).click();
+  await approver.getByTestId('link-result').waitFor();
+}

@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import { freePort, startServer, type ServerProcess } from '../../../server/test/support/server-process.ts';
 import { buildWebBundle, type BuildResult } from '../../src/build/bundle.ts';
 
+/**
+ * Key-transparency epoch of the test server: short, so a new account or device is in the log
+ * (and a contact's status or an owner's alert can be shown) within a second or two.
+ */
+export const KT_EPOCH_MS = 500;
+
 /** Longest wait for the lines the server prints right after "listening". */
 const BANNER_WAIT_MS = 10_000;
 
@@ -25,7 +31,7 @@ export async function startWebServer(): Promise<WebServer> {
   const server = await startServer({
     label: 'web-server',
     port,
-    args: ['--storage', 'sqlite', '--data-dir', join(dir, 'data'), '--web-dir', bundle.outDir, '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
+    args: ['--storage', 'sqlite', '--data-dir', join(dir, 'data'), '--web-dir', bundle.outDir, '--kt-epoch-ms', String(KT_EPOCH_MS), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
   });
   const deadline = Date.now() + BANNER_WAIT_MS;
   while (!server.output.some((line) => line.includes('bundle (app.js) sha256')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,0 +1,274 @@
+/**
+ * Key transparency for the web client (issue 6 and issue 7's "key-transparency status and
+ * alerts"): the SDK's TransparencyClient with the log's Configuration pinned in the vault on
+ * first use, its state kept across unlocks, our own labels monitored at start-up, every
+ * MONITOR_INTERVAL_MS and after each device list this device publishes, and contacts
+ * verified in the log for the safety-number screen.
+ *
+ * Alerts are versions of our own labels this device did not publish ("a new device was
+ * added to your account at <time>; was it you?"). On a device with no monitoring state yet
+ * (new account, newly linked device, or a vault from before this feature) the first
+ * versions seen of a label are the baseline, not alerts: this device cannot tell who made
+ * them. The account label is monitored once the username label revealed our account id.
+ */
+import type { CryptoProvider } from '@sealed/crypto/provider';
+import type { Configuration } from '@sealed/kt/checkpoint/configuration';
+import { decodeUsernameValue, labelKind, type LabelKind } from '@sealed/kt/labels/labels';
+import type { VaultStores } from '@sealed/client/store/vault-stores';
+import type { TransparencyAlert } from '@sealed/client/transparency/owner-monitor';
+import { type ContactTransparencyStatus, TransparencyClient, type TransparencyState } from '@sealed/client/transparency/transparency-client';
+import { TransparencyError, type ForkEvidence } from '@sealed/client/transparency/transparency-error';
+import { configuredAuditorKeys } from '@sealed/client/transparency/trust-policy';
+import { fromHex, toHex } from '@sealed/protocol/encoding';
+import { decodeConfigurationWire } from '@sealed/protocol/transparency/configuration';
+import { KT_MAX_CONFIGURATION_BYTES } from '@sealed/protocol/transparency/limits';
+import { decodeTransparencyRecord, encodeTransparencyRecord, TRANSPARENCY_RECORD_VERSION } from './transparency-record.ts';
+
+/** How often our own labels are monitored while unlocked. */
+export const MONITOR_INTERVAL_MS = 30_000;
+/** Alerts kept on screen (the oldest are dropped; each names its time). */
+export const MAX_TRANSPARENCY_ALERTS = 20;
+/** Longest wait for the log's Configuration. */
+const CONFIG_TIMEOUT_MS = 15_000;
+const CONFIG_SETTING = 'kt-config';
+const STATE_SETTING = 'kt-state';
+
+export interface OwnAlert {
+  readonly id: number;
+  readonly kind: 'change' | 'fork' | 'configuration';
+  readonly message: string;
+  /** When the change was in the log (ms), for change alerts. */
+  readonly at?: number;
+}
+
+/** The last monitoring round of our own account. */
+export type OwnStatus =
+  | { readonly state: 'not-checked' }
+  | { readonly state: 'ok'; readonly checkedAt: number; readonly treeSize: number; readonly accountMonitored: boolean }
+  | { readonly state: 'failed'; readonly checkedAt: number; readonly reason: string };
+
+export interface WebTransparencyOptions {
+  readonly baseUrl: string;
+  readonly provider: CryptoProvider;
+  readonly stores: VaultStores;
+  readonly username: string;
+  readonly token: () => Uint8Array | undefined;
+  readonly onChange: () => void;
+}
+
+export class WebTransparency {
+  alerts: OwnAlert[] = [];
+  ownStatus: OwnStatus = { state: 'not-checked' };
+  readonly forks: ForkEvidence[] = [];
+  private client: TransparencyClient | undefined;
+  private config: Configuration | undefined;
+  private accountId: string | undefined;
+  private state: TransparencyState | undefined;
+  /** Values this device published before the client existed (registration, linking). */
+  private readonly ownValues: Uint8Array[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private alertId = 0;
+  private stopped = false;
+  private loading: Promise<TransparencyClient | undefined> | undefined;
+  private rounds: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: WebTransparencyOptions) {}
+
+  /** Monitors now and then every MONITOR_INTERVAL_MS until `stop`. */
+  start(): void {
+    if (this.timer !== undefined || this.stopped) return;
+    this.timer = setInterval(() => void this.monitorNow(), MONITOR_INTERVAL_MS);
+    void this.monitorNow();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  dismiss(id: number): void {
+    this.alerts = this.alerts.filter((a) => a.id !== id);
+    this.options.onChange();
+  }
+
+  /** A device list (account value) this device is about to publish: never an alert. */
+  recordOwnChange(value: Uint8Array): void {
+    this.ownValues.push(value.slice());
+    this.client?.recordOwnChange(value);
+  }
+
+  /** The contact's status in the log (what the safety-number screen shows). */
+  statusOf(username: string): ContactTransparencyStatus {
+    return this.client?.statusOf(username) ?? { state: 'not-checked' };
+  }
+
+  /** Checks `username`'s account and device list in the log; the outcome is in statusOf. */
+  async verifyContact(username: string): Promise<void> {
+    if (this.options.token() === undefined) return;
+    const client = await this.ready();
+    if (client === undefined) return;
+    await client.verifyContact(username, undefined, this.options.token()).catch(() => undefined);
+    await this.save();
+    this.options.onChange();
+  }
+
+  /**
+   * One monitoring round of our own labels (start-up, periodic, after own changes, "Check
+   * now"). A call while a round runs waits for that round and then runs one more, so a
+   * change published meanwhile is seen.
+   */
+  monitorNow(): Promise<void> {
+    const next = this.rounds.then(() => this.round());
+    this.rounds = next.catch(() => undefined);
+    return next;
+  }
+
+  private async round(): Promise<void> {
+    // Monitoring is authenticated: before sign-in there is nothing to ask (onOnline retries).
+    if (this.options.token() === undefined) return;
+    const client = await this.ready();
+    if (client === undefined || this.stopped) return;
+    try {
+      const before = client.exportState();
+      const fresh = new Set(before.ownLabels.filter((s) => s.knownVersion === undefined).map((s) => labelKind(s.label)));
+      const alerts = await client.monitorOwn();
+      this.report(alerts, fresh);
+      const monitored = await this.learnAccountId(client);
+      this.ownStatus = { state: 'ok', checkedAt: Date.now(), treeSize: (monitored ?? client).checkpoint?.treeSize ?? 0, accountMonitored: this.accountId !== undefined };
+    } catch (error) {
+      this.ownStatus = { state: 'failed', checkedAt: Date.now(), reason: reasonOf(error) };
+    }
+    await this.save();
+    this.options.onChange();
+  }
+
+  /** Alerts for versions we did not publish, except the baseline of a label seen for the first time. */
+  private report(alerts: readonly TransparencyAlert[], baseline: ReadonlySet<LabelKind>): void {
+    for (const alert of alerts) {
+      if (baseline.has(alert.label)) continue;
+      this.push({ kind: 'change', message: capitalise(alert.message), at: alert.at });
+    }
+  }
+
+  private push(alert: Omit<OwnAlert, 'id'>): void {
+    this.alerts = [...this.alerts.slice(-(MAX_TRANSPARENCY_ALERTS - 1)), { id: ++this.alertId, ...alert }];
+  }
+
+  /**
+   * Once the username label's value is known, our account id is too: the client is built
+   * again with the account label (where device lists live) and monitors it at once.
+   */
+  private async learnAccountId(client: TransparencyClient): Promise<TransparencyClient | undefined> {
+    if (this.accountId !== undefined) return undefined;
+    const own = client.exportState().ownLabels.find((s) => labelKind(s.label) === 'username');
+    if (own?.knownValue === undefined) return undefined;
+    this.accountId = toHex(decodeUsernameValue(own.knownValue).accountId);
+    this.state = client.exportState();
+    const rebuilt = this.build();
+    this.client = rebuilt;
+    const before = rebuilt.exportState();
+    const fresh = new Set(before.ownLabels.filter((s) => s.knownVersion === undefined).map((s) => labelKind(s.label)));
+    this.report(await rebuilt.monitorOwn(), fresh);
+    return rebuilt;
+  }
+
+  /** The client, once the Configuration is pinned and the saved state read (undefined: not now). */
+  private ready(): Promise<TransparencyClient | undefined> {
+    if (this.client !== undefined) return Promise.resolve(this.client);
+    this.loading ??= this.load().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async load(): Promise<TransparencyClient | undefined> {
+    const settings = this.options.stores.settings;
+    const pinned = await settings.get(CONFIG_SETTING);
+    let served: Uint8Array | undefined;
+    try {
+      served = await fetchConfiguration(this.options.baseUrl);
+    } catch (error) {
+      if (pinned === undefined) {
+        this.ownStatus = { state: 'failed', checkedAt: Date.now(), reason: reasonOf(error) };
+        return undefined;
+      }
+    }
+    let bytes: Uint8Array;
+    if (pinned === undefined) {
+      bytes = served!;
+      decodeConfigurationWire(bytes); // only a valid Configuration is pinned
+      await settings.put(CONFIG_SETTING, { version: 1, data: bytes });
+    } else {
+      bytes = pinned.data;
+      if (served !== undefined && !sameBytes(served, bytes)) {
+        this.push({ kind: 'configuration', message: "The server's key-transparency configuration is not the one this device pinned. Its log cannot be checked; do not trust new keys until this is explained." });
+      }
+    }
+    this.config = decodeConfigurationWire(bytes) as Configuration;
+    const saved = await settings.get(STATE_SETTING);
+    if (saved !== undefined) {
+      try {
+        const record = decodeTransparencyRecord(saved.data);
+        this.state = record.state;
+        this.accountId = record.accountId;
+      } catch {
+        // Not a record we wrote: monitoring starts again from the log's history (baseline).
+      }
+    }
+    this.client = this.build();
+    return this.client;
+  }
+
+  private build(): TransparencyClient {
+    const config = this.config!;
+    const accountId = this.accountId === undefined ? undefined : fromHex(this.accountId);
+    const state = this.state;
+    const client = new TransparencyClient({
+      baseUrl: this.options.baseUrl,
+      provider: this.options.provider,
+      config,
+      // Every configured auditor, as the relay requires by default (--kt-required-auditors all).
+      requiredAuditors: configuredAuditorKeys(config).length,
+      ownUsername: this.options.username,
+      ...(accountId === undefined ? {} : { ownAccountId: accountId }),
+      token: this.options.token,
+      onFork: (evidence) => {
+        this.forks.push(evidence);
+        this.push({ kind: 'fork', message: `The key-transparency log showed two different histories (sizes ${evidence.first.treeSize} and ${evidence.second.treeSize}): the server is not showing everyone the same keys. Keep this device's evidence and tell the server's operator.` });
+        this.options.onChange();
+      },
+      ...(state === undefined ? {} : { state }),
+    });
+    for (const value of this.ownValues) client.recordOwnChange(value);
+    return client;
+  }
+
+  private async save(): Promise<void> {
+    const client = this.client;
+    if (client === undefined || this.stopped) return;
+    this.state = client.exportState();
+    const data = encodeTransparencyRecord({ state: this.state, accountId: this.accountId });
+    await this.options.stores.settings.put(STATE_SETTING, { version: TRANSPARENCY_RECORD_VERSION, data }).catch(() => undefined);
+  }
+}
+
+async function fetchConfiguration(baseUrl: string): Promise<Uint8Array> {
+  const response = await fetch(`${baseUrl}/v1/kt/config`, { signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS), credentials: 'omit', cache: 'no-store' });
+  if (!response.ok) throw new TransparencyError('unavailable', `configuration: HTTP ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > KT_MAX_CONFIGURATION_BYTES) throw new TransparencyError('malformed', `configuration of ${bytes.length} octets`);
+  return bytes;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A failure as a short reason for the screen (codes and sizes, never key bytes). */
+export function reasonOf(error: unknown): string {
+  if (error instanceof TransparencyError) return `${error.code}: ${error.detail}`;
+  return error instanceof Error ? error.name : 'unknown error';
+}
