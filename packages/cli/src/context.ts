@@ -107,7 +107,21 @@ export function makeContext(args: Parsed, io: Output, env: NodeJS.ProcessEnv = p
       });
       await session.host.start();
       await Promise.race([session.host.settle(timeoutMs), removal]);
+      await showTransparencyAlerts(session, io, timeoutMs);
     },
   };
   return context;
+}
+
+/**
+ * Key transparency at every connected command: one owner monitoring round (bounded), then
+ * every alert not shown yet (from this round, an earlier run or a chat) on stderr, once.
+ */
+async function showTransparencyAlerts(session: NodeSession, io: Output, timeoutMs: number): Promise<void> {
+  const kt = session.host.transparency;
+  if (kt === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([kt.monitor(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  if (timer !== undefined) clearTimeout(timer);
+  for (const alert of kt.takeUnshown()) io.err(`sealed: ${alert.message}`);
 }

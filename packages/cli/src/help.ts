@@ -17,13 +17,20 @@ const COMMON = [
 
 export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   init: {
-    usage: 'sealed init <username> --server <url> [--max-attempts N]',
+    usage: 'sealed init <username> --server <url> [--max-attempts N] [--kt-config HEX] [--kt-auditors N] [--kt-max-age S] [--no-transparency]',
     summary: 'create an account on a server and lock this device with a passcode',
     details: [
       'Creates the vault (Argon2id calibrated on this machine, at least 64 MiB) and registers',
       '<username> on the server at <url>. The passcode is asked twice.',
       '  --server URL       the Sealed server, e.g. http://127.0.0.1:8080',
       '  --max-attempts N   wrong passcodes in a row before this device erases its keys (1-1000, default 10)',
+      'Key transparency (docs/key-transparency.md): the server\'s log configuration (its signing',
+      'key, auditor keys, bounds) is pinned now, trusted on first use, and every contact is then',
+      'checked in the log; changes to your own account you did not make are reported.',
+      '  --kt-config HEX     pin this configuration (from the operator) instead; init refuses another',
+      '  --kt-auditors N     auditor countersignatures a checkpoint needs (default: all the server names)',
+      '  --kt-max-age S      refuse a log checkpoint older than S seconds (default: the server\'s bound)',
+      '  --no-transparency   go without (contacts\' keys trusted on first use only)',
     ],
   },
   link: {
@@ -36,6 +43,7 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
       'added to every conversation; it does not get the message history.',
       '  --server URL       (new device) the Sealed server of the account',
       '  --max-attempts N   (new device) wrong passcodes before it erases its keys (default 10)',
+      '  --kt-config, --kt-auditors, --kt-max-age, --no-transparency   (new device) as for init',
     ],
   },
   devices: {
@@ -89,6 +97,8 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
     details: [
       'Shows the 60-digit safety number you share with <user> and its QR code. Compare them in person;',
       'when they match, mark the contact verified. You are warned if a verified key ever changes.',
+      'Beside it, the key transparency status: verified in the log at checkpoint size N and',
+      'countersigned by K auditors, pending (not logged yet), or FAILED with the reason.',
       '  --mark     mark <user> verified (pinned to the current identity key)',
       '  --unmark   remove the mark',
       '  --accept   accept a changed identity key (after comparing the new number)',
@@ -132,7 +142,11 @@ export const COMMANDS: Readonly<Record<string, CommandHelp>> = {
   status: {
     usage: 'sealed status',
     summary: 'this device: vault, account, server, conversations',
-    details: ['Shows the vault state without a passcode; with the passcode also the account and whether the server answers.'],
+    details: [
+      'Shows the vault state without a passcode; with the passcode also the account and whether the server answers,',
+      'and key transparency: the pinned log, the latest checkpoint, devices pending in the log and the alerts kept',
+      '(changes to your account you did not make, a forked log, devices never logged).',
+    ],
   },
 };
 

@@ -43,6 +43,8 @@ function eventLine(event: HostEvent, id: string, me: string, receipts: ChatRecei
       return '* connected';
     case 'intent-failed':
       return `* ${explain(event.error).message}`;
+    case 'transparency':
+      return `* ${event.alert.message}`;
     default:
       return undefined;
   }
@@ -106,6 +108,8 @@ export async function chat(ctx: Context): Promise<void> {
       }
       const line = eventLine(event, id, me, receipts);
       if (line !== undefined) print(line);
+      // Shown live: not printed again by the next command.
+      if (event.type === 'transparency') host.transparency?.takeUnshown();
     });
     const files = new FileCommands(host, id, print, ctx.timeoutMs);
     ctx.io.out(`Chat with ${conversationTitle(conversation, me)} (${id.slice(0, 8)}). Type a message and press Enter; /quit to leave.`);

@@ -6,6 +6,7 @@ import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { explain } from '../explain.ts';
 import { newPasscode } from '../passcode.ts';
+import { transparencyStatus } from '../kt-status.ts';
 
 const POLL_MS = 50;
 
@@ -77,6 +78,7 @@ export async function status(ctx: Context): Promise<void> {
     }
     ctx.io.out(`Receipts: ${host.receiptsEnabled ? 'on' : 'off'} (\`sealed settings receipts on|off\`)`);
     ctx.io.out(`Messages that could not be decrypted this run: ${host.stats.undecryptable}`);
+    for (const line of transparencyStatus(host)) ctx.io.out(line);
   } finally {
     await session.close();
   }

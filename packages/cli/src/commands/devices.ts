@@ -9,8 +9,9 @@ import { CliError, EXIT } from '../exit-codes.ts';
 import { explain } from '../explain.ts';
 import { newPasscode } from '../passcode.ts';
 import { serverUrl } from './init.ts';
+import { KT_FLAGS, trustFromFlags } from '../kt-trust.ts';
 
-export const LINK_FLAGS = { server: { value: true }, 'max-attempts': { value: true } } as const;
+export const LINK_FLAGS = { server: { value: true }, 'max-attempts': { value: true }, ...KT_FLAGS } as const;
 /** A new device waits for a person to approve it on another device: up to the link's own expiry (10 min). */
 const LINK_WAIT_MS = 10 * 60 * 1000;
 
@@ -64,6 +65,7 @@ export async function link(ctx: Context): Promise<void> {
 async function linkThisDevice(ctx: Context): Promise<void> {
   const server = serverUrl(ctx.args.flags.get('server') as string | undefined, 'link');
   const maxAttempts = intFlag(ctx.args, 'max-attempts', 1, 1000);
+  const trust = await trustFromFlags(ctx.args, server, 'link');
   const passcode = await newPasscode(ctx.passcodes(), 'New passcode for this device');
   const timeoutMs = ctx.args.flags.has('timeout') ? ctx.timeoutMs : LINK_WAIT_MS;
   const session = await linkNodeDevice({
@@ -73,6 +75,7 @@ async function linkThisDevice(ctx: Context): Promise<void> {
     timeoutMs,
     weakArgon2ForTests: ctx.weakArgon2,
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(trust === undefined ? {} : { transparency: { pin: trust } }),
     onEvent: (event) => {
       if (event.type !== 'link-offer') return;
       ctx.io.out('On a device that already has your account, run:');

@@ -6,8 +6,9 @@ import { flag, intFlag } from '../args.ts';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { newPasscode } from '../passcode.ts';
+import { KT_FLAGS, transparencyLine, trustFromFlags } from '../kt-trust.ts';
 
-export const INIT_FLAGS = { server: { value: true }, 'max-attempts': { value: true } } as const;
+export const INIT_FLAGS = { server: { value: true }, 'max-attempts': { value: true }, ...KT_FLAGS } as const;
 
 /** The --server address of `init` or `link` (on the new device). @throws CliError(usage) */
 export function serverUrl(text: string | undefined, command: 'init' | 'link' = 'init'): string {
@@ -32,6 +33,7 @@ export async function init(ctx: Context): Promise<void> {
   if (!user.ok) throw new CliError(EXIT.usage, `"${name}" is not a valid username (${user.error})`, '3 to 32 of a-z, 0-9, ".", "_", "-", starting and ending with a letter or digit');
   const server = serverUrl(flag(ctx.args, 'server'));
   const maxAttempts = intFlag(ctx.args, 'max-attempts', 1, 1000);
+  const trust = await trustFromFlags(ctx.args, server, 'init');
   const passcode = await newPasscode(ctx.passcodes(), 'New passcode for this device');
   if (ctx.weakArgon2 === undefined) ctx.io.err('Measuring this machine for the passcode key derivation (Argon2id, a few seconds)...');
   const session = await createNodeAccount({
@@ -42,12 +44,14 @@ export async function init(ctx: Context): Promise<void> {
     timeoutMs: ctx.timeoutMs,
     weakArgon2ForTests: ctx.weakArgon2,
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(trust === undefined ? {} : { transparency: { pin: trust } }),
   });
   try {
     await forgetRemoval(ctx.directory);
     await session.host.settle(ctx.timeoutMs);
     ctx.io.out(`Account ${session.host.username} created on ${server}; this device is ${session.host.deviceId.slice(0, 8)}.`);
     ctx.io.out(`Data directory: ${ctx.directory}`);
+    ctx.io.out(transparencyLine(trust));
   } finally {
     await session.close();
   }

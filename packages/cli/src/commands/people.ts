@@ -6,6 +6,7 @@ import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { conversationTitle } from '../render.ts';
 import { userError } from '../target.ts';
+import { contactTransparencyLine } from '../kt-status.ts';
 
 export const VERIFY_FLAGS = { mark: { value: false }, unmark: { value: false }, accept: { value: false } } as const;
 
@@ -61,6 +62,7 @@ export async function verify(ctx: Context): Promise<void> {
     ctx.io.out(`Safety number with ${user.username} (compare in person, or scan the code):`);
     for (let i = 0; i < number.groups.length; i += 4) ctx.io.out(`  ${number.groups.slice(i, i + 4).join(' ')}`);
     ctx.io.out(qrText(qrMatrix(number.qrPayload)));
+    ctx.io.out(await contactTransparencyLine(host, user.username));
     if (marks[0] === 'mark' || marks[0] === 'unmark') {
       await host.setVerified(user.username, marks[0] === 'mark');
       await host.settle(ctx.timeoutMs);

@@ -37,6 +37,8 @@ const MAX_REQUEST_ID = 0xffff_ffff;
 export class EngineCore {
   account: Account | undefined;
   token: Uint8Array | undefined;
+  /** Our account's id, from the relay's session answer (key transparency's account label). */
+  accountId: Uint8Array | undefined;
   readonly directory: Directory;
   readonly conversations = new Map<string, Conversation>();
   readonly stats: EngineStats = { undecryptable: 0, duplicatesDropped: 0, commitRacesLost: 0, keyPackagesUploaded: 0 };

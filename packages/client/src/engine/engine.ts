@@ -150,6 +150,21 @@ export class Engine {
     return this.core.account?.username;
   }
 
+  /** Our account id as the relay named it at the last sign-in (undefined before one). */
+  get accountId(): Uint8Array | undefined {
+    return this.core.accountId;
+  }
+
+  /** Our identity public key (undefined before an account exists). */
+  get identityKey(): Uint8Array | undefined {
+    return this.core.account?.identity.publicKey;
+  }
+
+  /** The signed device list this device holds for `username` (our own included), as verified. */
+  signedDeviceList(username: string): Uint8Array | undefined {
+    return this.core.directory.signedList(username);
+  }
+
   get deviceId(): string | undefined {
     return this.core.account?.deviceIdHex;
   }
@@ -204,7 +219,7 @@ export class Engine {
         return [
           core.http({ kind: 'register', body }, (registered) => {
             if (!registered.ok) return fail('register', registered.code);
-            core.token = parseSessionResponse(registered.body).token;
+            ({ token: core.token, accountId: core.accountId } = parseSessionResponse(registered.body));
             core.account = account;
             core.directory.learn(account.username, body.deviceList);
             const upload = this.uploadKeyPackages(account, this.keyPackageTarget, true, () => [
@@ -567,7 +582,7 @@ export class Engine {
         return [
           core.http({ kind: 'session', body: sessionRequest(core.provider, account, parseChallengeResponse(challenge.body).challenge) }, (session) => {
             if (!session.ok) return [{ type: 'sign-in-failed', code: session.code }];
-            core.token = parseSessionResponse(session.body).token;
+            ({ token: core.token, accountId: core.accountId } = parseSessionResponse(session.body));
             return [{ type: 'connect', token: core.token }];
           }),
         ];

@@ -4,6 +4,7 @@
  */
 import type { DecryptFailureReason, EngineError } from '../engine/errors.ts';
 import type { ConversationInfo, StoredMessage } from './records.ts';
+import type { StoredTransparencyAlert } from './transparency-host.ts';
 
 export type HostEvent =
   /** Signed in and caught up with what the relay queued while we were away. */
@@ -43,6 +44,8 @@ export type HostEvent =
   | { readonly type: 'devices'; readonly devices: readonly { readonly deviceId: string; readonly current: boolean }[] }
   /** This device was removed from its account by another device. */
   | { readonly type: 'device-removed' }
+  /** Key transparency: a change to our account we may not have made, a forked log, a refused device, a failed check. */
+  | { readonly type: 'transparency'; readonly alert: StoredTransparencyAlert }
   /** The vault was locked (by `lock()` or a lock request): the host is closed. */
   | { readonly type: 'locked' }
   /** Saving to the vault or running the transport failed: the host stopped. */

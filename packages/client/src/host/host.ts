@@ -24,6 +24,8 @@ import { HostError } from './errors.ts';
 import type { HostEvent, HostListener } from './events.ts';
 import { MAX_CONVERSATION_NAME, MAX_CONVERSATION_PAGES, MAX_HISTORY_PAGES, MAX_REMEMBERED_FAILURES, SETTLE_POLL_MS, TICK_MS } from './limits.ts';
 import { Quiescence } from './quiescence.ts';
+import { HostTransparency, type KtTiming, type KtTrust } from './transparency-host.ts';
+import type { TransparencyHook } from '../transparency/transport-hook.ts';
 import {
   CONVERSATION_RECORD_VERSION,
   type ConversationInfo,
@@ -51,6 +53,12 @@ export interface TransportParts {
   readonly handle: (event: EngineEvent) => Action[];
   readonly store: RecordStore;
   readonly onAction: (action: Action) => void;
+  /**
+   * Key transparency for the transport: pass every engine HTTP action through
+   * `transparentHttp(parts.transparency, action, plain)` (transparency/transport-hook.ts).
+   * While transparency is off it passes answers through unchanged.
+   */
+  readonly transparency: TransparencyHook;
 }
 
 export type TransportFactory = (parts: TransportParts) => HostTransport;
@@ -65,6 +73,12 @@ export interface HostOptions {
   readonly tickMs?: number;
   /** Key packages kept on the relay (engine default when absent). */
   readonly keyPackageTarget?: number;
+  /**
+   * Key transparency: `pin` is saved in the vault at account creation or link (what the
+   * user trusts: transparency-host.ts KtTrust); a vault with a pinned trust runs it on every
+   * open. `timing` overrides the monitoring and retry periods.
+   */
+  readonly transparency?: { readonly pin?: KtTrust; readonly timing?: KtTiming };
 }
 
 const SERVER_SETTING = 'server-url';
@@ -104,6 +118,8 @@ export class SealedHost {
   #announcedOnline = false;
   #closed = false;
   #accountReady = false;
+  #kt: HostTransparency | undefined;
+  readonly #options: HostOptions;
   readonly serverUrl: string;
 
   private constructor(options: HostOptions, engine: Engine, serverUrl: string) {
@@ -114,6 +130,7 @@ export class SealedHost {
     this.#clock = options.clock ?? (() => Date.now());
     this.#tickMs = options.tickMs ?? TICK_MS;
     this.serverUrl = serverUrl;
+    this.#options = options;
     const records = new VaultRecordStore(this.#stores);
     const batches = this.#stores.batches;
     // One write batch per engine step (store/write-buffer.ts). The history records the
@@ -137,7 +154,40 @@ export class SealedHost {
       handle: (event) => this.#handle(event),
       store,
       onAction: (action) => this.#onAction(action),
+      transparency: this.#ktHook,
     });
+  }
+
+  /** The transport's view of key transparency: the vault's, once loaded; a pass-through while off. */
+  readonly #ktHook: TransparencyHook = {
+    vouchServedList: async (username, served, token) => (this.#kt === undefined ? { deviceList: served, pending: [] } : this.#kt.hook.vouchServedList(username, served, token)),
+    recordOwnChange: (value) => this.#kt?.hook.recordOwnChange(value),
+    monitorOwn: async () => this.#kt?.hook.monitorOwn(),
+  };
+
+  /** Loads the vault's key transparency (saving `pin` first); `baseline`: a newly linked device. */
+  async #openTransparency(baseline: boolean): Promise<void> {
+    const t = this.#options.transparency;
+    this.#kt = await HostTransparency.open(
+      {
+        provider: this.#options.provider,
+        baseUrl: this.serverUrl,
+        settings: this.#stores.settings,
+        engine: this.#engine,
+        clock: this.#clock,
+        run: (started) => this.#run(started.actions),
+        write: (task) => this.#write(task),
+        emit: (alert) => this.#emit({ type: 'transparency', alert }),
+      },
+      t?.timing ?? {},
+      t?.pin,
+      baseline,
+    );
+  }
+
+  /** Key transparency of this device (undefined when the vault pinned none: transparency off). */
+  get transparency(): HostTransparency | undefined {
+    return this.#kt;
   }
 
   /**
@@ -150,6 +200,7 @@ export class SealedHost {
     const engine = new Engine({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) });
     const host = new SealedHost(options, engine, serverUrl);
     await options.vault.stores().settings.put(SERVER_SETTING, { version: SETTING_VERSION, data: utf8.encode(serverUrl) });
+    await host.#openTransparency(false);
     let started: Started;
     try {
       started = engine.createAccount(username);
@@ -179,6 +230,7 @@ export class SealedHost {
     const host = new SealedHost(options, engine, serverUrl);
     host.on(onEvent);
     await options.vault.stores().settings.put(SERVER_SETTING, { version: SETTING_VERSION, data: utf8.encode(serverUrl) });
+    await host.#openTransparency(true);
     const started = engine.beginLink();
     // The engine polls the relay's mailbox on clock ticks.
     host.#startTicks();
@@ -206,6 +258,7 @@ export class SealedHost {
     const engine = Engine.restore({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) }, records);
     const host = new SealedHost(options, engine, utf8Decoder.decode(server.data));
     await host.#loadConversations();
+    await host.#openTransparency(false);
     for (const id of host.#conversations.keys()) host.#timers.set(id, engine.conversationInfo(id)?.disappearAfterSeconds ?? 0);
     return host;
   }
@@ -494,6 +547,7 @@ export class SealedHost {
 
   #stop(): void {
     this.#closed = true;
+    this.#kt?.close();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#transport.close();
@@ -557,6 +611,11 @@ export class SealedHost {
     if (!this.#announcedOnline && this.#quiet.online && this.#quiet.settled()) {
       this.#announcedOnline = true;
       this.#emit({ type: 'online' });
+    }
+    const kt = this.#kt;
+    if (kt !== undefined) {
+      if (kt.client === undefined) kt.attach();
+      kt.onAction(action);
     }
     switch (action.type) {
       case 'account-ready':

@@ -102,6 +102,7 @@ export function nodeTransportFactory(): TransportFactory {
       engine: { handle: parts.handle } as unknown as Engine,
       store: parts.store,
       onAction: parts.onAction,
+      transparency: parts.transparency,
     });
 }
 
@@ -130,6 +131,8 @@ export interface NodeHostOptions {
   readonly keyPackageTarget?: number;
   /** Called when `sealed lock` asks this session to lock (after the host closed). */
   readonly onLockRequest?: () => void;
+  /** Key transparency: the trust to pin (account creation, link) and timing overrides (tests). */
+  readonly transparency?: HostOptions['transparency'];
 }
 
 /** An open Node session: the host, and the release of the session lock. */
@@ -141,7 +144,13 @@ export interface NodeSession {
 }
 
 function hostOptions(vault: Vault, options: NodeHostOptions): HostOptions {
-  return { provider: nodeProvider, vault, transport: nodeTransportFactory(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) };
+  return {
+    provider: nodeProvider,
+    vault,
+    transport: nodeTransportFactory(),
+    ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }),
+    ...(options.transparency === undefined ? {} : { transparency: options.transparency }),
+  };
 }
 
 function session(host: SealedHost, options: NodeHostOptions, release: () => Promise<void>): NodeSession {

@@ -25,7 +25,9 @@ async function call(url: string, init: RequestInit, cap: number): Promise<Uint8A
     throw new TransparencyError('unavailable', `${new URL(url).pathname}: no answer`);
   }
   const body = new Uint8Array(await res.arrayBuffer());
-  if (res.status !== 200) throw new TransparencyError(res.status === 404 ? 'not-in-log' : 'unavailable', `${new URL(url).pathname}: status ${res.status}`);
+  // 404: the label has no version in the served log yet (an account registered since the
+  // last epoch); distinct from a proof that fails, which is `not-in-log`.
+  if (res.status !== 200) throw new TransparencyError(res.status === 404 ? 'not-logged-yet' : 'unavailable', `${new URL(url).pathname}: status ${res.status}`);
   if (body.length > cap) throw new TransparencyError('malformed', `${new URL(url).pathname}: ${body.length} octets`);
   return body;
 }

@@ -16,6 +16,7 @@ export type TransparencyErrorCode =
   | 'wrong-value' // the proven value does not match what was served (e.g. another device list)
   | 'version-gap' // monitoring: versions skipped, repeated or out of order
   | 'not-verified' // a device or account the transparency log has not vouched for
+  | 'not-logged-yet' // the label has no version in the served log yet (registered since the last epoch)
   | 'unavailable'; // the transparency endpoint did not answer (nothing is trusted meanwhile)
 
 /**

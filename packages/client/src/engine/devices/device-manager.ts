@@ -123,7 +123,7 @@ export class DeviceManager {
         return [
           core.http({ kind: 'session', body: sessionRequest(core.provider, account, parseChallengeResponse(challenge.body).challenge) }, (session): Action[] => {
             if (!session.ok) return [{ type: 'sign-in-failed', code: session.code }];
-            core.token = parseSessionResponse(session.body).token;
+            ({ token: core.token, accountId: core.accountId } = parseSessionResponse(session.body));
             return this.upload(account, () => [
               { type: 'connect', token: core.token! },
               { type: 'account-ready', username: account.username, deviceId: account.deviceIdHex },
