@@ -391,3 +391,27 @@ test('a device removal whose list upload gets no answer (relay restarting) is tr
   assert.deepEqual(net.of(alice, 'intent-failed'), []);
   assert.deepEqual([...alice.failures, ...bob.failures], []);
 });
+
+test('a link whose mailbox creation gets no answer (relay restarting) asks again on the next tick, not failed', async () => {
+  const net = new DeviceNetwork();
+  await net.account('alice');
+  const real = net.relay.http.bind(net.relay);
+  let dropped = 0;
+  net.relay.http = (request, token) => {
+    if (request.kind === 'create-link' && dropped === 0) {
+      dropped++;
+      return { ok: false, status: 502, code: 'internal' };
+    }
+    return real(request, token);
+  };
+  const fresh = net.client('alice-phone');
+  net.perform(fresh, fresh.engine.beginLink().actions);
+  net.run();
+  assert.equal(dropped, 1);
+  assert.deepEqual(net.of(fresh, 'intent-failed'), []);
+  assert.deepEqual(net.of(fresh, 'link-offer'), []);
+  net.perform(fresh, fresh.engine.handle({ type: 'tick', now: net.clock + 1_000 }));
+  net.run();
+  assert.equal(net.of(fresh, 'link-offer').length, 1, 'the code is shown after the retry');
+  assert.deepEqual(net.of(fresh, 'intent-failed'), []);
+});

@@ -53,7 +53,9 @@ export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => En
         // "Not now" (no answer, the relay restarting or losing its database): on the next tick
         // the list is fetched again (the upload may have landed after all) and the change
         // applied to it once more (chaos suite: a device removal failed for good).
-        core.defer(() => refetchThen(core, () => putOwnList(core, entriesOf, then, fail, retried, attempt + 1), fail));
+        const again = (): Action[] => putOwnList(core, entriesOf, then, fail, retried, attempt + 1);
+        // The fetch itself may get no answer yet: then the next attempt waits another tick.
+        core.defer(() => refetchThen(core, again, fail, () => putOwnListLater(core, again)));
         return [];
       }
       if (!outcome.ok) return fail(new EngineError('relay-error', `device list: ${outcome.code}`));
@@ -69,10 +71,18 @@ export function putOwnList(core: EngineCore, entriesOf: (list: DeviceList) => En
 const RETRIED_LIST_ERRORS: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate-limited']);
 export const MAX_LIST_UPLOAD_ATTEMPTS = 30;
 
-function refetchThen(core: EngineCore, next: () => Action[], fail: (error: EngineError) => Action[]): Action[] {
+/** The upload step `again` (which counts its attempts) on the next tick, without fetching first: it fetches when it is refused. */
+function putOwnListLater(core: EngineCore, again: () => Action[]): Action[] {
+  core.defer(again);
+  return [];
+}
+
+/** `notNow`: what to do instead of failing when the fetch gets a "not now" answer. */
+function refetchThen(core: EngineCore, next: () => Action[], fail: (error: EngineError) => Action[], notNow?: () => Action[]): Action[] {
   const username = core.account!.username;
   return [
     core.http({ kind: 'get-account', username }, (outcome): Action[] => {
+      if (!outcome.ok && notNow !== undefined && RETRIED_LIST_ERRORS.has(outcome.code)) return notNow();
       if (!outcome.ok) return fail(new EngineError('relay-error', `account: ${outcome.code}`));
       try {
         core.directory.learn(username, parseAccountResponse(outcome.body).deviceList);

@@ -48,8 +48,15 @@ export function startLink(core: EngineCore, intent: number, onFailed: () => void
   const ephemeral = linkHpkeSuite().kem.generateKeyPair(core.provider);
   const offer = encodeLinkOffer({ deviceId: device.id, deviceKey: device.key.publicKey, kemId: LINK_KEM_ID, ephemeralKey: ephemeral.publicKey });
   const link: PendingLink = { intent, device, ephemeral, offer, commitment: offerCommitment(core.provider, offer), linkId: undefined, expiresAt: 0, nextPollAt: 0, polling: false };
-  const actions = [
+  const create = (attempt: number): Action =>
     core.http({ kind: 'create-link', offer }, (outcome): Action[] => {
+      if (!outcome.ok && RETRIED_CREATE_ERRORS.has(outcome.code) && attempt + 1 < MAX_CREATE_LINK_ATTEMPTS) {
+        // "Not now" (no answer, the relay restarting): the mailbox is asked for again on the
+        // next tick (chaos suite: linking failed for good during a relay restart). A mailbox
+        // that was created after all is never shown and expires.
+        core.defer(() => [create(attempt + 1)]);
+        return [];
+      }
       if (!outcome.ok) {
         onFailed();
         return [{ type: 'intent-failed', intent, error: new EngineError('relay-error', `create link: ${outcome.code}`) }];
@@ -59,10 +66,13 @@ export function startLink(core: EngineCore, intent: number, onFailed: () => void
       link.expiresAt = created.expiresAt;
       link.nextPollAt = core.now + LINK_POLL_MS;
       return [{ type: 'link-offer', code: encodeLinkCode({ linkId: created.linkId, commitment: link.commitment }), verificationCode: verificationCode(core.provider, offer), expiresAt: created.expiresAt }];
-    }),
-  ];
-  return { link, actions };
+    });
+  return { link, actions: [create(0)] };
 }
+
+/** Answers to creating the mailbox that mean "not now"; tried again a tick later, at most MAX_CREATE_LINK_ATTEMPTS times. */
+const RETRIED_CREATE_ERRORS: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate-limited']);
+export const MAX_CREATE_LINK_ATTEMPTS = 30;
 
 /**
  * Checks an opened answer and builds this device's account from it.
