@@ -415,3 +415,29 @@ test('a link whose mailbox creation gets no answer (relay restarting) asks again
   assert.equal(net.of(fresh, 'link-offer').length, 1, 'the code is shown after the retry');
   assert.deepEqual(net.of(fresh, 'intent-failed'), []);
 });
+
+test('approving a link whose mailbox read gets no answer (relay restarting) reads it again on the next tick', async () => {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  const fresh = net.client('alice-phone');
+  net.perform(fresh, fresh.engine.beginLink().actions);
+  net.run();
+  const offer = net.of(fresh, 'link-offer')[0]!;
+  const real = net.relay.http.bind(net.relay);
+  let dropped = 0;
+  net.relay.http = (request, token) => {
+    if (request.kind === 'get-link' && token !== undefined && dropped === 0) {
+      dropped++;
+      return { ok: false, status: 0, code: 'unavailable' };
+    }
+    return real(request, token);
+  };
+  net.perform(alice, alice.engine.approveLink(offer.code).actions);
+  net.run();
+  assert.equal(dropped, 1);
+  assert.deepEqual(net.of(alice, 'intent-failed'), []);
+  for (let i = 0; i < 8 && !fresh.ready; i++) net.tick(2_000);
+  assert.equal(net.of(alice, 'device-linked').length, 1);
+  assert.ok(fresh.ready, 'the new device signed in');
+  assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
+});

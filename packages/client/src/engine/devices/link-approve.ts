@@ -95,11 +95,16 @@ function refetchThen(core: EngineCore, next: () => Action[], fail: (error: Engin
 }
 
 /** @throws EngineError('invalid-link-code') at once for text that is not a link code. */
-export function approveLink(core: EngineCore, intent: number, codeText: string, hooks: ListChangeHooks): Action[] {
+export function approveLink(core: EngineCore, intent: number, codeText: string, hooks: ListChangeHooks, attempt = 0): Action[] {
   const code = decodeLinkCode(codeText);
   const fail = (error: EngineError): Action[] => [{ type: 'intent-failed', intent, error }];
   return [
     core.http({ kind: 'get-link', linkId: code.linkId }, (outcome): Action[] => {
+      if (!outcome.ok && RETRIED_LIST_ERRORS.has(outcome.code) && attempt + 1 < MAX_LIST_UPLOAD_ATTEMPTS) {
+        // "Not now" (the relay restarting): the mailbox is read again on the next tick.
+        core.defer(() => approveLink(core, intent, codeText, hooks, attempt + 1));
+        return [];
+      }
       if (!outcome.ok) return fail(outcome.code === 'not-found' ? new EngineError('link-expired', 'unknown or expired link code') : new EngineError('relay-error', `link: ${outcome.code}`));
       let offerBytes: Uint8Array;
       let offer: LinkOffer;
