@@ -8,6 +8,15 @@ import type { ClusterMode } from './cluster.ts';
 import { DEFAULT_FAULTS, runChaos, type ChaosReport } from './scenario.ts';
 import { renderReport } from './report.ts';
 
+/**
+ * The short run for CI (.ci/run): both modes, light enough for a shared 2-core machine
+ * (about 3 minutes), still with every kind of fault. Settling is bounded by time, not by
+ * speed: a slow machine gets the same checks, only later.
+ */
+const SHORT = { users: 6, groups: 3, seconds: 30, rate: 12, settleSeconds: 60 } as const;
+/** A short run that takes longer than this is stopped and fails (never hangs CI). */
+const SHORT_HARD_LIMIT_MINUTES = 8;
+
 const HELP = `sealed chaos: real servers, simulated users on the real SDK, seeded faults.
 
 Options (defaults in brackets):
@@ -19,6 +28,9 @@ Options (defaults in brackets):
   --rate <n>           scenario steps per second [20]
   --settle-seconds <n> longest settling phase [90]
   --json               print the reports as JSON
+  --short              the CI run: both modes, ${SHORT.users} users, ${SHORT.groups} groups, ${SHORT.seconds} s of
+                       faults and at most ${SHORT.settleSeconds} s of settling each, at ${SHORT.rate} steps/s;
+                       fails (with its seed) if not done within ${SHORT_HARD_LIMIT_MINUTES} minutes
   --help`;
 
 const { values } = parseArgs({
@@ -31,6 +43,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '20' },
     'settle-seconds': { type: 'string', default: '90' },
     json: { type: 'boolean', default: false },
+    short: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -52,17 +65,23 @@ if (modes.length === 0) {
   process.exit(2);
 }
 const seed = values.seed ?? randomBytes(6).toString('hex');
-console.log(`chaos: seed ${seed} (replay with --seed ${seed})`);
+console.log(`chaos: seed ${seed} (replay with --seed ${seed}${values.short ? ' --short' : ''})`);
+if (values.short) {
+  setTimeout(() => {
+    console.error(`chaos: FAILED: the short run did not finish within ${SHORT_HARD_LIMIT_MINUTES} minutes; replay with --seed ${seed} --short`);
+    process.exit(1);
+  }, SHORT_HARD_LIMIT_MINUTES * 60_000).unref();
+}
 const reports: ChaosReport[] = [];
 for (const mode of modes) {
   const report = await runChaos({
     seed: `${seed}/${mode}`,
     mode,
-    users: positive('users', values.users),
-    groups: positive('groups', values.groups),
-    durationMs: positive('minutes', values.minutes) * 60_000,
-    stepsPerSecond: positive('rate', values.rate),
-    settleMs: positive('settle-seconds', values['settle-seconds']) * 1000,
+    users: values.short ? SHORT.users : positive('users', values.users),
+    groups: values.short ? SHORT.groups : positive('groups', values.groups),
+    durationMs: values.short ? SHORT.seconds * 1000 : positive('minutes', values.minutes) * 60_000,
+    stepsPerSecond: values.short ? SHORT.rate : positive('rate', values.rate),
+    settleMs: (values.short ? SHORT.settleSeconds : positive('settle-seconds', values['settle-seconds'])) * 1000,
     faults: DEFAULT_FAULTS,
     log: (line) => console.log(line),
   });
