@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { freePort, startServer, type ServerProcess } from '../../server/test/support/server-process.ts';
 import { sealed, SealedProcess, type Options, type Result } from './support/sealed-process.ts';
 
-const COMMANDS = ['init', 'link', 'devices', 'contacts', 'chat', 'send', 'group', 'verify', 'lock', 'passcode', 'status'];
+const COMMANDS = ['init', 'link', 'devices', 'contacts', 'chat', 'send', 'group', 'verify', 'timer', 'settings', 'lock', 'passcode', 'status'];
 
 /** stderr of a failed command: exactly one line starting with "sealed: ". */
 function oneLineError(result: Result, code: number): string {
@@ -38,7 +38,7 @@ describe('the sealed command against a real server', () => {
     server = await startServer({
       label: 'server',
       port,
-      args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
+      args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn', '--kt-epoch-ms', '250'],
     });
     url = server.baseUrl;
   });
@@ -97,7 +97,7 @@ describe('the sealed command against a real server', () => {
     assert.match(ok(await sealed(['send', 'bob', 'a 1:1 hello'], user('alice'))), /^Sent \(message [0-9a-f]{8}\)\.$/m);
     assert.match(ok(await sealed(['send', 'alice', 'a 1:1 answer'], user('bob'))), /^Sent/m);
     const history = ok(await sealed(['chat', 'bob'], user('alice')));
-    assert.match(history, /you: a 1:1 hello\n.*bob: a 1:1 answer/);
+    assert.match(history, /you: a 1:1 hello \((sent|delivered to bob|read by bob)\)\n.*bob: a 1:1 answer/);
     const contacts = ok(await sealed(['contacts'], user('alice')));
     assert.match(contacts, /^bob .*not verified/m);
     assert.match(contacts, /^carol /m);
