@@ -55,6 +55,8 @@ export function pump(core: EngineCore, conversation: Conversation): Action[] {
   // Offline or still catching up: a commit or message now would use an epoch the group
   // may already have left. Everything waits and runs when the catch-up completes.
   if (!core.caughtUp() || conversation.inFlight !== undefined || conversation.preparing) return [];
+  // A member's device its owner removed is still in the group: nothing goes out until its removal commit (verify-members.ts).
+  if (conversation.awaitingRemoval !== undefined) return [];
   if (conversation.waitEpoch !== undefined && conversation.state.groupContext.epoch < conversation.waitEpoch) return [];
   conversation.waitEpoch = undefined;
   const intent = conversation.intents.shift();

@@ -51,6 +51,11 @@ export interface Conversation {
   preparing: boolean;
   /** After losing a commit race: the epoch the relay is at; intents wait until we reach it. */
   waitEpoch: bigint | undefined;
+  /**
+   * Members' devices their account's list no longer names (verify-members.ts): their removal
+   * commit is expected until `until` (engine time). Nothing is sent meanwhile.
+   */
+  awaitingRemoval?: { readonly until: number; readonly joined: boolean } | undefined;
 }
 
 /** Encoded MIMI content waiting to be encrypted, with its id (reported again when the relay acknowledges it). */

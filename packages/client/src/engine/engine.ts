@@ -35,6 +35,7 @@ import { parseAccountResponse } from '@sealed/protocol/http';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
 import { processEntry } from './incoming.ts';
+import { expireAwaitedRemovals } from './verify-members.ts';
 import { Arrivals, MAX_REMEMBERED_SEQS } from './arrivals.ts';
 import { isAhead } from './entry-readiness.ts';
 import { decodeAccount, saveAccount } from './snapshot.ts';
@@ -290,9 +291,20 @@ export class Engine {
 
   /** Adds every device of `username` to a conversation. @throws EngineError('no-account' | 'unknown-conversation') */
   addMember(conversationId: string, username: string): Started {
+    return this.addMembers(conversationId, [username]);
+  }
+
+  /**
+   * Adds every device of each of `usernames` in ONE commit (a group grown by many people
+   * at once: one epoch instead of one per person, so every member processes one commit).
+   * @throws EngineError('too-many-users') above MAX_CONVERSATION_USERS, as a creation,
+   *   ('no-account' | 'unknown-conversation')
+   */
+  addMembers(conversationId: string, usernames: readonly string[]): Started {
+    if (usernames.length > MAX_CONVERSATION_USERS) throw new EngineError('too-many-users', `${usernames.length} > ${MAX_CONVERSATION_USERS}`);
     const conversation = this.requireConversation(conversationId);
     const intent = this.core.id();
-    conversation.intents.push({ kind: 'add', intent, usernames: [username], retries: 0 });
+    conversation.intents.push({ kind: 'add', intent, usernames: [...usernames], retries: 0 });
     return { intent, value: undefined, actions: pump(this.core, conversation) };
   }
 
@@ -534,7 +546,7 @@ export class Engine {
       }
       case 'tick':
         core.now = event.now;
-        return [...core.runDeferred(), ...this.expireAhead(), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
+        return [...core.runDeferred(), ...this.expireAhead(), ...expireAwaitedRemovals(core), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
       case 'socket-down':
         core.online = false;
         return [];

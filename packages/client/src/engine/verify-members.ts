@@ -30,18 +30,73 @@ function noAnswer(outcome: HttpOutcome): boolean {
   return !outcome.ok && (outcome.status === 0 || outcome.status === 429 || outcome.status >= 500);
 }
 
-/** Members of `conversation` whose leaf does not match their account's verified list. */
-function unverified(core: EngineCore, conversation: Conversation): string[] {
+/**
+ * How long a member's device that its account's list no longer names may stay in a group
+ * before it counts as a ghost. Removing a device publishes the new list first (the relay
+ * revokes the device at once) and its removal commits follow: a member who joins or
+ * refetches the list in between saw a legitimately removed device as a ghost and left the
+ * conversation (chaos suite, device removal during traffic). Nothing is sent to the group
+ * while it waits; a key that does not match the list fails at once, as before.
+ */
+export const AWAIT_REMOVAL_MS = 60_000;
+
+/**
+ * Members of `conversation` whose leaf does not match their account's verified list;
+ * `absentOnly`: every such leaf names a device the list does not have (a removal in
+ * progress, or a ghost), none a listed device with another key.
+ */
+function unverified(core: EngineCore, conversation: Conversation): { usernames: string[]; absentOnly: boolean } {
   const bad = new Set<string>();
+  let absentOnly = true;
   const tree = conversation.state.tree;
   for (const m of membersOf(conversation.state)) {
     const key = core.directory.deviceKey(m.username, m.deviceId);
     // A device of ours our list no longer names is being removed (devices/sync.ts removes
     // it from every group, ghost or not): not a warning.
     if (key === undefined && m.username === core.account?.username) continue;
-    if (key === undefined || !core.provider.constantTimeEqual(key, tree.requireLeaf(m.leafIndex).signatureKey)) bad.add(m.username);
+    if (key === undefined) {
+      bad.add(m.username);
+      // No list at all (the account could not be fetched): nothing says the device was ever listed.
+      if (core.directory.deviceList(m.username) === undefined) absentOnly = false;
+    } else if (!core.provider.constantTimeEqual(key, tree.requireLeaf(m.leafIndex).signatureKey)) {
+      bad.add(m.username);
+      absentOnly = false;
+    }
   }
-  return [...bad];
+  return { usernames: [...bad], absentOnly };
+}
+
+/** Fail closed on unverified members: a joined conversation is left, an existing one warned about. */
+function refuse(core: EngineCore, conversation: Conversation, bad: readonly string[], joined: boolean, onVerified: () => Action[]): Action[] {
+  conversation.awaitingRemoval = undefined;
+  if (joined) {
+    core.conversations.delete(conversation.id);
+    core.stats.undecryptable++;
+    return [
+      { type: 'delete', record: 'group', key: conversation.id },
+      { type: 'member-unverified', conversationId: conversation.id, usernames: bad, left: true },
+    ];
+  }
+  return [{ type: 'member-unverified', conversationId: conversation.id, usernames: bad, left: false }, ...onVerified()];
+}
+
+/**
+ * On a tick: a conversation whose unlisted members were not removed within AWAIT_REMOVAL_MS
+ * is refused as it would have been at once (left if it was just joined, else warned about).
+ */
+export function expireAwaitedRemovals(core: EngineCore): Action[] {
+  const actions: Action[] = [];
+  for (const conversation of [...core.conversations.values()]) {
+    const waiting = conversation.awaitingRemoval;
+    if (waiting === undefined || core.now < waiting.until) continue;
+    const { usernames } = unverified(core, conversation);
+    if (usernames.length === 0) {
+      conversation.awaitingRemoval = undefined;
+      continue;
+    }
+    actions.push(...refuse(core, conversation, usernames, waiting.joined, () => []));
+  }
+  return actions;
 }
 
 /**
@@ -79,17 +134,16 @@ export function verifyMembers(core: EngineCore, conversation: Conversation, join
   const unknown = staleAccounts(core, conversation);
   const finish = (): Action[] => {
     queueOwnRemovals(core, conversation);
-    const bad = unverified(core, conversation);
-    if (bad.length === 0) return onVerified();
-    if (joined) {
-      core.conversations.delete(conversation.id);
-      core.stats.undecryptable++;
-      return [
-        { type: 'delete', record: 'group', key: conversation.id },
-        { type: 'member-unverified', conversationId: conversation.id, usernames: bad, left: true },
-      ];
+    const { usernames: bad, absentOnly } = unverified(core, conversation);
+    if (bad.length === 0) {
+      conversation.awaitingRemoval = undefined;
+      return onVerified();
     }
-    return [{ type: 'member-unverified', conversationId: conversation.id, usernames: bad, left: false }, ...onVerified()];
+    if (!absentOnly) return refuse(core, conversation, bad, joined || conversation.awaitingRemoval?.joined === true, onVerified);
+    // Devices their owner's list dropped: their removal commit should follow (AWAIT_REMOVAL_MS).
+    // A conversation just joined is not shown until then; an existing one goes on (nothing is sent).
+    conversation.awaitingRemoval ??= { until: core.now + AWAIT_REMOVAL_MS, joined };
+    return conversation.awaitingRemoval.joined ? [] : onVerified();
   };
   if (unknown.length === 0) return finish();
   core.verifying++;

@@ -7,6 +7,7 @@ import type { Action } from '../../src/engine/actions.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { EngineError } from '../../src/engine/errors.ts';
 import { encodeLinkCode } from '../../src/engine/devices/link-code.ts';
+import { AWAIT_REMOVAL_MS } from '../../src/engine/verify-members.ts';
 import { Client, Network } from './network.ts';
 import { cipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
 import { addMembers, processIncoming } from '@sealed/mls/group/api';
@@ -184,7 +185,7 @@ test('wrong, unknown and expired link codes get typed errors and change nothing'
   assert.equal(fresh.engine.username, undefined);
 });
 
-test('a Welcome bringing a device a known contact never listed is still left (ghost check with a cached list)', async () => {
+test('a Welcome bringing a device a known contact never listed is never shown, and left once no removal came (ghost check with a cached list)', async () => {
   const { net, alice } = await aliceAndBob();
   const carol = await net.account('carol');
   // carol knows bob's list (they talk), so the ghost is a device missing from a cached list.
@@ -204,7 +205,12 @@ test('a Welcome bringing a device a known contact never listed is still left (gh
   const before = carol.engine.conversationIds().length;
   net.relay.frame(alice.engine.deviceId!, { type: 'send', requestId: 1, clientMessageId: new Uint8Array(16).fill(7), kind: 'welcome', epoch: 1, groupId: added.state.groupContext.groupId, recipients: [carolDevice], payload: added.welcome! });
   net.run();
-  assert.equal(carol.engine.conversationIds().length, before, 'left at once');
+  // Unlisted, not mislisted: it could be a device bob removed whose removal commit is on its
+  // way (verify-members.ts AWAIT_REMOVAL_MS). Not shown, nothing sent, then left.
+  assert.equal(carol.conversations.size, before, 'not shown');
+  assert.deepEqual(carol.failures, []);
+  net.perform(carol, carol.engine.handle({ type: 'tick', now: net.clock + AWAIT_REMOVAL_MS + 1_000 }));
+  assert.equal(carol.engine.conversationIds().length, before, 'left');
   assert.deepEqual(carol.failures.map((f) => (f.type === 'member-unverified' ? [f.usernames, f.left] : f.type)), [[['bob'], true]]);
 });
 
@@ -440,4 +446,41 @@ test('approving a link whose mailbox read gets no answer (relay restarting) read
   assert.equal(net.of(alice, 'device-linked').length, 1);
   assert.ok(fresh.ready, 'the new device signed in');
   assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
+});
+
+/** Bob's phone is removed (the relay revokes it) but bob's removal commit has not come yet when carol joins. */
+async function joinDuringRemoval(): Promise<{ net: DeviceNetwork; alice: Client; bob: Client; carol: Client; id: string; phoneId: string }> {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const carol = await net.account('carol');
+  const phone = net.link(bob, 'bob-phone');
+  const phoneId = phone.engine.deviceId!;
+  net.perform(bob, bob.engine.removeDevice(phoneId).actions);
+  assert.equal(net.relay.devices.has(phoneId), false, 'revoked at once');
+  net.perform(alice, alice.engine.addMember(id, 'carol').actions);
+  net.runExcept(bob);
+  assert.ok(carol.engine.membersOf(id).some((m) => m.deviceId === phoneId), 'carol joined with the phone still in the group');
+  return { net, alice, bob, carol, id, phoneId };
+}
+
+test('a member who joins while a contact removes a device waits for the removal commit instead of leaving (the device was listed before)', async () => {
+  const { net, alice, bob, carol, id, phoneId } = await joinDuringRemoval();
+  assert.deepEqual(carol.failures, [], 'not refused as a ghost');
+  assert.deepEqual(carol.engine.conversationIds(), [id]);
+  const early = carol.engine.send(id, 'written while the phone is still in');
+  net.perform(carol, early.actions);
+  net.runExcept(bob);
+  assert.deepEqual(alice.texts(id), [], 'nothing goes out while a removed device is in the group');
+  net.run();
+  assert.ok(!carol.engine.membersOf(id).some((m) => m.deviceId === phoneId), 'the removal commit came');
+  assert.deepEqual(alice.texts(id), ['written while the phone is still in']);
+  assert.deepEqual(bob.texts(id), ['written while the phone is still in']);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
+});
+
+test('if the removal commit does not come within AWAIT_REMOVAL_MS, the joined conversation is left as before (fail closed)', async () => {
+  const { net, carol, id } = await joinDuringRemoval();
+  assert.deepEqual(carol.engine.conversationIds(), [id]);
+  net.perform(carol, carol.engine.handle({ type: 'tick', now: net.clock + AWAIT_REMOVAL_MS + 1_000 }));
+  assert.deepEqual(carol.engine.conversationIds(), [], 'left');
+  assert.deepEqual(carol.failures.map((f) => (f.type === 'member-unverified' ? [f.usernames, f.left] : [f.type])), [[['bob'], true]]);
 });
