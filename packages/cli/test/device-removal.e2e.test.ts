@@ -79,7 +79,7 @@ describe('a device removed from its account erases itself', () => {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'sealed-cli-removal-'));
-    server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'] });
+    server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn', '--kt-epoch-ms', '250'] });
     for (const result of await Promise.all(['alice', 'bob'].map((name) => sealed(['init', name, '--server', server.baseUrl], user(name))))) ok(result);
     assert.match(ok(await sealed(['send', 'bob', 'hello from the first device'], user('alice'))), /^Sent/m);
   });

@@ -33,7 +33,7 @@ describe('receipts and disappearing messages in the sealed command', () => {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'sealed-cli-features-'));
-    server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'] });
+    server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn', '--kt-epoch-ms', '250'] });
     const created = await Promise.all(['alice', 'bob', 'carol'].map((name) => sealed(['init', name, '--server', server.baseUrl], user(name))));
     for (const result of created) ok(result);
   });
