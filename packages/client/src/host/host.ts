@@ -422,8 +422,13 @@ export class SealedHost {
 
   /** Adds every device of `username`; returns the intent id. */
   async addMember(conversationId: string, username: string): Promise<number> {
+    return this.addMembers(conversationId, [username]);
+  }
+
+  /** Adds every device of each of `usernames` in one commit; returns the intent id. @throws EngineError('too-many-users') */
+  async addMembers(conversationId: string, usernames: readonly string[]): Promise<number> {
     this.#require(conversationId);
-    const started = this.#engine.addMember(conversationId, username);
+    const started = this.#engine.addMembers(conversationId, usernames);
     await this.#run(started.actions);
     return started.intent;
   }
@@ -581,6 +586,8 @@ export class SealedHost {
     this.#quiet.event(event);
     const actions = this.#engine.handle(event);
     this.#quiet.actions(actions);
+    // Key transparency starts once the engine knows our account id (a session answer).
+    if (this.#kt !== undefined && this.#kt.client === undefined) this.#kt.attach();
     if (event.type === 'socket-down' && this.#announcedOnline && !this.#closed) {
       this.#announcedOnline = false;
       this.#emit({ type: 'offline' });
@@ -612,11 +619,7 @@ export class SealedHost {
       this.#announcedOnline = true;
       this.#emit({ type: 'online' });
     }
-    const kt = this.#kt;
-    if (kt !== undefined) {
-      if (kt.client === undefined) kt.attach();
-      kt.onAction(action);
-    }
+    this.#kt?.onAction(action);
     switch (action.type) {
       case 'account-ready':
         this.#accountReady = true;
