@@ -484,3 +484,29 @@ test('if the removal commit does not come within AWAIT_REMOVAL_MS, the joined co
   assert.deepEqual(carol.engine.conversationIds(), [], 'left');
   assert.deepEqual(carol.failures.map((f) => (f.type === 'member-unverified' ? [f.usernames, f.left] : [f.type])), [[['bob'], true]]);
 });
+
+test('a link whose list upload landed but whose answer was lost completes on the retry (the device listed with its own key is ours)', async () => {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  const fresh = net.client('alice-phone');
+  net.perform(fresh, fresh.engine.beginLink().actions);
+  net.run();
+  const offer = net.of(fresh, 'link-offer')[0]!;
+  const real = net.relay.http.bind(net.relay);
+  let lost = 0;
+  net.relay.http = (request, token) => {
+    const outcome = real(request, token);
+    if (request.kind === 'put-device-list' && lost === 0) {
+      lost++;
+      return { ok: false, status: 0, code: 'unavailable' }; // stored, but the answer never came
+    }
+    return outcome;
+  };
+  net.perform(alice, alice.engine.approveLink(offer.code).actions);
+  net.run();
+  assert.equal(lost, 1);
+  for (let i = 0; i < 8 && !fresh.ready; i++) net.tick(2_000);
+  assert.ok(fresh.ready, 'the new device signed in');
+  assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
+  assert.equal(alice.engine.devices().length, 2);
+});

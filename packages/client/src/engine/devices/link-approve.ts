@@ -122,7 +122,10 @@ export function approveLink(core: EngineCore, intent: number, codeText: string, 
       if (!core.provider.constantTimeEqual(offerCommitment(core.provider, offerBytes), code.commitment)) return fail(new EngineError('link-rejected', 'offer does not match the code'));
       if (offer.kemId !== LINK_KEM_ID) return fail(new EngineError('link-rejected', `kem ${offer.kemId}`));
       const withNew = (list: DeviceList): Entries | EngineError => {
-        if (list.devices.some((d) => core.provider.constantTimeEqual(d.deviceId, offer.deviceId))) return new EngineError('link-rejected', 'device already listed');
+        const listed = list.devices.find((d) => core.provider.constantTimeEqual(d.deviceId, offer.deviceId));
+        // Listed with the offer's own key: our earlier upload landed although its answer was
+        // lost (the upload is retried after "not now"); only we sign our list. Anything else is refused.
+        if (listed !== undefined) return core.provider.constantTimeEqual(listed.signatureKey, offer.deviceKey) ? list.devices : new EngineError('link-rejected', 'device already listed');
         if (list.devices.length >= MAX_DEVICES_PER_ACCOUNT) return new EngineError('too-many-devices', `${MAX_DEVICES_PER_ACCOUNT} devices`);
         return [...list.devices, { deviceId: offer.deviceId, signatureKey: offer.deviceKey }];
       };
@@ -173,7 +176,9 @@ export function removeOwnDevice(core: EngineCore, intent: number, deviceIdHex: s
   const id = fromHex(deviceIdHex);
   if (list === undefined || id === undefined || !list.devices.some((d) => toHex(d.deviceId) === deviceIdHex)) throw new EngineError('unknown-device', deviceIdHex.slice(0, 32));
   const without = (current: DeviceList): Entries | EngineError => {
-    if (!current.devices.some((d) => toHex(d.deviceId) === deviceIdHex)) return new EngineError('unknown-device', 'removed meanwhile');
+    // Gone already: our earlier upload landed although its answer was lost, or another device
+    // of ours removed it. The list is uploaded unchanged and every group brought in step.
+    if (!current.devices.some((d) => toHex(d.deviceId) === deviceIdHex)) return current.devices;
     return current.devices.filter((d) => toHex(d.deviceId) !== deviceIdHex);
   };
   return putOwnList(core, without, () => hooks.onListChanged(), (error) => [{ type: 'intent-failed', intent, error }]);
