@@ -218,7 +218,11 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
   actions.push(
     core.send({ kind: 'welcome', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: inFlight.welcome }, (welcomeReply) => {
       conversation.inFlight = undefined;
-      const after = welcomeReply.type === 'sent' ? [] : [{ type: 'intent-failed', intent: inFlight.intent.intent, error: new EngineError('relay-error', `welcome: ${welcomeReply.code}`) } as const];
+      // The only new device was revoked by its owner meanwhile (relay: unknown-recipient): no
+      // one is left to welcome and the commit stands; its owner's other device removes the leaf.
+      // (With several new devices the relay's refusal drops the revoked one: EngineCore.resolveSend.)
+      const gone = welcomeReply.type === 'error' && welcomeReply.code === 'unknown-recipient';
+      const after = welcomeReply.type === 'sent' || gone ? [] : [{ type: 'intent-failed', intent: inFlight.intent.intent, error: new EngineError('relay-error', `welcome: ${welcomeReply.code}`) } as const];
       return [...after, ...pump(core, conversation)];
     }),
   );

@@ -138,3 +138,29 @@ test('a text written just before our removal, still in the outbox, is reported a
   assert.deepEqual(carol.acknowledged, []);
   assert.deepEqual(bob.texts(id), []);
 });
+
+test('a Welcome refused because its only new device was revoked meanwhile (unknown-recipient) is not a failure: the commit stands', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  // As the relay answers when carol's device was removed by her other device after alice claimed its key package.
+  const real = net.relay.frame.bind(net.relay);
+  net.relay.frame = (deviceId, frame) => {
+    if (frame.type === 'send' && frame.kind === 'welcome') {
+      alice.inbox.push({ type: 'frame', frame: { type: 'error', requestId: frame.requestId, code: 'unknown-recipient', value: 0 } });
+      return;
+    }
+    real(deviceId, frame);
+  };
+  net.perform(alice, alice.engine.addMember(id, 'carol').actions);
+  net.run();
+  assert.deepEqual(alice.failures, []);
+  assert.equal(alice.engine.epochOf(id), 2n, 'the commit stands');
+  net.perform(alice, alice.engine.send(id, 'after').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['after'], 'the conversation goes on');
+});
