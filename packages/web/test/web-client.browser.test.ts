@@ -1,24 +1,31 @@
 // The web client in Debian's Chromium against a real server process serving the built
-// bundle: two browser users (separate contexts, so separate IndexedDB vaults) and an SDK
-// user; registration, 1:1 and group chat, replies, edits, deletes, lock/unlock, the
+// bundle: two browser users (separate contexts, so separate IndexedDB vaults) and a CLI
+// user (real `sealed` processes); registration, 1:1 and group chat, replies, edits, deletes, lock/unlock, the
 // wrong-passcode wipe; CSP and the printed bundle hash. Screenshots go to
 // artifacts/screenshots (README, "Web client").
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { SdkClient } from '../../client/test/e2e/sdk-client.ts';
+import { sealed, SealedProcess, type Options } from '../../cli/test/support/sealed-process.ts';
 import { launchChromium, openUser, screenshot, type WatchedPage } from './support/chromium.ts';
 import { solidPng } from './support/png.ts';
 import { createAccount, newConversation, openConversation, sendText, unlock } from './support/ui.ts';
 import { startWebServer, type WebServer } from './support/web-server.ts';
+
+/** One-shot `sealed group list` runs while carol's device catches up with a new group. */
+const CLI_SYNC_ATTEMPTS = 10;
 
 describe('web client in Chromium', () => {
   let web: WebServer;
   let browser: Browser;
   let alice: WatchedPage;
   let bob: WatchedPage;
-  let carol: SdkClient;
+  /** carol is the `sealed` CLI: her data directory and passcode (weak test Argon2id). */
+  let carolHome = '';
+  let carol: Options;
   let oneToOne = '';
 
   before(async () => {
@@ -26,7 +33,7 @@ describe('web client in Chromium', () => {
     browser = await launchChromium();
   });
   after(async () => {
-    carol?.close();
+    if (carolHome !== '') rmSync(carolHome, { recursive: true, force: true });
     await browser?.close();
     await web?.stop();
   });
@@ -49,7 +56,10 @@ describe('web client in Chromium', () => {
     await createAccount(alice.page, 'alice', 'alice passcode');
     bob = await openUser(browser, web.url);
     await createAccount(bob.page, 'bob', 'bob passcode');
-    carol = await SdkClient.create(web.server.baseUrl, 'carol');
+    carolHome = mkdtempSync(join(tmpdir(), 'sealed-web-carol-'));
+    carol = { home: carolHome, passcode: 'carol passcode' };
+    const created = await sealed(['init', 'carol', '--server', web.server.baseUrl], carol);
+    assert.equal(created.code, 0, created.stderr);
     await screenshot(alice.page, '02-empty-list');
   });
 
@@ -148,18 +158,41 @@ describe('web client in Chromium', () => {
     await screenshot(bob.page, '13-attachments');
   });
 
-  it('group with an SDK user: everyone reads everyone; members screen', async () => {
+  it('group with a CLI user: everyone reads everyone; members screen', async () => {
+    // carol looks her contacts up in the key-transparency log first (`sealed verify`). Without
+    // it, her device did not settle after the web-made group's Welcome in two runs (the CLI's
+    // refetch-through-the-log path; noted in the web README's known gaps).
+    for (const name of ['alice', 'bob']) {
+      const verified = await sealed(['verify', name], carol);
+      assert.equal(verified.code, 0, verified.stderr);
+      assert.match(verified.stdout, /Key transparency: verified in the log/);
+    }
     const group = await newConversation(alice.page, 'bob, carol');
-    await sendText(alice.page, 'hello group');
-    await carol.until(() => carol.texts(group).includes('hello group'), 'carol receives in the group');
-    await carol.send(group, 'carol here');
-    await alice.page.locator('.message.incoming .text', { hasText: 'carol here' }).waitFor();
-    await openConversation(bob.page, group);
-    await bob.page.locator('.message.incoming .text', { hasText: 'hello group' }).waitFor();
-    await bob.page.locator('.message.incoming .text', { hasText: 'carol here' }).waitFor();
-    await sendText(bob.page, 'bob in the group');
-    await alice.page.locator('.message.incoming .text', { hasText: 'bob in the group' }).waitFor();
-    await carol.until(() => carol.texts(group).includes('bob in the group'), 'carol receives bob');
+    // carol's device learns of the group when it next connects: list until it is there.
+    const short = group.slice(0, 8);
+    for (let i = 0; ; i++) {
+      const list = await sealed(['group', 'list'], carol);
+      if (list.code === 0 && list.stdout.includes(short)) break;
+      if (i >= CLI_SYNC_ATTEMPTS) throw new Error(`carol never saw the group: ${list.stdout} ${list.stderr}`);
+    }
+    const carolChat = await SealedProcess.start(['chat', short], carol);
+    try {
+      await carolChat.waitFor(/^Chat with /m, 'carol in the chat');
+      await sendText(alice.page, 'hello group');
+      await carolChat.waitFor(/alice: hello group/, 'carol receives in the group');
+      carolChat.write('carol here');
+      await alice.page.locator('.message.incoming .text', { hasText: 'carol here' }).waitFor();
+      await openConversation(bob.page, group);
+      await bob.page.locator('.message.incoming .text', { hasText: 'hello group' }).waitFor();
+      await bob.page.locator('.message.incoming .text', { hasText: 'carol here' }).waitFor();
+      await sendText(bob.page, 'bob in the group');
+      await alice.page.locator('.message.incoming .text', { hasText: 'bob in the group' }).waitFor();
+      await carolChat.waitFor(/bob: bob in the group/, 'carol receives bob');
+      carolChat.write('/quit');
+      assert.equal((await carolChat.result()).code, 0);
+    } finally {
+      carolChat.child.kill('SIGKILL');
+    }
     await alice.page.getByRole('link', { name: /^Members/ }).click();
     await alice.page.getByRole('heading', { name: /^Members of/ }).waitFor();
     for (const name of ['alice (you)', 'bob', 'carol']) await alice.page.locator('.member-name', { hasText: name }).first().waitFor();
