@@ -17,7 +17,7 @@ describe('attachments in sealed chat', () => {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'sealed-cli-files-'));
-    server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'] });
+    server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(root, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn', '--kt-epoch-ms', '250'] });
   });
   after(async () => {
     await server.stop();

@@ -40,6 +40,8 @@ export const MAX_PENDING_DEVICES = 256;
 export const DEFAULT_MONITOR_INTERVAL_MS = 5 * 60_000;
 /** Default wait before a pending device is tried again (the server's default epoch is 60 s). */
 export const DEFAULT_PENDING_RETRY_MS = 15_000;
+/** Shortest wait between monitoring rounds started because an own device is pending. */
+const OWN_PENDING_CHECK_MS = 1000;
 /** After an own change, monitoring runs again once the next epochs had time to log it. */
 export const DEFAULT_FOLLOW_UP_MS = 70_000;
 
@@ -203,6 +205,7 @@ export class HostTransparency {
   #pendingTimer: ReturnType<typeof setInterval> | undefined;
   #followUp: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  #ownPendingCheck = 0;
 
   private constructor(
     readonly trust: KtTrust,
@@ -370,6 +373,15 @@ export class HostTransparency {
           .checkGossip(action.message.content.ktCheckpoint)
           .catch(() => undefined) // a checkpoint the log did not sign proves nothing either way
           .finally(() => this.#saveState());
+      }
+    }
+    if (action.type === 'devices-pending' && action.username === this.deps.engine.username) {
+      // Our own new device waits until monitoring sees it logged: look now (at most once a
+      // second), so the engine's next sync attempt can add it.
+      const now = this.deps.clock();
+      if (now - this.#ownPendingCheck >= OWN_PENDING_CHECK_MS) {
+        this.#ownPendingCheck = now;
+        void this.monitor();
       }
     }
     if (action.type === 'devices-pending') {
