@@ -110,4 +110,35 @@ describe('web client start-up in Chromium', () => {
       await holder.context.close();
     }
   });
+
+  it("gives way to another page's upgrade (closes on versionchange) and reopens the database on next use", async () => {
+    const app = await openUser(browser, web.url);
+    try {
+      await app.page.getByRole('heading', { name: 'Create your Sealed account' }).waitFor();
+      const other = await app.context.newPage();
+      await other.goto('about:blank');
+      await other.goto(web.url);
+      await other.getByRole('heading', { name: 'Create your Sealed account' }).waitFor();
+      // Both app pages hold the vault database open; an upgrade settles only if both let go.
+      const outcome = await other.evaluate(
+        () =>
+          new Promise<string>((resolve) => {
+            const upgrade = indexedDB.open('sealed-vault', 2);
+            let blocked = false;
+            upgrade.onblocked = () => (blocked = true);
+            upgrade.onupgradeneeded = () => upgrade.transaction?.abort(); // keep version 1
+            upgrade.onerror = () => resolve(blocked ? 'ran after being blocked' : 'ran');
+            setTimeout(() => resolve('still blocked'), 10_000);
+          }),
+      );
+      assert.match(outcome, /^ran/, 'the app pages closed their connections for the upgrade');
+      // Both pages open the database again when they next need it.
+      await createAccount(app.page, 'giveway', 'giveway passcode');
+      await other.reload();
+      await other.getByRole('heading', { name: 'Sealed is locked' }).waitFor();
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.context.close();
+    }
+  });
 });
