@@ -23,6 +23,7 @@ import { parseCredential } from './identity.ts';
 import { MAX_COMMIT_RETRIES, MAX_PENDING_REPORTED } from './limits.ts';
 import { afterMembersAdded } from './conversation-features.ts';
 import { notSent } from './unsent.ts';
+import { queueOwnRemovals } from './verify-members.ts';
 import { reservedPosition, reserveSends } from './send-reservation.ts';
 
 /**
@@ -152,8 +153,13 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
     const options = { policy: core.policy() };
     if (intent.kind === 'add') {
       // Built again after a lost commit race: the winner may have added some of these devices (MLS refuses a member twice).
+      // And a device its owner removed since its key package was claimed (no longer in the
+      // verified list) is not added: nothing would remove it again (chaos suite).
       const present = new Set(membersOf(conversation.state).map((m) => m.deviceId));
-      const keyPackages = (intent.keyPackages ?? []).filter((kp) => !present.has(parseCredential(kp.leafNode.credential)!.deviceId));
+      const keyPackages = (intent.keyPackages ?? []).filter((kp) => {
+        const named = parseCredential(kp.leafNode.credential)!;
+        return !present.has(named.deviceId) && core.directory.deviceKey(named.username, named.deviceId) !== undefined;
+      });
       if (keyPackages.length === 0) return intent.sync === true ? pump(core, conversation) : failed(core, conversation, intent, new EngineError('already-a-participant', intent.usernames.join(',')));
       created = addMembers(conversation.state, keyPackages, options);
       newDevices = created.added.map((leaf) => parseCredential(created.state.tree.requireLeaf(leaf).credential)!.deviceId);
@@ -207,6 +213,8 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
   conversation.state = inFlight.next;
   conversation.lastCommitAt = core.now;
   conversation.sentSinceUpdate = 0;
+  // Our list may have dropped a device while this commit was in flight (it may even have added it): its removal goes next.
+  queueOwnRemovals(core, conversation);
   const actions: Action[] = [saveGroup(conversation), conversationAction(conversation)];
   if (inFlight.welcome === undefined || inFlight.newDevices.length === 0) {
     conversation.inFlight = undefined;

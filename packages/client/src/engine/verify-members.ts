@@ -17,6 +17,7 @@ import { type Conversation, membersOf } from './conversation.ts';
 import type { EngineCore } from './core.ts';
 import { parseAccountResponse } from '@sealed/protocol/http';
 import type { HttpOutcome } from './events.ts';
+import { notSent } from './unsent.ts';
 
 /**
  * A device-list fetch that got no answer, or an answer that says nothing about the account
@@ -73,6 +74,7 @@ function refuse(core: EngineCore, conversation: Conversation, bad: readonly stri
     core.conversations.delete(conversation.id);
     core.stats.undecryptable++;
     return [
+      ...notSent(conversation.outbox.splice(0).map((m) => m.messageId)),
       { type: 'delete', record: 'group', key: conversation.id },
       { type: 'member-unverified', conversationId: conversation.id, usernames: bad, left: true },
     ];
@@ -104,7 +106,7 @@ export function expireAwaitedRemovals(core: EngineCore): Action[] {
  * else is sent there (the intent goes first in the queue; sync.ts does the same on its
  * triggers): a ghost claiming to be one of our devices never reads what we send next.
  */
-function queueOwnRemovals(core: EngineCore, conversation: Conversation): void {
+export function queueOwnRemovals(core: EngineCore, conversation: Conversation): void {
   const own = core.account?.username;
   if (own === undefined) return;
   const stale = membersOf(conversation.state)
