@@ -102,6 +102,7 @@ describe('a device removed from its account erases itself', () => {
     // Later runs say why without asking for the passcode; the directory can be used again.
     assert.match(ok(await sealed(['status'], { home: join(root, 'alice2') })), /^Vault: erased: this device was removed from its account on another device/m);
     assert.match(oneLineError(await sealed(['contacts'], user('alice2')), 5), REMOVED);
+    assert.match(oneLineError(await sealed(['passcode'], { ...user('alice2'), env: { SEALED_NEW_PASSCODE: 'another-one' } }), 5), REMOVED);
     assert.match(ok(await sealed(['init', 'erin', '--server', server.baseUrl], user('alice2'))), /Account erin created/);
     assert.equal(existsSync(join(root, 'alice2', REMOVED_MARKER_FILE)), false, 'a new account forgets the old removal');
     assert.match(ok(await sealed(['status'], user('alice2'))), /^Account: erin/m);

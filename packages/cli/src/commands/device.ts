@@ -4,7 +4,7 @@ import { wasRemovedFromAccount } from '@sealed/client/host/node-erase';
 import { changeNodePasscode, readVaultState, requestLock, sessionHolder } from '@sealed/client/host/node-host';
 import type { Context } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { explain } from '../explain.ts';
+import { deviceRemovedError, explain } from '../explain.ts';
 import { newPasscode } from '../passcode.ts';
 import { transparencyStatus } from '../kt-status.ts';
 
@@ -26,6 +26,7 @@ export async function lock(ctx: Context): Promise<void> {
 
 export async function passcode(ctx: Context): Promise<void> {
   if (ctx.args.positional.length > 0) throw new CliError(EXIT.usage, 'passcode takes no arguments', 'see `sealed passcode --help`');
+  if (wasRemovedFromAccount(ctx.directory)) throw deviceRemovedError();
   const source = ctx.passcodes(['SEALED_PASSCODE', 'SEALED_NEW_PASSCODE']);
   const current = await source.next('Current passcode: ');
   const next = await newPasscode(source, 'New passcode');
