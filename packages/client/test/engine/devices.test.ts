@@ -510,3 +510,35 @@ test('a link whose list upload landed but whose answer was lost completes on the
   assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
   assert.equal(alice.engine.devices().length, 2);
 });
+
+test('a device removed while the commit adding it to a group is in flight is removed right after that commit lands', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const phone = net.client('alice-phone');
+  net.perform(phone, phone.engine.beginLink().actions);
+  net.run();
+  net.perform(alice, alice.engine.approveLink(net.of(phone, 'link-offer')[0]!.code).actions);
+  net.run();
+  for (let i = 0; i < 4 && !phone.ready; i++) {
+    net.clock += 2_000;
+    net.perform(phone, phone.engine.handle({ type: 'tick', now: net.clock }));
+    net.run();
+  }
+  assert.ok(phone.ready && !phone.engine.conversationIds().includes(id));
+  const phoneId = phone.engine.deviceId!;
+  // Alice's sync adds the phone; stop as soon as its commit is on the wire (the answer waits in her inbox).
+  const isCommit = (a: { type: string; frame?: { type: string; kind?: string } }) => a.type === 'send-frame' && a.frame?.type === 'send' && a.frame.kind === 'commit';
+  const commitsBefore = alice.all.filter(isCommit).length;
+  net.perform(alice, alice.engine.refreshDevices().actions);
+  for (let i = 0; i < 50 && alice.all.filter(isCommit).length === commitsBefore && alice.inbox.length > 0; i++) net.perform(alice, alice.engine.handle(alice.inbox.shift()!));
+  assert.equal(alice.all.filter(isCommit).length, commitsBefore + 1, 'the commit adding the phone is in flight');
+  // The phone is removed; the list upload's answer reaches alice before the commit's.
+  net.perform(alice, alice.engine.removeDevice(phoneId).actions);
+  alice.inbox.unshift(alice.inbox.pop()!);
+  net.run();
+  for (let i = 0; i < 3; i++) net.tick(2_000);
+  assert.equal(net.relay.devices.has(phoneId), false, 'revoked');
+  assert.ok(!alice.engine.membersOf(id).some((m) => m.deviceId === phoneId), 'removed from the group after all');
+  assert.ok(!bob.engine.membersOf(id).some((m) => m.deviceId === phoneId));
+  assert.equal(alice.engine.epochAuthenticatorOf(id), bob.engine.epochAuthenticatorOf(id));
+  assert.deepEqual([...alice.failures, ...bob.failures], []);
+});
