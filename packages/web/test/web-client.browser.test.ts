@@ -159,9 +159,7 @@ describe('web client in Chromium', () => {
   });
 
   it('group with a CLI user: everyone reads everyone; members screen', async () => {
-    // carol looks her contacts up in the key-transparency log first (`sealed verify`). Without
-    // it, her device did not settle after the web-made group's Welcome in two runs (the CLI's
-    // refetch-through-the-log path; noted in the web README's known gaps).
+    // The CLI checks the two browser users in the key-transparency log (`sealed verify`).
     for (const name of ['alice', 'bob']) {
       const verified = await sealed(['verify', name], carol);
       assert.equal(verified.code, 0, verified.stderr);
