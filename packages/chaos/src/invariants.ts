@@ -31,6 +31,18 @@ export const MAX_SERVER_RSS_MIB = 768;
  * written just before its author was removed, which the SDK reports as not sent.
  */
 export const TOLERATED_INTENT_FAILURES: ReadonlySet<string> = new Set(['not-a-participant', 'already-a-participant', 'removed-before-sent']);
+/** The invariants, by the names the report prints (each is listed with its verdict). */
+export const INVARIANTS = {
+  DELIVERED: 'every acknowledged message delivered to every member',
+  ONCE: 'each message shown exactly once',
+  NO_FAILURES: 'zero SDK failures (decrypt failures above all)',
+  MEMBERS_ONLY: 'no device reads an epoch it is not a member of (removed devices read nothing sent after their removal)',
+  NOTHING_STUCK: 'every message sent by an online member is acknowledged',
+  CONVERGED: 'every group converges (one epoch and epoch authenticator)',
+  QUEUES_EMPTY: 'server queues empty at the end',
+  MEMORY: `server memory under ${MAX_SERVER_RSS_MIB} MiB`,
+} as const;
+
 /** Examples of each violation kept for the report. */
 const EXAMPLES = 5;
 const POLL_MS = 250;
@@ -101,9 +113,9 @@ export async function checkInvariants(context: CheckContext): Promise<InvariantR
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     queuedAtEnd = await queuedEntries(cluster);
   }
-  if (queuedAtEnd > 0) violations.push({ invariant: 'server queues empty at the end', count: queuedAtEnd, examples: [] });
+  if (queuedAtEnd > 0) violations.push({ invariant: INVARIANTS.QUEUES_EMPTY, count: queuedAtEnd, examples: [] });
   if (summary.serverPeakMiB > MAX_SERVER_RSS_MIB) {
-    violations.push({ invariant: `server memory under ${MAX_SERVER_RSS_MIB} MiB`, count: 1, examples: [`peak ${summary.serverPeakMiB} MiB`] });
+    violations.push({ invariant: INVARIANTS.MEMORY, count: 1, examples: [`peak ${summary.serverPeakMiB} MiB`] });
   }
   return {
     ok: violations.length === 0,
@@ -159,13 +171,13 @@ function evaluate(ledger: Ledger, users: readonly SimUser[]): Evaluation {
       }
       expected++;
       const times = ledger.shown.get(device)?.get(record.messageId) ?? 0;
-      if (times === 0) report('every acknowledged message delivered to every member', `${record.messageId.slice(0, 12)} -> ${device.slice(0, 8)} (epoch ${record.ackedEpoch})`);
+      if (times === 0) report(INVARIANTS.DELIVERED, `${record.messageId.slice(0, 12)} -> ${device.slice(0, 8)} (epoch ${record.ackedEpoch})`);
       else shownCount++;
-      if (times > 1) report('each message shown exactly once', `${record.messageId.slice(0, 12)} x${times} on ${device.slice(0, 8)}`);
+      if (times > 1) report(INVARIANTS.ONCE, `${record.messageId.slice(0, 12)} x${times} on ${device.slice(0, 8)}`);
     }
   }
   for (const read of ledger.readsOutsideMembership()) {
-    report('no device reads an epoch it is not a member of', `${read.messageId.slice(0, 12)} on ${read.device.slice(0, 8)} (epoch ${read.epoch ?? '?'})`);
+    report(INVARIANTS.MEMBERS_ONLY, `${read.messageId.slice(0, 12)} on ${read.device.slice(0, 8)} (epoch ${read.epoch ?? '?'})`);
   }
   let tolerated = 0;
   for (const failure of ledger.failures) {
@@ -173,13 +185,13 @@ function evaluate(ledger: Ledger, users: readonly SimUser[]): Evaluation {
       tolerated++;
       continue;
     }
-    report('zero SDK failures (decrypt failures above all)', `${failure.type} ${failure.detail} on ${failure.device.slice(0, 8)}`);
+    report(INVARIANTS.NO_FAILURES, `${failure.type} ${failure.detail} on ${failure.device.slice(0, 8)}`);
   }
-  if (ledger.failureCount > ledger.failures.length) report('zero SDK failures (decrypt failures above all)', `${ledger.failureCount - ledger.failures.length} more not kept`);
+  if (ledger.failureCount > ledger.failures.length) report(INVARIANTS.NO_FAILURES, `${ledger.failureCount - ledger.failures.length} more not kept`);
   const online = new Set(users.filter((u) => !u.offline).map((u) => u.deviceId));
   for (const record of ledger.sent.values()) {
     if (record.ackedEpoch === undefined && !record.reportedNotSent && online.has(record.senderDevice) && stillMember(users, record)) {
-      report('every message sent by an online member is acknowledged', `${record.messageId.slice(0, 12)} from ${record.senderDevice.slice(0, 8)}`);
+      report(INVARIANTS.NOTHING_STUCK, `${record.messageId.slice(0, 12)} from ${record.senderDevice.slice(0, 8)}`);
     }
   }
   convergence(users, report);
@@ -204,7 +216,7 @@ function convergence(users: readonly SimUser[], report: (invariant: string, exam
     }
   }
   for (const [id, byView] of views) {
-    if (byView.size > 1) report('every group converges (one epoch and epoch authenticator)', `${id.slice(0, 12)}: ${[...byView.keys()].map((v) => v.slice(0, 14)).join(' / ')}`);
+    if (byView.size > 1) report(INVARIANTS.CONVERGED, `${id.slice(0, 12)}: ${[...byView.keys()].map((v) => v.slice(0, 14)).join(' / ')}`);
   }
 }
 

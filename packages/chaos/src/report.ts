@@ -1,4 +1,5 @@
 /** A chaos report as text for people: counts first, then every invariant with its verdict. */
+import { INVARIANTS } from './invariants.ts';
 import type { ChaosReport } from './scenario.ts';
 
 export function renderReport(report: ChaosReport): string {
@@ -15,6 +16,8 @@ export function renderReport(report: ChaosReport): string {
   ];
   const kinds = Object.entries(inv.failuresByKind).sort((a, b) => b[1] - a[1]);
   if (kinds.length > 0) lines.push(`  SDK failures by kind: ${kinds.map(([k, n]) => `${k} x${n}`).join('; ')}`);
+  const violated = new Set(inv.violations.map((v) => v.invariant));
+  for (const name of Object.values(INVARIANTS)) if (!violated.has(name)) lines.push(`  held: ${name}`);
   if (inv.violations.length === 0) lines.push('  invariants: all held');
   for (const v of inv.violations) lines.push(`  VIOLATED: ${v.invariant} (${v.count})${v.examples.map((e) => `\n      ${e}`).join('')}`);
   return lines.join('\n');
