@@ -21,6 +21,8 @@ import type { Action } from '../../src/engine/actions.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { NodeTransport } from '../../src/transport/node-transport.ts';
 import { TransparencyClient } from '../../src/transparency/transparency-client.ts';
+import { createNodeAccount, type NodeSession } from '../../src/host/node-host.ts';
+import type { HostEvent } from '../../src/host/events.ts';
 import { startHarness } from '../../../server/test/support/harness.ts';
 
 const WAIT_MS = 20_000;
@@ -33,7 +35,12 @@ class KtPeer {
   kt: TransparencyClient | undefined;
   private readonly ticker: ReturnType<typeof setInterval>;
 
-  constructor(baseUrl: string, config: Configuration, username: string | undefined) {
+  constructor(
+    baseUrl: string,
+    config: Configuration,
+    username: string | undefined,
+    private readonly requiredAuditors = 1,
+  ) {
     // A linked device learns its username from the link: its client is made once it knows it.
     const hook = {
       vouchServedList: (u: string, l: Uint8Array, t?: Uint8Array) => this.client(baseUrl, config).vouchServedList(u, l, t),
@@ -47,7 +54,7 @@ class KtPeer {
 
   private client(baseUrl: string, config: Configuration, username = this.engine.username): TransparencyClient {
     if (this.kt === undefined) {
-      this.kt = new TransparencyClient({ baseUrl, provider: nodeProvider, config, requiredAuditors: 1, ownUsername: username!, token: () => this.engine.sessionToken });
+      this.kt = new TransparencyClient({ baseUrl, provider: nodeProvider, config, requiredAuditors: this.requiredAuditors, ownUsername: username!, token: () => this.engine.sessionToken });
       this.engine.requireTransparency(this.kt.vouched);
     }
     return this.kt;
@@ -141,5 +148,56 @@ test("a contact's newly linked device is pending until an epoch logs it, then ad
     auditor.close();
     await harness.cleanup();
     rmSync(auditorDir, { recursive: true, force: true });
+  }
+});
+
+test('host: a device that never appears in the log stays out and is reported (alert kept in the vault, event emitted)', async () => {
+  // No auditors here: the served size is the log's size (requiredAuditors 0).
+  const harness = await startHarness(['--kt-epoch-ms', '86400000']);
+  const home = mkdtempSync(join(tmpdir(), 'sealed-pending-host-'));
+  const configuration = new Uint8Array(await (await fetch(`${harness.server.url}/v1/kt/config`)).arrayBuffer());
+  const config = decodeConfigurationWire(configuration);
+  const epoch = () => harness.server.transparency!.tick();
+  const peers: KtPeer[] = [];
+  let session: NodeSession | undefined;
+  try {
+    const bob = new KtPeer(harness.server.url, config, 'bob', 0);
+    peers.push(bob);
+    await bob.transport.run(bob.engine.createAccount('bob').actions);
+    await bob.until(() => bob.of('account-ready').length > 0, 'bob ready');
+    session = await createNodeAccount({
+      directory: home,
+      passcode: 'alice-passcode-1',
+      serverUrl: harness.server.url,
+      username: 'alice',
+      timeoutMs: WAIT_MS,
+      weakArgon2ForTests: { memoryKiB: 8, iterations: 1, parallelism: 1 },
+      transparency: { pin: { configuration, requiredAuditors: 0 }, timing: { pendingRetryMs: 200, pendingGiveUpMs: 1500 } },
+    });
+    const host = session.host;
+    const events: HostEvent[] = [];
+    host.on((e) => events.push(e));
+    await epoch();
+    // bob links a phone; no epoch logs it from now on (the operator holds it back).
+    const phone = new KtPeer(harness.server.url, config, undefined, 0);
+    peers.push(phone);
+    await phone.transport.run(phone.engine.beginLink().actions);
+    await phone.until(() => phone.of('link-offer').length === 1, 'the phone shows a code');
+    await bob.transport.run(bob.engine.approveLink(phone.of('link-offer')[0]!.code).actions);
+    await phone.until(() => phone.of('account-ready').length > 0, 'the phone signs in');
+    const { conversationId } = await host.createConversation(['bob']);
+    await bob.until(() => bob.engine.conversationIds().includes(conversationId), 'bob joins');
+    const refused = () => events.find((e): e is Extract<HostEvent, { type: 'transparency' }> => e.type === 'transparency' && e.alert.kind === 'device-refused');
+    await bob.until(() => refused() !== undefined, 'the never-logged device is reported');
+    assert.match(refused()!.alert.message, new RegExp(`^a device of bob \\(${phone.engine.deviceId!.slice(0, 8)}\\) never appeared in the key transparency log; it was not added to the conversation ${conversationId.slice(0, 8)}$`));
+    assert.equal(host.engine.membersOf(conversationId).some((m) => m.deviceId === phone.engine.deviceId), false, 'never added');
+    assert.deepEqual(host.transparency!.pendingDevices(), []);
+    assert.equal(host.transparency!.alerts().filter((a) => a.kind === 'device-refused').length, 1);
+    assert.equal(events.filter((e) => e.type === 'intent-failed').length, 0, 'the conversation itself did not fail');
+  } finally {
+    await session?.close();
+    for (const p of peers) p.close();
+    await harness.cleanup();
+    rmSync(home, { recursive: true, force: true });
   }
 });
