@@ -60,6 +60,7 @@ session.disconnect();
 
 // Inclusive sample time per part: a sample counts for a part when the part's function is on its stack.
 const parts: [string, RegExp][] = [
+  ['decode + verifySearch (100 % below)', /^(verifySearch|decodeSearchResponse)$/],
   ['ECVRF verification (4 ladder steps)', /^vrfVerify$/],
   ['  of which V = s*H - c*Gamma (Straus-Shamir)', /^mulAddUnsafe$/],
   ['  of which point decoding (Gamma, hash to curve)', /^stringToPoint$/],
@@ -85,4 +86,7 @@ profile.samples.forEach((id, i) => {
 const perVerify = (cpu.user + cpu.system) / 1000 / (10 * dir.accountLabels.length);
 console.log(`${accounts.toLocaleString('en')} accounts, ${new Date().toISOString()}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(`search verification (account label, 3 versions): ${perVerify.toFixed(1)} ms CPU each (under the profiler)`);
-for (const [part] of parts) console.log(`${(((totals.get(part) ?? 0) / all) * 100).toFixed(1).padStart(5)} %  ${part}`);
+// Shares of the verification's own samples (the rest is the profiler, idle time, the loop).
+const whole = totals.get(parts[0]![0]) ?? 1;
+console.log(`samples in decode + verifySearch: ${((whole / all) * 100).toFixed(0)} % of all`);
+for (const [part] of parts.slice(1)) console.log(`${(((totals.get(part) ?? 0) / whole) * 100).toFixed(1).padStart(5)} %  ${part}`);
