@@ -91,6 +91,11 @@ function onWelcome(core: EngineCore, entry: DeliveredEntry, message: MLSMessage)
     if (bundle !== account.lastResort) account.keyPackages.delete(refHex);
     const conversation = newConversation(joined.state, core.now);
     if (core.conversations.has(conversation.id)) return [];
+    // Added again after a removal: messages read as the removed group were shown already. A
+    // copy encrypted again for the new membership (its first answer was lost) is the same
+    // message and is shown once (chaos suite: shown twice on a re-added device).
+    const before = closedConversation(core, conversation.id);
+    if (before !== undefined) for (const id of before.seen) rememberMessage(conversation, id);
     core.conversations.set(conversation.id, conversation);
     return [saveGroup(conversation), saveAccount(account), ...verifyMembers(core, conversation, true, () => [conversationAction(conversation)])];
   }

@@ -306,3 +306,33 @@ test('a member removed and added again holds a commit that overtook its new Welc
   assert.deepEqual(carol.texts(id), ['hello again carol']);
   assert.deepEqual(carol.failures, []);
 });
+
+test('a member removed and added again shows a message once although it got two copies, one before its removal and one encrypted again after its return', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob', 'carol']);
+  net.perform(alice, actions);
+  net.run();
+  // The relay stores alice's message (carol reads it) but alice never gets the answer.
+  const sent = alice.engine.send(id, 'twice on the wire');
+  net.perform(alice, sent.actions);
+  alice.inbox.length = 0;
+  net.offline(alice);
+  net.run();
+  assert.deepEqual(carol.texts(id), ['twice on the wire']);
+  // Carol is removed and added back while alice is away.
+  net.perform(bob, bob.engine.removeMember(id, 'carol').actions);
+  net.run();
+  net.perform(bob, bob.engine.addMember(id, 'carol').actions);
+  net.run();
+  assert.deepEqual(carol.engine.conversationIds(), [id]);
+  // Alice returns: the group moved on, so the message is encrypted again, for carol too.
+  net.reconnect(alice);
+  net.run();
+  assert.deepEqual(alice.acknowledged.map((a) => a.messageId), [sent.value]);
+  assert.deepEqual(carol.texts(id), ['twice on the wire'], 'shown once');
+  assert.deepEqual(bob.texts(id), ['twice on the wire']);
+  assert.equal([...alice.failures, ...bob.failures, ...carol.failures].length, 0);
+});
