@@ -84,6 +84,13 @@ test('plaintext scan: no known plaintext, id, passcode or key appears in any fil
     // Edits and deletes leave no clear remnants either.
     await stores.messages.put(conversationId, enc('message-id-3-f00dfeed'), { version: 2, data: text('edited message', 'edited message body xylophone') });
     await stores.messages.delete(conversationId, enc('message-id-4-f00dfeed'));
+    // The message path writes in batches (store/write-buffer.ts), committed without an fsync:
+    // those WAL frames hold envelopes only, like every other write.
+    stores.batches.hold();
+    await stores.messages.put(conversationId, text('batched message id', 'message-id-batched-c0ffee'), { version: 1, data: text('batched message', 'batched secret: the key is under the mat') });
+    await stores.groupStates.put(groupId, { version: 1, data: new Uint8Array([...key('batched epoch secret'), ...text('batched group state', 'batched-ratchet-marker-8812')]) });
+    await stores.batches.release(false);
+    assert.ok((await stores.messages.get(conversationId, enc('message-id-batched-c0ffee'))) !== undefined, 'the batched record was written');
 
     // The vault key and the wrapping key, recomputed from the header as an attacker with the passcode would.
     const header = decodeHeader(provider, readFileSync(join(directory, HEADER_FILE)), 'weak-for-tests') as ActiveHeader;
