@@ -19,7 +19,9 @@ export function transparencyStatus(host: SealedHost): string[] {
   lines.push(`Key transparency: on; log key ${log}..., ${kt.trust.requiredAuditors} auditor countersignature${kt.trust.requiredAuditors === 1 ? '' : 's'} required`);
   lines.push(c === undefined ? 'Checkpoint: none verified yet' : `Checkpoint: size ${c.treeSize}, latest entry ${when(c.timestamp)}`);
   const error = kt.lastError;
-  lines.push(error === undefined ? 'Your account in the log: no change you did not make' : `Your account in the log: NOT VERIFIED (${error.code}: ${error.detail})`);
+  const changed = kt.alerts().some((a) => a.kind === 'own-change');
+  if (error !== undefined) lines.push(`Your account in the log: NOT VERIFIED (${error.code}: ${error.detail})`);
+  else lines.push(changed ? 'Your account in the log: changed in ways this device did not make (see the alerts below)' : 'Your account in the log: no change you did not make');
   const pending = kt.pendingDevices();
   for (const p of pending) lines.push(`Pending in the log: ${p.deviceIds.length} device${p.deviceIds.length === 1 ? '' : 's'} of ${p.username} (not added until logged)`);
   const alerts = kt.alerts().slice(-STATUS_ALERTS);

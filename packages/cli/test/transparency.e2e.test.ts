@@ -113,6 +113,7 @@ describe('key transparency with the sealed command, a KT server and a sealed-aud
     // Printed once; status keeps the list.
     assert.doesNotMatch((await sealed(['contacts'], user('alice'))).stderr, /was it you/);
     const status = ok(await sealed(['status'], user('alice')));
+    assert.match(status, /^Your account in the log: changed in ways this device did not make \(see the alerts below\)$/m);
     assert.match(status, /^Transparency alerts \(2, newest last\):$/m);
     assert.match(status, /identity key was replaced .*; was it you\?$/m);
     // bob had verified alice: the log vouches for the new version (so it reaches his
