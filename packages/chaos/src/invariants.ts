@@ -181,7 +181,7 @@ function evaluate(ledger: Ledger, users: readonly SimUser[]): Evaluation {
   }
   let tolerated = 0;
   for (const failure of ledger.failures) {
-    if (failure.type === 'intent-failed' && TOLERATED_INTENT_FAILURES.has(failure.detail)) {
+    if ((failure.type === 'intent-failed' && TOLERATED_INTENT_FAILURES.has(failure.detail)) || failure.type === 'after-revocation') {
       tolerated++;
       continue;
     }

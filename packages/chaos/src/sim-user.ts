@@ -112,6 +112,12 @@ export class SimUser {
   }
 
   private observe(action: Action): void {
+    // A device its account removed is wiped by its host: what fails on it afterwards (its
+    // session is revoked) is nobody's to see. Counted apart, not as an SDK failure.
+    if (this.revoked && (action.type === 'intent-failed' || action.type === 'decrypt-failure' || action.type === 'member-unverified')) {
+      this.ledger.recordFailure({ device: this.deviceId, type: 'after-revocation', detail: action.type });
+      return;
+    }
     switch (action.type) {
       case 'account-ready':
         this.deviceId = action.deviceId;
