@@ -295,6 +295,8 @@ describe('web client in Chromium', () => {
     await alice.page.getByRole('button', { name: 'Change passcode' }).click();
     await alice.page.getByRole('status').filter({ hasText: 'Passcode changed.' }).first().waitFor();
     await alice.page.getByRole('button', { name: 'Lock now' }).click();
+    // Locking is asynchronous (pending vault writes are flushed first): wait for its screen.
+    await alice.page.getByRole('heading', { name: 'Sealed is locked' }).waitFor();
     await unlock(alice.page, 'alice passcode');
     await alice.page.getByRole('alert').filter({ hasText: 'Wrong passcode' }).waitFor();
     await unlock(alice.page, 'alice new passcode');

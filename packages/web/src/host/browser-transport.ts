@@ -11,8 +11,8 @@
 import type { Action } from '@sealed/client/engine/actions';
 import type { Engine } from '@sealed/client/engine/engine';
 import type { EngineEvent, HttpOutcome } from '@sealed/client/engine/events';
+import { transparentHttp, type TransparencyHook } from '@sealed/client/transparency/transport-hook';
 import { httpCallOf } from '@sealed/client/transport/http-codec';
-import { encodeAccountValue } from '@sealed/kt/labels/labels';
 import { toBase64Url } from '@sealed/protocol/encoding';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
 import { decodeServerFrame } from '@sealed/protocol/frames/server';
@@ -41,11 +41,12 @@ export interface BrowserTransportOptions {
   /** Connection state changes, for the status line. */
   readonly onOnline?: (online: boolean) => void;
   /**
-   * Key transparency: called with the account value (0x01 || signed device list) of a
-   * device list this device is about to publish, and again once the relay accepted it
-   * (`accepted`), so owner monitoring never alerts on our own change and checks it soon.
+   * Key transparency (the SDK's transparentHttp, as NodeTransport applies it): a contact's
+   * account answer reaches the engine only as the device list the log vouches for; a
+   * device list this device publishes is recorded as our own change first and monitored
+   * after. Absent: answers pass through unchanged.
    */
-  readonly onOwnDeviceList?: (value: Uint8Array, accepted: boolean) => void;
+  readonly transparency?: TransparencyHook;
 }
 
 export class BrowserTransport {
@@ -99,11 +100,8 @@ export class BrowserTransport {
       if (this.closing) return;
       switch (action.type) {
         case 'http': {
-          const request = action.request;
-          const own = request.kind === 'put-device-list' ? encodeAccountValue(request.deviceList) : undefined;
-          if (own !== undefined) this.options.onOwnDeviceList?.(own, false);
-          const outcome = await this.http(action);
-          if (own !== undefined && outcome.ok) this.options.onOwnDeviceList?.(own, true);
+          const hook = this.options.transparency;
+          const outcome = hook === undefined ? await this.http(action) : await transparentHttp(hook, action, () => this.http(action));
           void this.dispatch({ type: 'http-response', id: action.id, outcome });
           break;
         }

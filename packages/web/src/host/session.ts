@@ -14,6 +14,7 @@ import { VaultRecordStore } from '@sealed/client/transport/vault-record-store';
 import { VaultError } from '@sealed/client/vault/errors';
 import { decodeHeader } from '@sealed/client/vault/header';
 import type { ContactTransparencyStatus } from '@sealed/client/transparency/transparency-client';
+import type { TransparencyHook } from '@sealed/client/transparency/transport-hook';
 import { Vault } from '@sealed/client/vault/vault';
 import type { VaultStorage } from '@sealed/client/vault/vault-storage';
 import { nobleProvider } from '@sealed/crypto/noble/provider';
@@ -24,6 +25,7 @@ import { attachmentOf, type StoredAttachment } from './views.ts';
 import { ChatModel } from './chat-model.ts';
 import { VaultDatabaseError } from './idb.ts';
 import { IndexedDbVaultStorage } from './idb-vault-storage.ts';
+import { PendingDevices } from './pending-devices.ts';
 import { WebTransparency } from './web-transparency.ts';
 
 export type Phase =
@@ -58,6 +60,8 @@ export type BrowserVaultStorage = VaultStorage & { readonly blocked?: boolean; c
 
 /** Clock ticks for the engine (self-update schedule): every 30 s is plenty for a 24 h rule. */
 export const TICK_INTERVAL_MS = 30_000;
+/** Give-up bound for a pending contact device while the log's max_behind is not known. */
+const DEFAULT_PENDING_GIVE_UP_MS = 10 * 60_000;
 /** Own device lists kept before the account exists (registration publishes one). */
 const MAX_OWN_BEFORE_TRANSPARENCY = 8;
 /** Most notices kept on screen; older ones are dropped. */
@@ -97,6 +101,8 @@ export class Session {
   /** Own device lists published before the account (and so `transparency`) existed. */
   private ownBeforeTransparency: Uint8Array[] = [];
   private ticker: ReturnType<typeof setInterval> | undefined;
+  /** Contacts' devices waiting for the log, retried on ticks. */
+  private pendingDevices = new PendingDevices();
   private unsubscribe: (() => void) | undefined;
   private noticeId = 0;
   private readonly listeners = new Set<() => void>();
@@ -295,7 +301,23 @@ export class Session {
 
   private restartTicker(intervalMs: number): void {
     if (this.ticker !== undefined) clearInterval(this.ticker);
-    this.ticker = setInterval(() => void this.transport?.dispatch({ type: 'tick', now: Date.now() }), intervalMs);
+    this.ticker = setInterval(() => this.tick(), intervalMs);
+  }
+
+  /** A clock tick for the engine (deferred adds retry on it), then pending devices retried. */
+  private tick(): void {
+    const now = Date.now();
+    void this.transport?.dispatch({ type: 'tick', now });
+    const engine = this.engine;
+    const transparency = this.transparency;
+    if (engine === undefined || transparency === undefined) return;
+    this.pendingDevices.retry(
+      engine,
+      now,
+      transparency.maxBehindMs ?? DEFAULT_PENDING_GIVE_UP_MS,
+      (started) => void this.transport?.run(started.actions),
+      (message) => transparency.deviceRefused(message),
+    );
   }
 
   private async attach(vault: Vault, engine: Engine, tickMs = TICK_INTERVAL_MS): Promise<void> {
@@ -318,17 +340,24 @@ export class Session {
         if (online && this.transparency?.ownStatus.state !== 'ok') void this.transparency?.monitorNow();
         this.changed();
       },
-      onOwnDeviceList: (value, accepted) => {
-        if (this.transparency === undefined) {
-          if (!accepted && this.ownBeforeTransparency.length < MAX_OWN_BEFORE_TRANSPARENCY) this.ownBeforeTransparency.push(value);
-          return;
-        }
-        if (accepted) void this.transparency.monitorNow();
-        else this.transparency.recordOwnChange(value);
-      },
+      transparency: this.transparencyHook,
     });
     this.restartTicker(tickMs);
   }
+
+  /**
+   * The browser transport's view of key transparency: before the account exists (sign-up,
+   * linking) nothing is verified yet and answers pass through; once `startTransparency`
+   * ran, every contact's account answer goes through the log (fails closed).
+   */
+  private readonly transparencyHook: TransparencyHook = {
+    vouchServedList: (username, served, token) => (this.transparency === undefined ? Promise.resolve({ deviceList: served, pending: [] }) : this.transparency.vouchServedList(username, served, token)),
+    recordOwnChange: (value) => {
+      if (this.transparency !== undefined) this.transparency.recordOwnChange(value);
+      else if (this.ownBeforeTransparency.length < MAX_OWN_BEFORE_TRANSPARENCY) this.ownBeforeTransparency.push(value.slice());
+    },
+    monitorOwn: () => this.transparency?.monitorNow() ?? Promise.resolve(),
+  };
 
   /** Starts key transparency for the account now signed in on this device (after attach). */
   private startTransparency(vault: Vault): void {
@@ -341,10 +370,16 @@ export class Session {
       username: engine.username,
       token: () => engine.sessionToken,
       onChange: () => this.changed(),
+      ...(engine.accountId === undefined ? {} : { accountId: engine.accountId }),
     });
     for (const value of this.ownBeforeTransparency) transparency.recordOwnChange(value);
     this.ownBeforeTransparency = [];
     this.transparency = transparency;
+    // Enforced from now on, as in the CLI's host: contacts' device lists only as the log
+    // vouches for them (the credential validator refuses the rest), and our checkpoint
+    // carried in every message we send.
+    engine.requireTransparency(transparency.voucher);
+    engine.setCheckpointSource(() => transparency.gossipCheckpoint());
     transparency.start();
   }
 
@@ -352,6 +387,7 @@ export class Session {
     this.transparency?.stop();
     this.transparency = undefined;
     this.ownBeforeTransparency = [];
+    this.pendingDevices = new PendingDevices();
     if (this.ticker !== undefined) clearInterval(this.ticker);
     this.ticker = undefined;
     this.transport?.close();
@@ -400,6 +436,13 @@ export class Session {
         break;
       case 'identity-changed':
         this.notice(action.verified ? 'error' : 'warning', `${action.username}'s identity key changed${action.verified ? ' after you verified it' : ''}. Nothing is sent to the new key until you compare safety numbers and accept it.`);
+        break;
+      case 'devices-pending':
+        if (action.username === this.username) void this.transparency?.monitorNow(); // our own new device: see it logged sooner
+        else this.pendingDevices.note(action, Date.now());
+        break;
+      case 'show':
+        if (!action.message.outgoing && action.message.content.ktCheckpoint !== undefined) void this.transparency?.checkGossip(action.message.content.ktCheckpoint);
         break;
       case 'member-unverified':
         this.notice('warning', `Unverified device in a conversation: ${action.usernames.join(', ')}${action.left ? '. The conversation was left.' : '.'}`);
@@ -585,6 +628,8 @@ export function userText(error: unknown): string {
   }
   if (error instanceof EngineError) {
     if (error.message.includes('username-taken')) return 'That username is taken.';
+    const unlogged = /account (\S+): not-in-transparency-log/.exec(error.message);
+    if (unlogged !== null) return `The device list the server gave for ${unlogged[1]} is not the one in the key-transparency log: ${unlogged[1]} was not added. If this stays, the server may be showing you false keys.`;
     if (error.message.includes('invalid-username')) return 'Usernames are 3-32 characters: lowercase letters, digits, dot, dash, underscore.';
     return `Could not complete that (${error.code}).`;
   }

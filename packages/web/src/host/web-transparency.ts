@@ -14,9 +14,10 @@
 import type { CryptoProvider } from '@sealed/crypto/provider';
 import type { Configuration } from '@sealed/kt/checkpoint/configuration';
 import { decodeUsernameValue, labelKind, type LabelKind } from '@sealed/kt/labels/labels';
+import type { DeviceListVoucher } from '@sealed/client/engine/directory';
 import type { VaultStores } from '@sealed/client/store/vault-stores';
 import type { TransparencyAlert } from '@sealed/client/transparency/owner-monitor';
-import { type ContactTransparencyStatus, TransparencyClient, type TransparencyState } from '@sealed/client/transparency/transparency-client';
+import { type ContactTransparencyStatus, TransparencyClient, type TransparencyState, type VouchedServedList } from '@sealed/client/transparency/transparency-client';
 import { TransparencyError, type ForkEvidence } from '@sealed/client/transparency/transparency-error';
 import { configuredAuditorKeys } from '@sealed/client/transparency/trust-policy';
 import { fromHex, toHex } from '@sealed/protocol/encoding';
@@ -35,7 +36,7 @@ const STATE_SETTING = 'kt-state';
 
 export interface OwnAlert {
   readonly id: number;
-  readonly kind: 'change' | 'fork' | 'configuration';
+  readonly kind: 'change' | 'fork' | 'configuration' | 'device-refused';
   readonly message: string;
   /** When the change was in the log (ms), for change alerts. */
   readonly at?: number;
@@ -54,6 +55,11 @@ export interface WebTransparencyOptions {
   readonly username: string;
   readonly token: () => Uint8Array | undefined;
   readonly onChange: () => void;
+  /**
+   * Our account id, when the engine knows it (signed in): the account label is monitored
+   * from the first round and the client is never rebuilt, so what it vouched for stays.
+   */
+  readonly accountId?: Uint8Array;
 }
 
 export class WebTransparency {
@@ -72,7 +78,66 @@ export class WebTransparency {
   private loading: Promise<TransparencyClient | undefined> | undefined;
   private rounds: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: WebTransparencyOptions) {}
+  constructor(private readonly options: WebTransparencyOptions) {
+    if (options.accountId !== undefined) this.accountId = toHex(options.accountId);
+    this.voucher = {
+      ownUsername: options.username,
+      vouches: (username, signedDeviceList) => this.client?.vouched.vouches(username, signedDeviceList) ?? false,
+      ownDeviceLogged: (deviceIdHex) => this.client?.vouched.ownDeviceLogged(deviceIdHex) ?? false,
+    };
+  }
+
+  /**
+   * What the engine's Directory consults once transparency is required (engine
+   * requireTransparency): the current client's vouched lists; nothing is vouched for before
+   * the client exists, so every contact's list is refused until the log answers.
+   */
+  readonly voucher: DeviceListVoucher;
+
+  /**
+   * The logged device list to use instead of the one the server served (the browser
+   * transport's hook, through the SDK's transparentHttp). Fails closed while the log's
+   * Configuration is not loaded.
+   * @throws {TransparencyError} as TransparencyClient.vouchServedList, or `unavailable`.
+   */
+  async vouchServedList(username: string, served: Uint8Array, token?: Uint8Array): Promise<VouchedServedList> {
+    const client = await this.ready();
+    if (client === undefined) throw new TransparencyError('unavailable', 'the log configuration is not loaded');
+    try {
+      return await client.vouchServedList(username, served, token);
+    } finally {
+      await this.save();
+      this.options.onChange();
+    }
+  }
+
+  /** Our latest checkpoint, carried in every message we send (undefined before the first verification). */
+  gossipCheckpoint(): Uint8Array | undefined {
+    return this.client?.gossipCheckpoint();
+  }
+
+  /**
+   * Checks a checkpoint a contact carried in a message against ours; a fork becomes an
+   * alert with both signed checkpoints kept (`forks`). A checkpoint the log did not sign
+   * proves nothing either way and is ignored.
+   */
+  async checkGossip(bytes: Uint8Array): Promise<void> {
+    const client = await this.ready();
+    if (client === undefined) return;
+    await client.checkGossip(bytes).catch(() => undefined);
+    await this.save();
+  }
+
+  /** How long a contact's device may stay pending before it is reported refused (the log's max_behind; undefined before the Configuration is loaded). */
+  get maxBehindMs(): number | undefined {
+    return this.config?.maxBehind;
+  }
+
+  /** A contact's device that never appeared in the log was kept out of a conversation. */
+  deviceRefused(message: string): void {
+    this.push({ kind: 'device-refused', message });
+    this.options.onChange();
+  }
 
   /** Monitors now and then every MONITOR_INTERVAL_MS until `stop`. */
   start(): void {
@@ -209,7 +274,7 @@ export class WebTransparency {
       try {
         const record = decodeTransparencyRecord(saved.data);
         this.state = record.state;
-        this.accountId = record.accountId;
+        this.accountId = record.accountId ?? this.accountId;
       } catch {
         // Not a record we wrote: monitoring starts again from the log's history (baseline).
       }
