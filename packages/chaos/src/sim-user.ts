@@ -67,7 +67,9 @@ export class SimUser {
       await device.transport.run(device.engine.beginLink().actions);
       await device.until(() => device.linkCode !== undefined, 'link code');
       await primary.transport.run(primary.engine.approveLink(device.linkCode!).actions);
-      await device.until(() => device.ready, 'linked account ready');
+      // The account is installed once the engine knows its device id; `account-ready` follows
+      // the key-package upload, which a relay restart can delay while the device already reads.
+      await device.until(() => device.ready || device.engine.deviceId !== undefined, 'linked account installed');
     } catch (error) {
       device.close();
       throw error;
@@ -112,6 +114,9 @@ export class SimUser {
   }
 
   private observe(action: Action): void {
+    // A linked device reads (Welcomes, messages) as soon as its account is installed, maybe
+    // before `account-ready`: the ledger must know which device read (a read under '' was lost).
+    if (this.deviceId === '' && this.engine.deviceId !== undefined) this.deviceId = this.engine.deviceId;
     // A device its account removed is wiped by its host: what fails on it afterwards (its
     // session is revoked) is nobody's to see. Counted apart, not as an SDK failure.
     if (this.revoked && (action.type === 'intent-failed' || action.type === 'decrypt-failure' || action.type === 'member-unverified')) {
