@@ -602,6 +602,15 @@ export class Engine {
     ];
   }
 
+  /**
+   * What incoming processing waits on, as counts and intent kinds only (no ids, names or
+   * content): for the host's "did not settle" message, so a stall says where it is.
+   */
+  describeWaiting(): string {
+    const inFlight = [...this.core.conversations.values()].flatMap((c) => (c.inFlight === undefined ? [] : [c.inFlight.intent.kind]));
+    return `verifying=${this.core.verifying} in-flight=${inFlight.length === 0 ? 0 : inFlight.join(',')} held=${this.held.length} ahead=${this.arrivals.aheadCount}`;
+  }
+
   /** True while entries must wait: a commit of ours in flight, or members being verified. */
   private anyInFlight(): boolean {
     if (this.core.verifying > 0) return true;

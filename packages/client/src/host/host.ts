@@ -535,7 +535,7 @@ export class SealedHost {
         await this.#writes;
         if (this.#quiet.settled()) return;
       }
-      if (Date.now() > deadline) throw new HostError('timeout', `the relay did not settle within ${timeoutMs} ms (${this.#quiet.describe()})`);
+      if (Date.now() > deadline) throw new HostError('timeout', `the relay did not settle within ${timeoutMs} ms (${this.#quiet.describe()}; ${this.#engine.describeWaiting()})`);
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }
   }
