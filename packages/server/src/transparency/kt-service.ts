@@ -233,8 +233,12 @@ export class TransparencyService {
       const { prover, size } = await this.served();
       const id = fromHex(caller.accountId);
       const own = id !== undefined && compareBytes(request.label, accountLabel(id)) === 0;
-      const boundToCaller = prover.versionsOf(request.label).some((v) => v.label[0] === 0x02 && id !== undefined && compareBytes(v.value.subarray(1, 17), id) === 0);
-      if (!own && !boundToCaller) throw new ServerError('forbidden', 'only the owner monitors a label');
+      const versions = prover.versionsOf(request.label);
+      const boundToCaller = versions.some((v) => v.label[0] === 0x02 && id !== undefined && compareBytes(v.value.subarray(1, 17), id) === 0);
+      // A label with no version yet (a username registered since the last epoch) is not
+      // found, as in search, so its owner's first monitoring waits for the epoch instead of
+      // being refused; whether a label has versions is public through search anyway.
+      if (!own && versions.length > 0 && !boundToCaller) throw new ServerError('forbidden', 'only the owner monitors a label');
       if (request.last !== undefined && request.last > size) throw new ServerError('bad-request', 'last is beyond the served tree');
       return encodeMonitorResponse(prover.monitor(request.label, size, request.knownVersion, request.last));
     } catch (error) {

@@ -105,6 +105,9 @@ describe('key transparency over HTTP, no auditors', () => {
     assert.equal((await post(h.server.url, '/v1/kt/monitor', encodeMonitorRequest({ label: usernameLabel('alice') }), tokenOf(alice))).status, 200);
     const none = await post(h.server.url, '/v1/kt/search', encodeSearchRequest({ label: usernameLabel('nobody') }), tokenOf(alice));
     assert.equal(none.code, 'not-found');
+    // A username not logged yet (registered since the last epoch, or never): not found, not
+    // forbidden, so a new account's first monitoring round waits for its epoch.
+    assert.equal((await post(h.server.url, '/v1/kt/monitor', encodeMonitorRequest({ label: usernameLabel('nobody') }), tokenOf(alice))).code, 'not-found');
   });
 
   it('malformed requests get typed errors and change nothing', async () => {
