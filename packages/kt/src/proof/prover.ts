@@ -10,7 +10,7 @@
  */
 import { encodeAuditorTreeHeadTbs, signTreeHead, verifyAuditorSignatureBy } from '../checkpoint/tree-head.ts';
 import type { Configuration } from '../checkpoint/configuration.ts';
-import { baseBinaryLadder } from '../ladder/binary-ladder.ts';
+import { baseBinaryLadder, monitoringBinaryLadder } from '../ladder/binary-ladder.ts';
 import { logEntryLeafHash } from '../log/log-entry.ts';
 import { MerkleLog } from '../log/merkle-log.ts';
 import { commit, NC } from '../prefix/commitment.ts';
@@ -267,16 +267,19 @@ export class KtProver {
     return known.find((v) => v.version === version)?.vrfProof ?? proveSearchKey(this.keys.vrfSecretKey, label, version).proof;
   }
 
-  /** Ladder steps and the batched prefix proof for greatest version `greatest` in the tree of `size`. */
-  private ladder(label: Uint8Array, greatest: number, size: number, omitTarget: boolean): { steps: LadderStepShape[]; search: (last: number | undefined) => SearchProofShape } {
+  /**
+   * Ladder steps for the lookups `versions` of `label` and their batched prefix proof in the
+   * tree of `size`; `target`'s step leaves out its commitment (the client computes it from
+   * opening and value).
+   */
+  private ladder(label: Uint8Array, versions: readonly number[], size: number, target: number | undefined): { steps: LadderStepShape[]; search: (last: number | undefined) => SearchProofShape } {
     const known = (this.labels.get(labelId(label)) ?? []).filter((v) => v.position < size);
-    const versions = baseBinaryLadder(greatest);
     const keys: Uint8Array[] = [];
     const steps = versions.map((version): LadderStepShape => {
       const stored = known.find((v) => v.version === version);
       if (stored !== undefined) {
         keys.push(stored.vrfOutput);
-        return omitTarget && version === greatest ? { proof: stored.vrfProof } : { proof: stored.vrfProof, commitment: stored.commitment };
+        return version === target ? { proof: stored.vrfProof } : { proof: stored.vrfProof, commitment: stored.commitment };
       }
       const { key, proof } = proveSearchKey(this.keys.vrfSecretKey, label, version);
       keys.push(key);
@@ -294,9 +297,25 @@ export class KtProver {
   search(label: Uint8Array, size: number, last?: number): SearchResponseShape {
     const greatest = this.greatestVersion(label, size);
     if (greatest === undefined) throw new ProverError('unknown-label', 'no version of this label in the served tree');
-    const target = this.versionsOf(label).find((v) => v.version === greatest)!;
-    const { steps, search } = this.ladder(label, greatest, size, true);
-    return { fullTreeHead: this.fullTreeHead(size, last), version: greatest, opening: target.opening, value: target.value, binaryLadder: steps, search: search(last) };
+    return this.searchResponse(label, greatest, baseBinaryLadder(greatest), size, last);
+  }
+
+  /**
+   * SearchResponse for version `version` of `label` (a fixed-version search): the lookups of
+   * monitoringBinaryLadder(version), every one included, in the tree of `size` entries.
+   * @throws {ProverError} `unknown-label` (also for a version the tree does not have yet),
+   *   `unknown-size`, `last-ahead`.
+   */
+  searchVersion(label: Uint8Array, version: number, size: number, last?: number): SearchResponseShape {
+    const greatest = this.greatestVersion(label, size);
+    if (greatest === undefined || !Number.isSafeInteger(version) || version < 0 || version > greatest) throw new ProverError('unknown-label', 'no such version of this label in the served tree');
+    return this.searchResponse(label, version, monitoringBinaryLadder(version), size, last);
+  }
+
+  private searchResponse(label: Uint8Array, version: number, lookups: readonly number[], size: number, last: number | undefined): SearchResponseShape {
+    const target = this.versionsOf(label).find((v) => v.version === version)!;
+    const { steps, search } = this.ladder(label, lookups, size, version);
+    return { fullTreeHead: this.fullTreeHead(size, last), version, opening: target.opening, value: target.value, binaryLadder: steps, search: search(last) };
   }
 
   /**
@@ -308,7 +327,7 @@ export class KtProver {
     const greatest = this.greatestVersion(label, size);
     if (greatest === undefined) throw new ProverError('unknown-label', 'no version of this label in the served tree');
     if (knownVersion !== undefined && knownVersion > greatest) throw new ProverError('known-ahead', `known version ${knownVersion} > greatest ${greatest}`);
-    const { steps, search } = this.ladder(label, greatest, size, false);
+    const { steps, search } = this.ladder(label, baseBinaryLadder(greatest), size, undefined);
     const start = knownVersion === undefined ? 0 : knownVersion + 1;
     const all = this.versionsOf(label);
     const versions: MonitoredVersionShape[] = [];

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountLabel, usernameLabel } from '../../src/labels/labels.ts';
-import { verifySearch } from '../../src/verify/search-verify.ts';
+import { verifyFixedVersionSearch, verifySearch } from '../../src/verify/search-verify.ts';
+import { ProverError } from '../../src/proof/prover-error.ts';
 import { verifyCheckpoint } from '../../src/verify/checkpoint-verify.ts';
 import { VerifyError, type VerifyErrorCode } from '../../src/verify/verify-error.ts';
 import { EPOCH_MS, START, makeFixture, mutations, seed } from './fixture.ts';
@@ -98,4 +99,48 @@ test('a label that is not in the log cannot be shown: a value the log does not h
   assert.throws(() => verifySearch(f.policy(now), undefined, alice, { ...r, version: v1.version, opening: v1.opening, value: v1.value, binaryLadder: v1.binaryLadder }), VerifyError);
   // Or serves alice's proof for bob.
   assert.throws(() => verifySearch(f.policy(now), undefined, accountLabel(seed('bob').subarray(0, 16)), r), VerifyError);
+});
+
+test('a fixed-version search proves each earlier version and its value', () => {
+  const f = directory();
+  const now = START + 4 * EPOCH_MS;
+  for (const version of [0, 1, 2]) {
+    const r = verifyFixedVersionSearch(f.policy(now), undefined, alice, version, f.prover.searchVersion(alice, version, 4));
+    assert.equal(r.version, version);
+    assert.deepEqual(r.value, Uint8Array.of(1, version));
+    assert.equal(r.checkpoint.treeSize, 4);
+  }
+  // Against a retained checkpoint, as a client asks after a greatest-version search.
+  const latest = verifySearch(f.policy(now), undefined, alice, f.prover.search(alice, 2));
+  assert.equal(verifyFixedVersionSearch(f.policy(now), latest.checkpoint, alice, 0, f.prover.searchVersion(alice, 0, 4, 2)).version, 0);
+  // A version the served tree does not have yet is not found.
+  assert.throws(() => f.prover.searchVersion(alice, 2, 3), (e: unknown) => e instanceof ProverError && e.code === 'unknown-label');
+  assert.throws(() => f.prover.searchVersion(alice, -1, 4), (e: unknown) => e instanceof ProverError && e.code === 'unknown-label');
+});
+
+test('a fixed-version search for another version, or a greatest-version proof in its place, is rejected', () => {
+  const f = directory();
+  const now = START + 4 * EPOCH_MS;
+  // The answer about version 1 when version 0 was asked (and the other way round).
+  assert.throws(() => verifyFixedVersionSearch(f.policy(now), undefined, alice, 0, f.prover.searchVersion(alice, 1, 4)), code('ladder-mismatch'));
+  // Relabelled: version 0's value claimed as version 1's.
+  const relabelled = { ...f.prover.searchVersion(alice, 0, 4), version: 1 };
+  assert.throws(() => verifyFixedVersionSearch(f.policy(now), undefined, alice, 1, relabelled), VerifyError);
+  // A greatest-version search carries a ladder with absent lookups: not a fixed-version proof.
+  assert.throws(() => verifyFixedVersionSearch(f.policy(now), undefined, alice, 2, f.prover.search(alice, 4)), code('wrong-step-count'));
+  // Another label's proof.
+  assert.throws(() => verifyFixedVersionSearch(f.policy(now), undefined, usernameLabel('alice'), 0, f.prover.searchVersion(alice, 0, 4)), VerifyError);
+});
+
+test('every single-byte flip and every number moved by one in a fixed-version search response is rejected', () => {
+  const f = directory();
+  const now = START + 4 * EPOCH_MS;
+  const first = verifySearch(f.policy(now), undefined, alice, f.prover.search(alice, 2));
+  const response = f.prover.searchVersion(alice, 1, 4, 2);
+  let count = 0;
+  for (const { where, mutated } of mutations(response)) {
+    assert.throws(() => verifyFixedVersionSearch(f.policy(now), first.checkpoint, alice, 1, mutated), VerifyError, where);
+    count++;
+  }
+  assert.ok(count > 500, `${count} mutations`);
 });

@@ -12,8 +12,9 @@
  * `binary_ladder` follows base_binary_ladder(version) in lookup order; a step carries a
  * commitment for every included version except the target (whose commitment is computed
  * from opening and value), none for absent versions. `prefix` has one result per ladder
- * step, in the same order, against `latest.prefix_root`. `version` in the request (a
- * fixed-version search) is part of the shape but this server answers it with bad-request.
+ * step, in the same order, against `latest.prefix_root`. With `version` in the request (a
+ * fixed-version search) the response is about that version: `binary_ladder` follows
+ * monitoring_binary_ladder(version), every lookup included (kt verifyFixedVersionSearch).
  */
 import { KT_MAX_LABEL_BYTES, KT_OPENING_BYTES } from './limits.ts';
 import { readLadder, readUpdateValue, writeLadder, writeUpdateValue, type BinaryLadderStep } from './ladder-step.ts';

@@ -217,9 +217,11 @@ export class TransparencyService {
   async search(body: Uint8Array): Promise<Uint8Array> {
     try {
       const request = decodeSearchRequest(body);
-      if (request.version !== undefined) throw new ServerError('bad-request', 'fixed-version search is not supported');
       const { prover, size } = await this.served();
       if (request.last !== undefined && request.last > size) throw new ServerError('bad-request', 'last is beyond the served tree');
+      // A fixed-version search: any logged version, as public as the latest one (a contact
+      // checks a device against the list that was current when it joined a group).
+      if (request.version !== undefined) return encodeSearchResponse(prover.searchVersion(request.label, request.version, size, request.last));
       return encodeSearchResponse(prover.search(request.label, size, request.last));
     } catch (error) {
       return toWire(error);

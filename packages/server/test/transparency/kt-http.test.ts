@@ -13,7 +13,7 @@ import { PrefixTree } from '@sealed/kt/prefix/prefix-tree';
 import type { VerifiedCheckpoint, VerifyPolicy } from '@sealed/kt/verify/checkpoint-verify';
 import { verifyCheckpoint } from '@sealed/kt/verify/checkpoint-verify';
 import { verifyMonitor } from '@sealed/kt/verify/monitor-verify';
-import { verifySearch } from '@sealed/kt/verify/search-verify';
+import { verifyFixedVersionSearch, verifySearch } from '@sealed/kt/verify/search-verify';
 import { toBase64Url, toHex, fromHex } from '@sealed/protocol/encoding';
 import { decodeSignedDeviceList } from '@sealed/protocol/device-list';
 import { decodeAuditPage, encodeAuditorTreeHead } from '@sealed/protocol/transparency/audit';
@@ -91,6 +91,13 @@ describe('key transparency over HTTP, no auditors', () => {
     assert.equal(later.greatestVersion, 1);
     assert.equal(later.versions.length, 1);
     assert.equal(decodeSignedDeviceList(decodeAccountValue(later.versions[0]!.value)).list.devices.length, 2);
+    // A contact can still prove the earlier version (fixed-version search): the list that
+    // was current before the change, against the same checkpoint.
+    const fixed = await post(h.server.url, '/v1/kt/search', encodeSearchRequest({ label: accountLabelOf(alice), version: 0, last: later.checkpoint.treeSize }), tokenOf(bob));
+    assert.equal(fixed.status, 200);
+    const earlier = verifyFixedVersionSearch(policy, later.checkpoint, accountLabelOf(alice), 0, decodeSearchResponse(fixed.bytes));
+    assert.equal(decodeSignedDeviceList(decodeAccountValue(earlier.value)).list.devices.length, 1);
+    assert.equal((await post(h.server.url, '/v1/kt/search', encodeSearchRequest({ label: accountLabelOf(alice), version: 2 }), tokenOf(bob))).code, 'not-found');
     // Consistency between the two checkpoints, as clients exchanging checkpoints ask for it.
     const c = await get(h.server.url, `/v1/kt/consistency?from=${first.checkpoint.treeSize}&to=${later.checkpoint.treeSize}`);
     assert.equal(c.status, 200);
@@ -118,7 +125,8 @@ describe('key transparency over HTTP, no auditors', () => {
     assert.equal((await post(h.server.url, '/v1/kt/search', good.subarray(0, 3), tokenOf(bob))).code, 'bad-request');
     assert.equal((await post(h.server.url, '/v1/kt/search', good, tokenOf(bob), 'application/json')).code, 'bad-request');
     assert.equal((await post(h.server.url, '/v1/kt/search', new Uint8Array(4096), tokenOf(bob))).code, 'too-large');
-    assert.equal((await post(h.server.url, '/v1/kt/search', encodeSearchRequest({ label: accountLabelOf(alice), version: 0 }), tokenOf(bob))).code, 'bad-request');
+    // A version the served tree does not have: not found.
+    assert.equal((await post(h.server.url, '/v1/kt/search', encodeSearchRequest({ label: accountLabelOf(alice), version: 4_000_000_000 }), tokenOf(bob))).code, 'not-found');
     assert.equal((await post(h.server.url, '/v1/kt/search', encodeSearchRequest({ label: accountLabelOf(alice), last: 999 }), tokenOf(bob))).code, 'bad-request');
     for (const path of ['/v1/kt/checkpoint?last=01', '/v1/kt/checkpoint?last=-1', '/v1/kt/checkpoint?x=1', '/v1/kt/checkpoint?last=1&last=2', '/v1/kt/consistency?from=2&to=1', '/v1/kt/consistency?from=1', '/v1/kt/audit', '/v1/kt/audit?start=abc', '/v1/kt/config?x=1']) {
       const r = await get(h.server.url, path);
