@@ -4,12 +4,13 @@
  * fsync and delete, and file names and sizes do not reveal how many records of each
  * conversation exist. Rows hold only HMAC tags and AEAD envelopes.
  *
- * Durability: every single call commits with `synchronous = FULL` (an fsync of the WAL, so
- * an acknowledged write survives a power cut). `applyBatch` commits many puts in one
- * transaction, with FULL when asked to be durable, else with NORMAL (written to the WAL
- * without an fsync: it survives a crash of the process; the next FULL commit, or a
- * checkpoint when there is nothing to commit, makes it durable too, as the WAL is synced
- * whole).
+ * Durability: every commit is made with `synchronous = NORMAL` (written to the WAL without
+ * an fsync: it survives a crash of the process), and a call that must be durable then waits
+ * for an fdatasync of the WAL from the thread pool (wal-sync.ts: the same guarantee as a
+ * FULL commit, an acknowledged write survives a power cut, without holding the event loop
+ * for the sync). Every single call (put, delete) is durable when it resolves; `applyBatch`
+ * commits many puts in one transaction, durable when asked, else synced by the next
+ * durable call (the WAL is synced whole).
  *
  * `secure_delete` makes SQLite overwrite deleted content with zeros in the main file, so a
  * deleted (already encrypted) record does not linger in free pages; the WAL may still hold
@@ -18,6 +19,7 @@
 import Database from 'better-sqlite3';
 import { VaultError } from '../../vault/errors.ts';
 import type { BackendRow, RecordBackend, RecordKind, StagedPut } from '../backend.ts';
+import { type FileSync, WalSync } from './wal-sync.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (
@@ -45,12 +47,17 @@ function bytes(value: Uint8Array): Uint8Array {
   return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
 }
 
+export interface SqliteBackendOptions {
+  /** How the WAL file is synced (default: fdatasync); tests observe or delay it. */
+  readonly syncFile?: FileSync;
+}
+
 /**
  * Opens (creating if missing) the record file at `path`.
  * @throws VaultError('record-version-unknown') when the file's schema is newer than this code,
  *   VaultError('record-malformed') when it is not a readable SQLite database.
  */
-export function openSqliteBackend(path: string): RecordBackend {
+export function openSqliteBackend(path: string, options: SqliteBackendOptions = {}): RecordBackend {
   let db: Database.Database;
   try {
     db = new Database(path);
@@ -59,7 +66,9 @@ export function openSqliteBackend(path: string): RecordBackend {
     // A damaged or foreign file: typed, and the message names no record content.
     throw new VaultError('record-malformed', `record file cannot be opened as SQLite (${(error as { code?: string }).code ?? 'error'})`);
   }
-  db.pragma('synchronous = FULL'); // G7: an acknowledged write survives power loss
+  // G7 (an acknowledged write survives power loss) is kept by syncing the WAL after each
+  // commit that must be durable, off the main thread (wal-sync.ts).
+  db.pragma('synchronous = NORMAL');
   db.pragma('secure_delete = ON');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
@@ -84,11 +93,33 @@ export function openSqliteBackend(path: string): RecordBackend {
   const putAll = db.transaction((puts: readonly StagedPut[]) => {
     for (const p of puts) putStmt.run(p.kind, p.collection, p.key, p.value);
   });
-  /** WAL frames committed with NORMAL and not synced since. */
-  let unsynced = false;
+  const wal = new WalSync(path, options.syncFile);
+  /** WAL frames committed since the last sync started. */
+  let dirty = false;
+  /** The latest sync started: it covers every frame written before it. */
+  let syncing: Promise<void> | undefined;
   let closed = false;
   const open = (): void => {
     if (closed) throw new VaultError('locked', 'record back end is closed');
+  };
+  /** Resolves once every commit made so far is on stable storage. */
+  const durable = async (): Promise<void> => {
+    if (!dirty) {
+      // Nothing new: a sync under way may still be covering earlier commits.
+      await syncing;
+      return;
+    }
+    dirty = false;
+    const sync = wal.flush();
+    syncing = sync;
+    try {
+      await sync;
+    } catch (error) {
+      dirty = true;
+      throw error;
+    } finally {
+      if (syncing === sync) syncing = undefined;
+    }
   };
 
   return {
@@ -100,35 +131,33 @@ export function openSqliteBackend(path: string): RecordBackend {
     async put(kind: RecordKind, collection, key, value) {
       open();
       putStmt.run(kind, collection, key, value);
-      unsynced = false; // a FULL commit syncs the whole WAL
+      dirty = true;
+      await durable();
     },
-    async applyBatch(puts, durable) {
+    async applyBatch(puts, mustBeDurable) {
       open();
-      if (puts.length === 0) {
-        // Nothing to commit: a checkpoint syncs the WAL (and what it copies) instead.
-        if (durable && unsynced) db.pragma('wal_checkpoint(PASSIVE)');
-        if (durable) unsynced = false;
-        return;
-      }
-      // The safety level cannot change inside a transaction: set it around this one.
-      if (!durable) db.pragma('synchronous = NORMAL');
-      try {
+      if (puts.length > 0) {
         putAll(puts);
-      } finally {
-        if (!durable) db.pragma('synchronous = FULL');
+        dirty = true;
       }
-      unsynced = !durable;
+      if (mustBeDurable) await durable();
     },
     async delete(kind: RecordKind, collection, key) {
       open();
       const removed = deleteStmt.run(kind, collection, key).changes > 0;
-      if (removed) unsynced = false;
+      if (removed) {
+        dirty = true;
+        await durable();
+      }
       return removed;
     },
     async deleteCollection(kind: RecordKind, collection) {
       open();
       const removed = deleteCollectionStmt.run(kind, collection).changes;
-      if (removed > 0) unsynced = false;
+      if (removed > 0) {
+        dirty = true;
+        await durable();
+      }
       return removed;
     },
     async list(kind: RecordKind, collection, afterSeq, limit): Promise<BackendRow[]> {
@@ -138,6 +167,8 @@ export function openSqliteBackend(path: string): RecordBackend {
     async close() {
       if (closed) return;
       closed = true;
+      // Closing the connection checkpoints the WAL into the file (synced) and deletes it.
+      await wal.close();
       db.close();
     },
   };
