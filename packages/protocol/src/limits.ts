@@ -57,11 +57,12 @@ export const MAX_CLIENT_FRAME_BYTES = SEND_OVERHEAD + MAX_GROUP_ID_BYTES + MAX_R
 
 /**
  * How many epochs an application message may be behind its group's current epoch when the
- * relay stores it. Members keep the secrets of MAX_PAST_EPOCHS (2) past epochs (mls
- * group/limits.ts) and process a queue in order, so at the moment they read a message they
- * are at the epoch the group had when it was stored: a message further behind could not be
- * decrypted by anyone. The relay refuses it (`stale-epoch`, nothing stored) and the sender
- * encrypts it again once it has caught up (found by the chaos suite: a SEND delayed in the
+ * relay stores it. Members process a queue in order, so at the moment they read a message they
+ * are at the epoch the group had when it was stored (or up to two epochs later, by commits
+ * of their own the relay accepted first): members keep the secrets of MAX_PAST_EPOCHS (4)
+ * past epochs (mls group/limits.ts), and a message further behind could not be decrypted.
+ * The relay refuses it (`stale-epoch`, nothing stored) and the sender encrypts it again once
+ * it has caught up (found by the chaos suite: a SEND delayed in the
  * network while a storm of commits passed was stored, and failed as wrong-epoch for all).
  */
 export const MAX_APPLICATION_EPOCH_LAG = 2;

@@ -6,10 +6,14 @@
 /**
  * Past epochs whose secret trees are kept to decrypt late application messages (§12.4.2
  * allows keeping them "for a short time"; §9.2 asks to delete them soon for forward
- * secrecy). Two covers the usual race (a message sent just before a commit arrives just
- * after it) without keeping old keys around for long.
+ * secrecy). The Sealed relay stores application data at most 2 epochs behind its group
+ * (MAX_APPLICATION_EPOCH_LAG), and members read their queue in order, except that a member's
+ * own commit takes effect when the relay accepts it, before the member has read what was
+ * queued ahead of it: two more cover a member that commits twice (an add, then the removal
+ * of a device) before catching up (chaos suite: wrong-epoch on such a member). Still a
+ * short window: the keys of four epochs, dropped as soon as four more have passed.
  */
-export const MAX_PAST_EPOCHS = 2;
+export const MAX_PAST_EPOCHS = 4;
 
 /**
  * Proposals stored by reference while waiting for a commit (§12.4). A member could send
