@@ -115,12 +115,9 @@ describe('a device removed from its account erases itself', () => {
     const secrets = await vaultSecrets(join(root, 'alice3'), 'alice3-passcode');
     const chat = await SealedProcess.start(['chat', 'bob'], user('alice3'));
     await chat.waitFor(/^Chat with bob/m, 'the chat open on the third device');
-    // Bob catches up while the third device is still in alice's logged list. A contact who
-    // first sees the commit adding a device after that device was removed again cannot
-    // verify it under key transparency (the log's latest list no longer names it and the
-    // server answers no fixed-version search yet), so he stays an epoch behind: a known,
-    // open gap (docs/key-transparency.md), not what this test is about.
-    ok(await sealed(['group', 'list'], user('bob')));
+    // Bob is offline while the third device joins and leaves: he first sees the commit that
+    // added it after its removal is logged. The log's latest list no longer names it, so bob
+    // proves the earlier logged list that did (a fixed-version search) and catches up.
     assert.match(ok(await sealed(['devices', 'remove', id], user('alice'))), /^Removed device/m);
     const result = await chat.result();
     assert.match(oneLineError(result, 5), REMOVED);

@@ -15,7 +15,12 @@ export type HttpRequest =
   | { readonly kind: 'register'; readonly body: RegisterRequest }
   | { readonly kind: 'session'; readonly body: SessionRequest }
   | { readonly kind: 'upload-key-packages'; readonly body: KeyPackageUploadRequest }
-  | { readonly kind: 'get-account'; readonly username: string }
+  /**
+   * GET /v1/accounts/:username. `formerDevices`: hex ids of devices a commit or Welcome
+   * named that the latest list may have dropped; with key transparency the transport adds
+   * the earlier logged lists naming them (`formerDeviceLists`, account-fetch.ts).
+   */
+  | { readonly kind: 'get-account'; readonly username: string; readonly formerDevices?: readonly string[] }
   | { readonly kind: 'claim-key-packages'; readonly username: string }
   /** PUT /v1/devices: our account's new signed device list. */
   | { readonly kind: 'put-device-list'; readonly deviceList: Uint8Array }

@@ -27,10 +27,28 @@ export interface DeviceListVoucher {
    * contacts refuse a device the log does not show them.
    */
   ownDeviceLogged?(deviceIdHex: string): boolean;
+  /**
+   * Whether the log vouched for `signedDeviceList` as an earlier version of `username`'s
+   * list (a fixed-version search made for a device the latest list no longer names).
+   */
+  vouchesFormer?(username: string, signedDeviceList: Uint8Array): boolean;
 }
 
-/** Accounts one refused commit or Welcome may make us fetch again (a group's accounts are bounded far below). */
+/** A device a commit or Welcome named that our copy of its account's list does not. */
+export interface RefusedDevice {
+  readonly username: string;
+  readonly deviceId: string;
+}
+
+/** Devices one refused commit or Welcome may make us look up again (a group's members are bounded far below). */
 export const MAX_REFUSED_UNKNOWN = 64;
+
+/**
+ * Devices of earlier logged lists remembered per account. Each was in a list the log
+ * vouched for and was removed since; they are only looked up for commits and Welcomes
+ * made before their removal reached everyone, so a handful per account is plenty.
+ */
+export const MAX_FORMER_DEVICES_PER_ACCOUNT = 32;
 
 export class Directory {
   private readonly lists = new Map<string, DeviceList>();
@@ -61,7 +79,16 @@ export class Directory {
    * and retries the commit or Welcome once (incoming.ts), so a contact's device linked and
    * logged since we fetched is accepted and a ghost stays refused.
    */
-  private readonly refusedUnknown = new Set<string>();
+  private readonly refusedUnknown = new Map<string, RefusedDevice>();
+  /**
+   * Devices of earlier versions of an account's list that the log vouched for (with key
+   * transparency only), by username then device id: their signature keys. A commit that
+   * added a device its owner removed since (while we were offline) names a device the
+   * latest list lacks; it is accepted when an earlier logged list had that device with that
+   * key. verify-members.ts then treats it as a removal in progress, as for any device the
+   * latest list dropped.
+   */
+  private readonly former = new Map<string, Map<string, Uint8Array>>();
 
   /** From now on, other accounts' lists must be vouched for by key transparency. */
   requireTransparency(voucher: DeviceListVoucher): void {
@@ -85,9 +112,9 @@ export class Directory {
     return voucher.ownDeviceLogged?.(deviceIdHex) ?? true;
   }
 
-  /** The accounts recorded by refused credential checks since the last call (and forgets them). */
-  takeRefusedUnknown(): string[] {
-    const out = [...this.refusedUnknown];
+  /** The devices refused by credential checks for not being listed, since the last call (and forgets them). */
+  takeRefusedUnknown(): RefusedDevice[] {
+    const out = [...this.refusedUnknown.values()];
     this.refusedUnknown.clear();
     return out;
   }
@@ -131,6 +158,41 @@ export class Directory {
     return list;
   }
 
+  /**
+   * Records the devices of `encoded`, an earlier list of `username` that the log vouched
+   * for, which our current list of `username` no longer names. The earlier list must verify
+   * under the same identity key and be older than the current one. Ignored without key
+   * transparency (there a device the list dropped passes the credential check anyway).
+   * @throws EngineError('invalid-device-list') when it does not decode, verify, name
+   *   `username`, carry the current identity key, or predate the current list
+   * @throws EngineError('not-in-transparency-log') when the log did not vouch for it
+   */
+  learnFormer(username: string, encoded: Uint8Array): void {
+    const voucher = this.voucher;
+    if (voucher === undefined || username === voucher.ownUsername) return;
+    const current = this.lists.get(username);
+    let signed;
+    try {
+      signed = decodeSignedDeviceList(encoded);
+    } catch (error) {
+      if (error instanceof DecodeError) throw new EngineError('invalid-device-list', `${username}: ${error.code}`);
+      throw error;
+    }
+    const { list } = signed;
+    if (current === undefined || list.username !== username || list.version >= current.version) throw new EngineError('invalid-device-list', `${username}: not an earlier list`);
+    if (!this.provider.constantTimeEqual(list.identityKey, current.identityKey)) throw new EngineError('invalid-device-list', `${username}: earlier list of another identity key`);
+    if (!this.provider.verify('Ed25519', list.identityKey, signed.signingInput, signed.signature)) throw new EngineError('invalid-device-list', `${username}: bad signature`);
+    if (voucher.vouchesFormer?.(username, encoded) !== true) throw new EngineError('not-in-transparency-log', username);
+    const devices = this.former.get(username) ?? new Map<string, Uint8Array>();
+    for (const d of list.devices) {
+      const id = toHex(d.deviceId);
+      if (current.devices.some((c) => toHex(c.deviceId) === id) || devices.has(id)) continue;
+      if (devices.size >= MAX_FORMER_DEVICES_PER_ACCOUNT) devices.delete(devices.keys().next().value!);
+      devices.set(id, d.signatureKey.slice());
+    }
+    this.former.set(username, devices);
+  }
+
   /** Accounts whose list we hold. */
   usernames(): string[] {
     return [...this.lists.keys()];
@@ -153,6 +215,7 @@ export class Directory {
     if (offered === undefined) return false;
     this.changedIdentities.delete(username);
     this.pins.delete(username);
+    this.former.delete(username);
     this.lists.set(username, offered);
     return true;
   }
@@ -182,7 +245,10 @@ export class Directory {
     // own account excepted): a ghost device in a commit or Welcome is refused outright.
     if (key === undefined) {
       if (this.voucher === undefined || named.username === this.voucher.ownUsername) return true;
-      if (this.refusedUnknown.size < MAX_REFUSED_UNKNOWN) this.refusedUnknown.add(named.username);
+      // A device an earlier logged list had (removed since): its key must be the listed one.
+      const formerKey = this.former.get(named.username)?.get(named.deviceId);
+      if (formerKey !== undefined) return this.provider.constantTimeEqual(formerKey, check.signatureKey);
+      if (this.refusedUnknown.size < MAX_REFUSED_UNKNOWN) this.refusedUnknown.set(`${named.username}/${named.deviceId}`, { username: named.username, deviceId: named.deviceId });
       return false;
     }
     return this.provider.constantTimeEqual(key, check.signatureKey);

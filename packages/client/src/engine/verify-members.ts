@@ -15,21 +15,8 @@
 import type { Action } from './actions.ts';
 import { type Conversation, membersOf } from './conversation.ts';
 import type { EngineCore } from './core.ts';
-import { parseAccountResponse } from '@sealed/protocol/http';
-import type { HttpOutcome } from './events.ts';
+import { fetchAccountsThen } from './account-fetch.ts';
 import { notSent } from './unsent.ts';
-
-/**
- * A device-list fetch that got no answer, or an answer that says nothing about the account
- * (the relay busy, restarting or rate limiting), is tried again on the next tick or READY,
- * at most this often, before the member counts as unverified. Taking an unanswered fetch for
- * a ghost device made a joined conversation be left during a relay restart (chaos suite).
- */
-export const MAX_DEVICE_LIST_FETCH_ATTEMPTS = 20;
-
-function noAnswer(outcome: HttpOutcome): boolean {
-  return !outcome.ok && (outcome.status === 0 || outcome.status === 429 || outcome.status >= 500);
-}
 
 /**
  * How long a member's device that its account's list no longer names may stay in a group
@@ -148,29 +135,5 @@ export function verifyMembers(core: EngineCore, conversation: Conversation, join
     return conversation.awaitingRemoval.joined ? [] : onVerified();
   };
   if (unknown.length === 0) return finish();
-  core.verifying++;
-  const fetchNext = (index: number, attempt = 1): Action[] => {
-    const username = unknown[index];
-    if (username === undefined) {
-      core.verifying--;
-      return finish();
-    }
-    return [
-      core.http({ kind: 'get-account', username }, (outcome) => {
-        if (noAnswer(outcome) && attempt < MAX_DEVICE_LIST_FETCH_ATTEMPTS) {
-          core.defer(() => fetchNext(index, attempt + 1));
-          return [];
-        }
-        if (outcome.ok) {
-          try {
-            core.directory.learn(username, parseAccountResponse(outcome.body).deviceList);
-          } catch {
-            // Left unknown: finish() reports the user as unverified.
-          }
-        }
-        return fetchNext(index + 1);
-      }),
-    ];
-  };
-  return fetchNext(0);
+  return fetchAccountsThen(core, unknown.map((username) => ({ username })), finish);
 }

@@ -161,6 +161,7 @@ export class SealedHost {
   /** The transport's view of key transparency: the vault's, once loaded; a pass-through while off. */
   readonly #ktHook: TransparencyHook = {
     vouchServedList: async (username, served, token) => (this.#kt === undefined ? { deviceList: served, pending: [] } : this.#kt.hook.vouchServedList(username, served, token)),
+    formerListsNaming: async (username, deviceIds, token) => (await this.#kt?.hook.formerListsNaming?.(username, deviceIds, token)) ?? [],
     recordOwnChange: (value) => this.#kt?.hook.recordOwnChange(value),
     monitorOwn: async () => this.#kt?.hook.monitorOwn(),
   };

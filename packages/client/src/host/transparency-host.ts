@@ -243,6 +243,11 @@ export class HostTransparency {
       if (client === undefined) return Promise.reject(new TransparencyError('unavailable', 'transparency not started yet'));
       return client.vouchServedList(username, served, token).finally(() => this.#saveState());
     },
+    formerListsNaming: (username: string, deviceIds: readonly string[], token?: Uint8Array): Promise<Uint8Array[]> => {
+      const client = this.#client;
+      if (client === undefined) return Promise.resolve([]);
+      return client.formerListsNaming(username, deviceIds, token).finally(() => this.#saveState());
+    },
     recordOwnChange: (value: Uint8Array): void => {
       if (this.#client === undefined) this.#early.push(value.slice());
       else this.#client.recordOwnChange(value);

@@ -53,8 +53,10 @@ export class KtHttp {
     return call(new URL(path, this.baseUrl).toString(), { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> }, cap);
   }
 
-  async search(label: Uint8Array, last: number | undefined): Promise<SearchResponse> {
-    const body = await this.post('/v1/kt/search', encodeSearchRequest(last === undefined ? { label } : { label, last }), MAX_SEARCH_RESPONSE_BYTES);
+  /** A greatest-version search, or with `version` a fixed-version search. */
+  async search(label: Uint8Array, last: number | undefined, version?: number): Promise<SearchResponse> {
+    const req = { label, ...(last === undefined ? {} : { last }), ...(version === undefined ? {} : { version }) };
+    const body = await this.post('/v1/kt/search', encodeSearchRequest(req), MAX_SEARCH_RESPONSE_BYTES);
     return decoded('SearchResponse', () => decodeSearchResponse(body));
   }
 

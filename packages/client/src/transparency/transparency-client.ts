@@ -23,6 +23,9 @@ import { VouchedLists } from './vouched-lists.ts';
 import { newerDevices } from './newer-list.ts';
 import { hashEquals } from '@sealed/kt/log/merkle-hash';
 import type { TransparencyHook } from './transport-hook.ts';
+import { MAX_FORMER_LIST_SEARCHES, verifyFormerList } from './former-lists.ts';
+import { normaliseUsername } from '@sealed/protocol/username';
+import { toHex } from '@sealed/protocol/encoding';
 
 /** Monitoring rounds one `monitorOwn` call makes per label at most (each reveals up to 32 versions). */
 export const MAX_MONITOR_ROUNDS = 8;
@@ -194,6 +197,43 @@ export class TransparencyClient implements TransparencyHook {
       throw error;
     }
     return { deviceList: verified.signedDeviceList, pending };
+  }
+
+  /**
+   * Earlier logged lists of `username` that name devices of `deviceIds` its latest verified
+   * list does not (a device added and removed again while we were offline): fixed-version
+   * searches from the latest version down, at most MAX_FORMER_LIST_SEARCHES, stopping once
+   * every device is found. Each list found is vouched for (`vouched.vouchesFormer`).
+   * Requires `username` verified before (vouchServedList or verifyContact).
+   * @throws {TransparencyError} when a proof fails (a fork is reported as by verifyContact).
+   */
+  formerListsNaming(username: string, deviceIds: readonly string[], token?: Uint8Array): Promise<Uint8Array[]> {
+    if (token !== undefined) this.sessionToken = token.slice();
+    return this.serial(async () => {
+      const normalised = normaliseUsername(username);
+      const account = normalised.ok ? this.vouched.get(normalised.username) : undefined;
+      if (account === undefined) return [];
+      const latest = new Set(account.deviceList.devices.map((d) => toHex(d.deviceId)));
+      const wanted = new Set(deviceIds.filter((id) => !latest.has(id)));
+      const found: Uint8Array[] = [];
+      try {
+        for (let version = account.accountVersion - 1; version >= 0 && wanted.size > 0 && account.accountVersion - version <= MAX_FORMER_LIST_SEARCHES; version--) {
+          const response = await this.http.search(accountLabel(account.accountId), this.retained?.treeSize, version);
+          const former = verifyFormerList(this.options.provider, this.policy(), this.retained, account, version, response);
+          this.requireFresh(former.checkpoint);
+          this.retained = former.checkpoint;
+          const named = former.deviceList.devices.map((d) => toHex(d.deviceId)).filter((id) => wanted.has(id));
+          if (named.length === 0) continue;
+          for (const id of named) wanted.delete(id);
+          this.vouched.recordFormer(account.username, former.signedDeviceList);
+          found.push(former.signedDeviceList);
+        }
+      } catch (error) {
+        this.fork(error);
+        throw error;
+      }
+      return found;
+    });
   }
 
   /** The transparency status of a contact, for `sealed verify <user>` and the web client. */

@@ -2,7 +2,8 @@
  * What a transport asks of key transparency (NodeTransport option `transparency`, and the
  * browser's transport through `transparentHttp`; TransparencyClient implements the hook): a
  * contact's account answer reaches the engine only as the device list the log vouches for
- * (first contact, and every refetch before devices join a group); a device list this
+ * (first contact, and every refetch before devices join a group), with the earlier logged
+ * lists naming devices a commit brought that the latest list dropped; a device list this
  * device publishes is recorded as its own change before it is sent, and the owner's labels
  * are monitored after. Portable: no node:* import.
  */
@@ -21,6 +22,11 @@ export interface TransparencyHook {
    *   neither the logged one nor a newer list of the same key.
    */
   vouchServedList(username: string, servedDeviceList: Uint8Array, token?: Uint8Array): Promise<VouchedServedList>;
+  /**
+   * Earlier logged lists of `username` naming devices of `deviceIds` that its latest logged
+   * list lacks (TransparencyClient.formerListsNaming); absent in hooks that cannot search.
+   */
+  formerListsNaming?(username: string, deviceIds: readonly string[], token?: Uint8Array): Promise<Uint8Array[]>;
   /** Records an account value (0x01 || signed device list) this device is about to publish. */
   recordOwnChange(value: Uint8Array): void;
   /** Runs an owner monitoring round (its failures and alerts are the hook's to report). */
@@ -45,9 +51,20 @@ export async function transparentHttp(hook: TransparencyHook, action: Extract<Ac
   try {
     const served = parseAccountResponse(outcome.body).deviceList;
     const vouched = await hook.vouchServedList(request.username, served, action.token);
-    const body = outcome.body as Record<string, unknown>;
-    return { ok: true, body: { ...body, deviceList: toBase64Url(vouched.deviceList) } };
+    const body = { ...(outcome.body as Record<string, unknown>), deviceList: toBase64Url(vouched.deviceList) };
+    if (request.formerDevices === undefined || request.formerDevices.length === 0) return { ok: true, body };
+    const former = await formerLists(hook, request.username, request.formerDevices, action.token);
+    return { ok: true, body: { ...body, formerDeviceLists: former.map(toBase64Url) } };
   } catch {
     return NOT_IN_LOG_OUTCOME;
+  }
+}
+
+/** Earlier lists naming `deviceIds`; none when the log cannot show them (their devices stay refused). */
+async function formerLists(hook: TransparencyHook, username: string, deviceIds: readonly string[], token: Uint8Array | undefined): Promise<Uint8Array[]> {
+  try {
+    return (await hook.formerListsNaming?.(username, deviceIds, token)) ?? [];
+  } catch {
+    return [];
   }
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HttpRequest } from '../../src/engine/actions.ts';
 import type { HttpOutcome } from '../../src/engine/events.ts';
-import { MAX_DEVICE_LIST_FETCH_ATTEMPTS } from '../../src/engine/verify-members.ts';
+import { MAX_DEVICE_LIST_FETCH_ATTEMPTS } from '../../src/engine/account-fetch.ts';
 import { toHex } from '@sealed/protocol/encoding';
 import type { ClientFrame } from '@sealed/protocol/frames/client';
 import { type Client, Network } from './network.ts';

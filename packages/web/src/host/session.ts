@@ -352,6 +352,7 @@ export class Session {
    */
   private readonly transparencyHook: TransparencyHook = {
     vouchServedList: (username, served, token) => (this.transparency === undefined ? Promise.resolve({ deviceList: served, pending: [] }) : this.transparency.vouchServedList(username, served, token)),
+    formerListsNaming: (username, deviceIds, token) => this.transparency?.formerListsNaming(username, deviceIds, token) ?? Promise.resolve([]),
     recordOwnChange: (value) => {
       if (this.transparency !== undefined) this.transparency.recordOwnChange(value);
       else if (this.ownBeforeTransparency.length < MAX_OWN_BEFORE_TRANSPARENCY) this.ownBeforeTransparency.push(value.slice());

@@ -84,6 +84,7 @@ export class WebTransparency {
       ownUsername: options.username,
       vouches: (username, signedDeviceList) => this.client?.vouched.vouches(username, signedDeviceList) ?? false,
       ownDeviceLogged: (deviceIdHex) => this.client?.vouched.ownDeviceLogged(deviceIdHex) ?? false,
+      vouchesFormer: (username, signedDeviceList) => this.client?.vouched.vouchesFormer(username, signedDeviceList) ?? false,
     };
   }
 
@@ -108,6 +109,21 @@ export class WebTransparency {
     } finally {
       await this.save();
       this.options.onChange();
+    }
+  }
+
+  /**
+   * Earlier logged lists naming devices a commit brought that the latest list dropped (the
+   * browser transport's hook; TransparencyClient.formerListsNaming). None while the log's
+   * Configuration is not loaded.
+   */
+  async formerListsNaming(username: string, deviceIds: readonly string[], token?: Uint8Array): Promise<Uint8Array[]> {
+    const client = await this.ready();
+    if (client === undefined) return [];
+    try {
+      return await client.formerListsNaming(username, deviceIds, token);
+    } finally {
+      await this.save();
     }
   }
 
