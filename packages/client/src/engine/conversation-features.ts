@@ -11,7 +11,9 @@
  *   already expired is never shown. Deadlines are saved (meta record) so a restart does not
  *   forget them.
  * - Receipts: a device that shows a message of another account sends `delivered` after
- *   the batch of entries it came in (one report per conversation); `markRead` sends
+ *   the batch of entries it came in (one report per conversation), or, deferred (hosts),
+ *   shortly after the message was shown, with the receipts of the messages shown meanwhile
+ *   in the same report; `markRead` sends
  *   `read`. With receipts turned off, none are sent. The sending device keeps, per message,
  *   sent / delivered to / read by (accounts, not devices) and emits `message-status` only
  *   when that changes.
@@ -251,8 +253,10 @@ export function markRead(core: EngineCore, conversation: Conversation, messageId
  * Runs after every intent and event: follows what the engine's actions say (messages
  * shown and sent) and adds what the features need (expiry bookkeeping, receipts, status
  * changes). Shows of a conversation being left and of messages already expired are dropped.
+ * `sendReceipts`: the delivery receipts waiting are encrypted and sent now; otherwise they
+ * keep waiting (Engine option `deferDeliveryReceipts`).
  */
-export function afterActions(core: EngineCore, actions: readonly Action[]): Action[] {
+export function afterActions(core: EngineCore, actions: readonly Action[], sendReceipts = true): Action[] {
   const out: Action[] = [];
   const changedMeta = new Set<Conversation>();
   for (const action of actions) {
@@ -280,7 +284,7 @@ export function afterActions(core: EngineCore, actions: readonly Action[]): Acti
   // Lazy: a shown message's expiry and receipt state are durable before its entry is
   // acknowledged (the host's ACK waits), and our own messages' with the next durable write.
   for (const conversation of changedMeta) out.push(saveConversationMeta(conversation, true));
-  out.push(...flushDelivered(core));
+  if (sendReceipts) out.push(...flushDelivered(core));
   return out;
 }
 

@@ -69,6 +69,13 @@ export interface EngineOptions {
   readonly suite?: number;
   /** Key packages kept on the relay (default KEY_PACKAGE_TARGET). */
   readonly keyPackageTarget?: number;
+  /**
+   * Delivery receipts wait for `sendDeliveryReceipts()` or the next `tick` instead of being
+   * encrypted in the step that shows their messages (default false: in that step). A host
+   * sets it so a message reaches the screen before its receipt is signed and encrypted, and
+   * so the receipts of messages arriving close together go out as one report.
+   */
+  readonly deferDeliveryReceipts?: boolean;
 }
 
 /** What an intent returns: its id (for `intent-failed`) and the actions to perform now. */
@@ -81,6 +88,7 @@ export interface Started<T = undefined> {
 export class Engine {
   private readonly core: EngineCore;
   private readonly keyPackageTarget: number;
+  private readonly deferDeliveryReceipts: boolean;
   /** Entries received while a commit of ours awaits the relay's answer, kept in order. */
   private held: DeliveredEntry[] = [];
   /** The key-transparency checkpoint to carry in sent messages (setCheckpointSource). */
@@ -96,6 +104,7 @@ export class Engine {
     const suite: CipherSuite = cipherSuite(options.suite ?? DEFAULT_CIPHER_SUITE, options.provider);
     this.core = new EngineCore(options.provider, suite, options.now);
     this.keyPackageTarget = options.keyPackageTarget ?? KEY_PACKAGE_TARGET;
+    this.deferDeliveryReceipts = options.deferDeliveryReceipts ?? false;
     this.devicesPart = new DeviceManager(this.core, (account, then) => this.uploadKeyPackages(account, this.keyPackageTarget, true, then));
   }
 
@@ -407,6 +416,21 @@ export class Engine {
     return deviceMetaOf(this.core).receipts;
   }
 
+  /** Messages shown whose delivery receipts wait (only with `deferDeliveryReceipts`). */
+  get pendingDeliveryReceipts(): number {
+    let count = 0;
+    for (const ids of deviceMetaOf(this.core).pendingDelivered.values()) count += ids.length;
+    return count;
+  }
+
+  /**
+   * Sends the delivery receipts that wait (`deferDeliveryReceipts`): one report per
+   * conversation. A `tick` sends them too.
+   */
+  sendDeliveryReceipts(): Action[] {
+    return this.afterFeatures([], true);
+  }
+
   /**
    * What is known of one of our outgoing messages (the receipts of the latest
    * MAX_TRACKED_OUTGOING per conversation, kept across restarts), or undefined for an
@@ -524,14 +548,18 @@ export class Engine {
   /** Feeds one event; returns the actions it causes, in the order they must be performed. */
   handle(event: EngineEvent): Action[] {
     const actions = this.handleEvent(event);
-    return this.afterFeatures(event.type === 'tick' ? [...actions, ...expireDue(this.core)] : actions);
+    return event.type === 'tick' ? this.afterFeatures([...actions, ...expireDue(this.core)], true) : this.afterFeatures(actions);
   }
 
-  /** The features' bookkeeping over what an event or intent caused (conversation-features.ts, contacts.ts, leave.ts). */
-  private afterFeatures(actions: Action[]): Action[] {
+  /**
+   * The features' bookkeeping over what an event or intent caused (conversation-features.ts,
+   * contacts.ts, leave.ts). `sendReceipts`: delivery receipts of shown messages go out now
+   * (always, unless they are deferred).
+   */
+  private afterFeatures(actions: Action[], sendReceipts = !this.deferDeliveryReceipts): Action[] {
     const core = this.core;
     const leaving = [...core.conversations.values()].flatMap((c) => leaveStep(core, c));
-    return [...afterActions(core, [...actions, ...leaving]), ...identityWarnings(core)];
+    return [...afterActions(core, [...actions, ...leaving], sendReceipts), ...identityWarnings(core)];
   }
 
   private handleEvent(event: EngineEvent): Action[] {

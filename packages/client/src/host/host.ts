@@ -12,7 +12,7 @@ import { fromHex } from '@sealed/protocol/encoding';
 import { normaliseUsername } from '@sealed/protocol/username';
 import type { Action, SenderRef } from '../engine/actions.ts';
 import type { AttachmentRef } from '../content/attachment-ref.ts';
-import { Engine, type Started } from '../engine/engine.ts';
+import { Engine, type EngineOptions, type Started } from '../engine/engine.ts';
 import type { EngineError } from '../engine/errors.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import type { EngineStats } from '../engine/core.ts';
@@ -22,7 +22,7 @@ import type { VaultStores } from '../store/vault-stores.ts';
 import type { Vault } from '../vault/vault.ts';
 import { HostError } from './errors.ts';
 import type { HostEvent, HostListener } from './events.ts';
-import { MAX_CONVERSATION_NAME, MAX_CONVERSATION_PAGES, MAX_HISTORY_PAGES, MAX_REMEMBERED_FAILURES, SETTLE_POLL_MS, TICK_MS } from './limits.ts';
+import { DELIVERY_RECEIPT_DELAY_MS, MAX_CONVERSATION_NAME, MAX_CONVERSATION_PAGES, MAX_HISTORY_PAGES, MAX_REMEMBERED_FAILURES, SETTLE_POLL_MS, TICK_MS } from './limits.ts';
 import { Quiescence } from './quiescence.ts';
 import { HostTransparency, type KtTiming, type KtTrust } from './transparency-host.ts';
 import type { TransparencyHook } from '../transparency/transport-hook.ts';
@@ -86,6 +86,15 @@ const SETTING_VERSION = 1;
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The engine's options for a host: delivery receipts are deferred (sent DELIVERY_RECEIPT_DELAY_MS
+ * after the first message shown without one, on the next tick, or by `settle`), so a message
+ * is shown before its receipt is encrypted and a burst of messages gets one receipt.
+ */
+function engineOptions(options: HostOptions, now: number): EngineOptions {
+  return { provider: options.provider, now, deferDeliveryReceipts: true, ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) };
+}
+
 function idBytes(hex: string): Uint8Array {
   const bytes = fromHex(hex);
   if (bytes === undefined) throw new HostError('unknown-conversation', 'id is not hex');
@@ -115,6 +124,8 @@ export class SealedHost {
   #writes: Promise<void> = Promise.resolve();
   #fatal: unknown;
   #timer: ReturnType<typeof setInterval> | undefined;
+  /** Sends the deferred delivery receipts (engineOptions); set while some wait. */
+  #receiptTimer: ReturnType<typeof setTimeout> | undefined;
   #announcedOnline = false;
   #closed = false;
   #accountReady = false;
@@ -198,7 +209,7 @@ export class SealedHost {
    */
   static async createAccount(options: HostOptions, serverUrl: string, username: string, timeoutMs: number): Promise<SealedHost> {
     const clock = options.clock ?? (() => Date.now());
-    const engine = new Engine({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) });
+    const engine = new Engine(engineOptions(options, clock()));
     const host = new SealedHost(options, engine, serverUrl);
     await options.vault.stores().settings.put(SERVER_SETTING, { version: SETTING_VERSION, data: utf8.encode(serverUrl) });
     await host.#openTransparency(false);
@@ -227,7 +238,7 @@ export class SealedHost {
    */
   static async link(options: HostOptions, serverUrl: string, timeoutMs: number, onEvent: HostListener): Promise<SealedHost> {
     const clock = options.clock ?? (() => Date.now());
-    const engine = new Engine({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) });
+    const engine = new Engine(engineOptions(options, clock()));
     const host = new SealedHost(options, engine, serverUrl);
     host.on(onEvent);
     await options.vault.stores().settings.put(SERVER_SETTING, { version: SETTING_VERSION, data: utf8.encode(serverUrl) });
@@ -256,7 +267,7 @@ export class SealedHost {
     const server = await stores.settings.get(SERVER_SETTING);
     if (server === undefined) throw new HostError('no-server', 'no relay address saved');
     const clock = options.clock ?? (() => Date.now());
-    const engine = Engine.restore({ provider: options.provider, now: clock(), ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) }, records);
+    const engine = Engine.restore(engineOptions(options, clock()), records);
     const host = new SealedHost(options, engine, utf8Decoder.decode(server.data));
     await host.#loadConversations();
     await host.#openTransparency(false);
@@ -527,10 +538,12 @@ export class SealedHost {
   async settle(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      // Receipts still waiting go out now: a one-shot command exits after settling.
+      await this.#sendReceipts();
       await this.#transport.idle();
       await this.#writes;
       this.#throwIfFailed();
-      if (this.#quiet.settled()) {
+      if (this.#quiet.settled() && this.#engine.pendingDeliveryReceipts === 0) {
         // One more turn: an answer handled just now may have started more.
         await this.#transport.idle();
         await this.#writes;
@@ -544,6 +557,8 @@ export class SealedHost {
   /** Stops ticks and the transport, waits for pending writes, locks the vault. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Receipts still waiting leave before the socket closes (best effort: their SENT is not awaited).
+    await this.#sendReceipts();
     this.#stop();
     await this.#transport.idle().catch(() => undefined);
     await this.#writes.catch(() => undefined);
@@ -556,7 +571,25 @@ export class SealedHost {
     this.#kt?.close();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    if (this.#receiptTimer !== undefined) clearTimeout(this.#receiptTimer);
+    this.#receiptTimer = undefined;
     this.#transport.close();
+  }
+
+  /** After a step that showed messages: their delivery receipts leave shortly (engineOptions). */
+  #scheduleReceipts(): void {
+    if (this.#receiptTimer !== undefined || this.#closed || this.#engine.pendingDeliveryReceipts === 0) return;
+    this.#receiptTimer = setTimeout(() => {
+      this.#receiptTimer = undefined;
+      void this.#sendReceipts();
+    }, DELIVERY_RECEIPT_DELAY_MS);
+    (this.#receiptTimer as { unref?: () => void }).unref?.();
+  }
+
+  /** Encrypts and sends the delivery receipts that wait, if any. */
+  async #sendReceipts(): Promise<void> {
+    if (this.#closed || this.#engine.pendingDeliveryReceipts === 0) return;
+    await this.#run(this.#engine.sendDeliveryReceipts());
   }
 
   #startTicks(): void {
@@ -587,6 +620,7 @@ export class SealedHost {
     this.#quiet.event(event);
     const actions = this.#engine.handle(event);
     this.#quiet.actions(actions);
+    this.#scheduleReceipts();
     // Key transparency starts once the engine knows our account id (a session answer).
     if (this.#kt !== undefined && this.#kt.client === undefined) this.#kt.attach();
     if (event.type === 'socket-down' && this.#announcedOnline && !this.#closed) {

@@ -6,6 +6,14 @@
  */
 export const TICK_MS = 1000;
 
+/**
+ * Delivery receipts wait this long after the first message shown without one, then go out
+ * as one report per conversation (an MLS message that every member decrypts): the message
+ * reaches the screen before its receipt is signed and encrypted, and a burst of messages
+ * costs one receipt instead of one each. Far below what a user notices of a "delivered" mark.
+ */
+export const DELIVERY_RECEIPT_DELAY_MS = 200;
+
 /** Pages of 1000 messages read to show a conversation's history: 100 000 messages is beyond any terminal's scrollback. */
 export const MAX_HISTORY_PAGES = 100;
 

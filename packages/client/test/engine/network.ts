@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { nodeProvider } from '@sealed/crypto/node/provider';
 import type { Action, ShownMessage } from '../../src/engine/actions.ts';
-import { Engine } from '../../src/engine/engine.ts';
+import { Engine, type EngineOptions } from '../../src/engine/engine.ts';
 import type { EngineEvent } from '../../src/engine/events.ts';
 import { FakeRelay } from './fake-relay.ts';
 
@@ -41,8 +41,8 @@ export class Network {
   readonly relay = new FakeRelay();
   readonly clients: Client[] = [];
 
-  client(name: string, keyPackageTarget = 12): Client {
-    const client = new Client(name, new Engine({ provider: nodeProvider, now: this.relay.now, keyPackageTarget }));
+  client(name: string, keyPackageTarget = 12, options: Partial<Pick<EngineOptions, 'deferDeliveryReceipts'>> = {}): Client {
+    const client = new Client(name, new Engine({ provider: nodeProvider, now: this.relay.now, keyPackageTarget, ...options }));
     this.clients.push(client);
     return client;
   }
@@ -127,8 +127,8 @@ export class Network {
     this.run();
   }
 
-  async account(name: string): Promise<Client> {
-    const client = this.client(name);
+  async account(name: string, options: Partial<Pick<EngineOptions, 'deferDeliveryReceipts'>> = {}): Promise<Client> {
+    const client = this.client(name, 12, options);
     this.perform(client, client.engine.createAccount(name).actions);
     this.run();
     assert.ok(client.ready, `${name} account ready`);
