@@ -49,6 +49,8 @@ function relayCode(code: string, what: string): CliError {
       return new CliError(EXIT.relay, 'the server is rate-limiting this device', 'wait a minute and try again');
     case 'not-in-transparency-log':
       return new CliError(EXIT.refused, `${what}: the key transparency log does not vouch for this account (not logged yet, or the server served something else)`, 'a new account is logged within a minute: try again then; if it persists, run `sealed verify <user>` and do not trust it');
+    case 'not-logged-yet':
+      return new CliError(EXIT.relay, `${what}: a new account, not in the key transparency log yet`, 'the log adds it at its next epoch (a minute at most by default): try again then');
     case 'unauthorized':
       return new CliError(EXIT.relay, 'the server does not know this device any more', 'it may have been removed from the account; run `sealed status`');
     default:

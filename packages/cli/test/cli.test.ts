@@ -209,6 +209,7 @@ test('errors are explained with their exit code and a next step; an unknown erro
     [new EngineError('relay-error', 'account bob: not-found'), EXIT.notFound, /no such user/],
     [new EngineError('relay-error', 'register: username-taken'), EXIT.refused, /username is taken/],
     [new EngineError('relay-error', 'claim bob: unavailable'), EXIT.relay, /cannot reach the server/],
+    [new EngineError('relay-error', 'account bob: not-logged-yet'), EXIT.relay, /account bob: a new account, not in the key transparency log yet/],
     [new EngineError('identity-changed', 'bob'), EXIT.refused, /bob's identity key changed/],
     [new HostError('timeout', 'account creation within 5 ms'), EXIT.relay, /did not answer in time/],
     [new HostError('closed', 'x'), EXIT.refused, /no longer a member/],

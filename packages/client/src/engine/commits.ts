@@ -256,12 +256,38 @@ export const MAX_ADD_ATTEMPTS = 30;
  * `code`: the relay's answer; an answer that will not change fails the add at once.
  */
 function addLater(core: EngineCore, conversation: Conversation, intent: CommitIntent & { kind: 'add' }, error: EngineError, code?: string): Action[] {
+  if (code === NOT_LOGGED_YET) return addOnceLogged(core, conversation, intent, error);
   const attempts = (intent.attempts ?? 0) + 1;
   if ((code !== undefined && !RETRIED_ADD_ERRORS.has(code)) || attempts >= MAX_ADD_ATTEMPTS) return failed(core, conversation, intent, error);
+  return gatherAgainLater(core, conversation, { ...intent, attempts });
+}
+
+/**
+ * The account fetch's answer when key transparency found no version of the user's labels
+ * in the log yet (client/transparency/transport-hook.ts): an account registered since the
+ * last epoch. Not a failure: the add waits for the epoch that logs it.
+ */
+const NOT_LOGGED_YET = 'not-logged-yet';
+/**
+ * How long an add waits for a new account to appear in the transparency log: two and a
+ * half epochs at the relay's default 60 s. A user messaging someone who just signed up sees
+ * the message go out once the log has the account, instead of "try again" (a relay with a
+ * longer epoch makes the add fail after this, as a log that never shows the account must).
+ */
+export const AWAIT_LOG_MS = 150_000;
+
+function addOnceLogged(core: EngineCore, conversation: Conversation, intent: CommitIntent & { kind: 'add' }, error: EngineError): Action[] {
+  const until = intent.awaitLogUntil ?? core.now + AWAIT_LOG_MS;
+  if (core.now >= until) return failed(core, conversation, intent, error);
+  return gatherAgainLater(core, conversation, { ...intent, awaitLogUntil: until });
+}
+
+/** The add is gathered again from the start on the next tick (or READY). */
+function gatherAgainLater(core: EngineCore, conversation: Conversation, intent: CommitIntent & { kind: 'add' }): Action[] {
   conversation.preparing = false;
   core.defer(() => {
     if (core.conversations.get(conversation.id) !== conversation) return []; // we left meanwhile
-    conversation.intents.unshift({ ...intent, keyPackages: undefined, attempts });
+    conversation.intents.unshift({ ...intent, keyPackages: undefined });
     return pump(core, conversation);
   });
   return pump(core, conversation);

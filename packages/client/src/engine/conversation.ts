@@ -13,7 +13,8 @@ import { MAX_SEEN_MESSAGE_IDS } from './limits.ts';
 export type CommitIntent =
   /** `sync`: bringing our own devices up to our device list (devices/sync.ts); nothing left to add is success, not an error. */
   /** `attempts`: times it was gathered again after a "not now" answer or no key package (commits.ts addLater). */
-  | { readonly kind: 'add'; readonly intent: number; readonly usernames: readonly string[]; keyPackages?: readonly KeyPackage[] | undefined; readonly retries: number; readonly sync?: boolean; readonly attempts?: number }
+  /** `awaitLogUntil`: while a user's account is not in the transparency log yet, the time the add waits until (commits.ts). */
+  | { readonly kind: 'add'; readonly intent: number; readonly usernames: readonly string[]; keyPackages?: readonly KeyPackage[] | undefined; readonly retries: number; readonly sync?: boolean; readonly attempts?: number; readonly awaitLogUntil?: number }
   /** Our own devices no longer in our signed list (devices/sync.ts); those already gone are skipped. */
   | { readonly kind: 'remove-devices'; readonly intent: number; readonly deviceIds: readonly string[]; readonly retries: number }
   | { readonly kind: 'remove'; readonly intent: number; readonly username: string; readonly retries: number }

@@ -13,6 +13,7 @@ import { parseAccountResponse } from '@sealed/protocol/http';
 import type { Action } from '../engine/actions.ts';
 import type { HttpOutcome } from '../engine/events.ts';
 import type { VouchedServedList } from './transparency-client.ts';
+import { TransparencyError } from './transparency-error.ts';
 
 export interface TransparencyHook {
   /**
@@ -35,6 +36,11 @@ export interface TransparencyHook {
 
 /** The outcome an account fetch gets when the log does not vouch for the served list (the engine retries on ticks). */
 export const NOT_IN_LOG_OUTCOME: HttpOutcome = { ok: false, status: 0, code: 'not-in-transparency-log' };
+/**
+ * The outcome when the log has no version of the account yet (registered since the last
+ * epoch): an add waits for the epoch (engine/commits.ts AWAIT_LOG_MS) instead of failing.
+ */
+export const NOT_LOGGED_YET_OUTCOME: HttpOutcome = { ok: false, status: 0, code: 'not-logged-yet' };
 
 /**
  * Performs one engine HTTP action through `plain` with key transparency applied: own
@@ -55,8 +61,8 @@ export async function transparentHttp(hook: TransparencyHook, action: Extract<Ac
     if (request.formerDevices === undefined || request.formerDevices.length === 0) return { ok: true, body };
     const former = await formerLists(hook, request.username, request.formerDevices, action.token);
     return { ok: true, body: { ...body, formerDeviceLists: former.map(toBase64Url) } };
-  } catch {
-    return NOT_IN_LOG_OUTCOME;
+  } catch (error) {
+    return error instanceof TransparencyError && error.code === 'not-logged-yet' ? NOT_LOGGED_YET_OUTCOME : NOT_IN_LOG_OUTCOME;
   }
 }
 

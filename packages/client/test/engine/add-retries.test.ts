@@ -7,16 +7,21 @@ import type { HttpRequest } from '../../src/engine/actions.ts';
 import type { HttpOutcome } from '../../src/engine/events.ts';
 import { toHex } from '@sealed/protocol/encoding';
 import { type Client, Network } from './network.ts';
+import { AWAIT_LOG_MS, MAX_ADD_ATTEMPTS } from '../../src/engine/commits.ts';
 
-/** The relay answers nothing to the next `n` requests of `kind` from `device` (as while it restarts). */
-function dropRequests(net: Network, device: Client, kind: HttpRequest['kind'], n: number): { dropped: () => number } {
+/**
+ * The next `n` requests of `kind` from `device` (about `username`, when given) get `code`
+ * and no answer (as while the relay restarts; or key transparency's not-logged-yet).
+ */
+function dropRequests(net: Network, device: Client, kind: HttpRequest['kind'], n: number, code = 'unavailable', username?: string): { dropped: () => number } {
   const real = net.relay.http.bind(net.relay);
   let dropped = 0;
   net.relay.http = (request: HttpRequest, token: Uint8Array | undefined): HttpOutcome => {
     const caller = token === undefined ? undefined : net.relay.tokens.get(toHex(token));
-    if (request.kind === kind && caller === device.engine.deviceId && dropped < n) {
+    const named = username === undefined || ('username' in request && request.username === username);
+    if (request.kind === kind && named && caller === device.engine.deviceId && dropped < n) {
       dropped++;
-      return { ok: false, status: 0, code: 'unavailable' };
+      return { ok: false, status: 0, code };
     }
     return real(request, token);
   };
@@ -163,4 +168,39 @@ test('a Welcome refused because its only new device was revoked meanwhile (unkno
   net.perform(alice, alice.engine.send(id, 'after').actions);
   net.run();
   assert.deepEqual(bob.texts(id), ['after'], 'the conversation goes on');
+});
+
+test('a contact whose account is not in the transparency log yet is added once the log has it, however many ticks that takes', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  // Signed up since the last epoch: the transport answers not-logged-yet (transport-hook.ts) for 45 s.
+  const ticks = MAX_ADD_ATTEMPTS + 15;
+  const drops = dropRequests(net, alice, 'get-account', ticks, 'not-logged-yet', 'bob');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  for (let i = 1; i <= ticks + 2; i++) tick(net, alice, i);
+  assert.equal(drops.dropped(), ticks);
+  assert.deepEqual(alice.failures, [], 'waited, not failed');
+  assert.deepEqual(bob.engine.conversationIds(), [id]);
+  net.perform(alice, alice.engine.send(id, 'hello, new user').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id), ['hello, new user']);
+});
+
+test('an account the log never shows fails the add after AWAIT_LOG_MS, with the reason', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  await net.account('bob');
+  dropRequests(net, alice, 'get-account', Number.MAX_SAFE_INTEGER, 'not-logged-yet', 'bob');
+  const { actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  const limit = AWAIT_LOG_MS / 1000;
+  for (let i = 1; i < limit - 1 && alice.failures.length === 0; i++) tick(net, alice, i);
+  const reasons = () => alice.failures.map((f) => (f.type === 'intent-failed' ? f.error.message : f.type));
+  assert.deepEqual(reasons(), [], 'still waiting just before AWAIT_LOG_MS');
+  for (let i = limit - 1; i <= limit + 5 && alice.failures.length === 0; i++) tick(net, alice, i);
+  assert.deepEqual(reasons(), ['relay-error: account bob: not-logged-yet']);
 });
