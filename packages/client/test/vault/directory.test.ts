@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -237,6 +237,27 @@ test('directory: a damaged or newer record file is a typed error at unlock, and 
     db.close();
     assert.equal(await rejectCode(reopened.unlock('right')), 'record-version-unknown');
     assert.equal(reopened.state, 'locked');
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test('directory: the directory is 0700 and every file in it 0600, also for a records file made wider before', async () => {
+  const directory = tempDir();
+  try {
+    const vault = await createWeakVault(new DirectoryVaultStorage(directory), 'right', 4);
+    await vault.stores().settings.put('s', rec('kept'));
+    const modes = () => new Map(readdirSync(directory).map((name) => [name, statSync(join(directory, name)).mode & 0o777]));
+    assert.equal(statSync(directory).mode & 0o777, 0o700);
+    assert.ok(modes().has(`${RECORDS_FILE}-wal`), 'the WAL exists while the vault is open');
+    for (const [name, mode] of modes()) assert.equal(mode, 0o600, `${name} is ${mode.toString(8)}`);
+    await vault.lock();
+    // A vault made by an earlier version left records.sqlite 0644: narrowed when opened.
+    chmodSync(join(directory, RECORDS_FILE), 0o644);
+    const again = await openWeakVault(new DirectoryVaultStorage(directory));
+    await again.unlock('right');
+    for (const [name, mode] of modes()) assert.equal(mode, 0o600, `${name} is ${mode.toString(8)} after reopening`);
+    await again.lock();
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

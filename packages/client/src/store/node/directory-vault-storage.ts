@@ -1,9 +1,10 @@
 /**
  * VaultStorage in a directory (Node): `vault.header` (the header, replaced atomically) and
  * `records.sqlite` with its `-wal` and `-shm` files (the encrypted records), and
- * `vault.lock` while a process counts an attempt. The directory is created with mode 0700.
+ * `vault.lock` while a process counts an attempt. The directory is created with mode 0700,
+ * the files 0600.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VaultStorage } from '../../vault/vault-storage.ts';
@@ -62,7 +63,14 @@ export class DirectoryVaultStorage implements VaultStorage {
   }
 
   openRecords(): Promise<RecordBackend> {
-    const backend = openSqliteBackend(join(this.directory, RECORDS_FILE));
+    const path = join(this.directory, RECORDS_FILE);
+    // Owner-only, as the header: SQLite creates a new database file 0644 (less the umask)
+    // and gives its -wal and -shm files the database file's mode. So the file is made (or
+    // narrowed, for a vault made before) 0600 before SQLite opens it. The records are
+    // encrypted anyway; their sizes and count are nobody else's business either.
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+    const backend = openSqliteBackend(path);
     this.#open.push(backend);
     return Promise.resolve(backend);
   }
