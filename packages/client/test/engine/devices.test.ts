@@ -542,3 +542,48 @@ test('a device removed while the commit adding it to a group is in flight is rem
   assert.equal(alice.engine.epochAuthenticatorOf(id), bob.engine.epochAuthenticatorOf(id));
   assert.deepEqual([...alice.failures, ...bob.failures], []);
 });
+
+/**
+ * Alice approves a new device's code while the relay gives no answer to her first mailbox
+ * answer (`seal-link`); `landed`: the answer was stored all the same (only the reply was lost).
+ */
+async function approveWithLostAnswer(landed: boolean): Promise<{ net: DeviceNetwork; alice: Client; fresh: Client; lost: number }> {
+  const net = new DeviceNetwork();
+  const alice = await net.account('alice');
+  const fresh = net.client('alice-phone');
+  net.perform(fresh, fresh.engine.beginLink().actions);
+  net.run();
+  const offer = net.of(fresh, 'link-offer')[0]!;
+  const real = net.relay.http.bind(net.relay);
+  let lost = 0;
+  net.relay.http = (request, token) => {
+    if (request.kind === 'seal-link' && lost === 0) {
+      lost++;
+      if (landed) real(request, token);
+      return { ok: false, status: 0, code: 'unavailable' };
+    }
+    return real(request, token);
+  };
+  net.perform(alice, alice.engine.approveLink(offer.code).actions);
+  net.run();
+  for (let i = 0; i < 8 && !fresh.ready; i++) net.tick(2_000);
+  return { net, alice, fresh, lost };
+}
+
+test('a link whose mailbox answer gets no answer (relay restarting) answers again on the next tick, not undone', async () => {
+  const { net, alice, fresh, lost } = await approveWithLostAnswer(false);
+  assert.equal(lost, 1);
+  assert.ok(fresh.ready, 'the new device signed in');
+  assert.equal(net.of(alice, 'device-linked').length, 1);
+  assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
+  assert.equal(alice.engine.devices().length, 2);
+});
+
+test('a link whose mailbox answer landed but whose reply was lost completes (the retry finds it answered or taken)', async () => {
+  const { net, alice, fresh, lost } = await approveWithLostAnswer(true);
+  assert.equal(lost, 1);
+  assert.ok(fresh.ready, 'the new device signed in');
+  assert.equal(net.of(alice, 'device-linked').length, 1);
+  assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
+  assert.equal(alice.engine.devices().length, 2, 'the new device stays listed');
+});

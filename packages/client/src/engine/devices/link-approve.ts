@@ -152,11 +152,28 @@ function answer(core: EngineCore, intent: number, linkId: Uint8Array, commitment
     if (error instanceof EngineError) return undo(core, intent, offer, error, hooks);
     throw error;
   }
-  const deviceId = toHex(offer.deviceId);
+  return deliverAnswer(core, intent, linkId, sealed, offer, offerBytes, hooks, 0);
+}
+
+/**
+ * Puts the sealed answer in the mailbox. A "not now" answer (no answer: the relay restarting)
+ * is tried again on the next tick with the same bytes, at most MAX_LIST_UPLOAD_ATTEMPTS
+ * times; the device was taken out of the list again and the link failed (chaos suite:
+ * link-expired after a relay restart). After an attempt that got no answer, a mailbox already
+ * answered (`forbidden`) or already taken by the new device (`not-found`) means that attempt
+ * landed: the link completes. Anything else undoes the listing, as before.
+ */
+function deliverAnswer(core: EngineCore, intent: number, linkId: Uint8Array, sealed: Uint8Array, offer: LinkOffer, offerBytes: Uint8Array, hooks: ListChangeHooks, attempt: number): Action[] {
+  const linked = (): Action[] => [{ type: 'device-linked', deviceId: toHex(offer.deviceId), verificationCode: verificationCode(core.provider, offerBytes) }, ...hooks.onListChanged()];
   return [
     core.http({ kind: 'seal-link', linkId, sealed }, (outcome): Action[] => {
-      if (!outcome.ok) return undo(core, intent, offer, new EngineError('link-expired', `answer: ${outcome.code}`), hooks);
-      return [{ type: 'device-linked', deviceId, verificationCode: verificationCode(core.provider, offerBytes) }, ...hooks.onListChanged()];
+      if (outcome.ok) return linked();
+      if (RETRIED_LIST_ERRORS.has(outcome.code) && attempt + 1 < MAX_LIST_UPLOAD_ATTEMPTS) {
+        core.defer(() => deliverAnswer(core, intent, linkId, sealed, offer, offerBytes, hooks, attempt + 1));
+        return [];
+      }
+      if (attempt > 0 && (outcome.code === 'forbidden' || outcome.code === 'not-found')) return linked();
+      return undo(core, intent, offer, new EngineError('link-expired', `answer: ${outcome.code}`), hooks);
     }),
   ];
 }
