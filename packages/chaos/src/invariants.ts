@@ -73,6 +73,12 @@ export interface InvariantReport {
   readonly memory: MemorySummary;
   readonly settledInMs: number;
   readonly violations: readonly Violation[];
+  /**
+   * When the run did not settle: each device's view of the groups that did not converge and
+   * what its incoming processing waits on (counts only), the first thing to read for a
+   * device behind its group.
+   */
+  readonly stalls: readonly string[];
 }
 
 interface CheckContext {
@@ -132,7 +138,31 @@ export async function checkInvariants(context: CheckContext): Promise<InvariantR
     memory: summary,
     settledInMs,
     violations,
+    stalls: last.settled ? [] : stalls(users),
   };
+}
+
+/** Lines for devices of groups whose members disagree (epoch, waiting state), at most a few per run. */
+function stalls(users: readonly SimUser[]): string[] {
+  const epochs = new Map<string, Set<string>>();
+  for (const user of users) {
+    for (const id of user.engine.conversationIds()) {
+      const set = epochs.get(id) ?? new Set<string>();
+      set.add(`${user.engine.epochOf(id)}`);
+      epochs.set(id, set);
+    }
+  }
+  const lines: string[] = [];
+  for (const user of users) {
+    const views = user.engine
+      .conversationIds()
+      .filter((id) => (epochs.get(id)?.size ?? 0) > 1)
+      .map((id) => `${id.slice(0, 8)}@${user.engine.epochOf(id)}`);
+    const awaited = user.engine.awaitedConversations().map((id) => id.slice(0, 8));
+    if (views.length === 0 && awaited.length === 0) continue;
+    lines.push(`${user.username}/${user.deviceId.slice(0, 8)}${user.offline ? ' (offline)' : ''}: ${views.join(' ')}${awaited.length > 0 ? ` awaiting ${awaited.join(' ')}` : ''}; ${user.engine.describeWaiting()}`);
+  }
+  return lines.slice(0, 3 * EXAMPLES);
 }
 
 interface Evaluation {

@@ -20,5 +20,6 @@ export function renderReport(report: ChaosReport): string {
   for (const name of Object.values(INVARIANTS)) if (!violated.has(name)) lines.push(`  held: ${name}`);
   if (inv.violations.length === 0) lines.push('  invariants: all held');
   for (const v of inv.violations) lines.push(`  VIOLATED: ${v.invariant} (${v.count})${v.examples.map((e) => `\n      ${e}`).join('')}`);
+  if (inv.stalls.length > 0) lines.push(`  devices of groups not converged (group@epoch; what incoming processing waits on):${inv.stalls.map((s) => `\n      ${s}`).join('')}`);
   return lines.join('\n');
 }
