@@ -223,8 +223,17 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
   inFlight.phase = 'welcome';
   afterMembersAdded(core, conversation);
   const recipients = inFlight.newDevices.map((d) => fromHex(d)!);
-  actions.push(
-    core.send({ kind: 'welcome', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: inFlight.welcome }, (welcomeReply) => {
+  const frame = { kind: 'welcome' as const, epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: inFlight.welcome, clientMessageId: core.provider.randomBytes(16) };
+  const sendWelcome = (attempt: number): Action =>
+    core.send(frame, (welcomeReply) => {
+      // The commit stands, so the Welcome must arrive: a "not now" answer sends the same
+      // message again (same client message id: stored once) on the next tick, meanwhile
+      // nothing else is committed here. Failing it left the new members in the tree with no
+      // way in (their devices never learn of the group).
+      if (welcomeReply.type === 'error' && RETRIED_WELCOME_ERRORS.has(welcomeReply.code) && attempt + 1 < MAX_SEND_ATTEMPTS) {
+        core.defer(() => (core.conversations.get(conversation.id) === conversation ? [sendWelcome(attempt + 1)] : []));
+        return [];
+      }
       conversation.inFlight = undefined;
       // The only new device was revoked by its owner meanwhile (relay: unknown-recipient): no
       // one is left to welcome and the commit stands; its owner's other device removes the leaf.
@@ -232,10 +241,13 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
       const gone = welcomeReply.type === 'error' && welcomeReply.code === 'unknown-recipient';
       const after = welcomeReply.type === 'sent' || gone ? [] : [{ type: 'intent-failed', intent: inFlight.intent.intent, error: new EngineError('relay-error', `welcome: ${welcomeReply.code}`) } as const];
       return [...after, ...pump(core, conversation)];
-    }),
-  );
+    });
+  actions.push(sendWelcome(0));
   return actions;
 }
+
+/** Relay answers to a Welcome's SEND that say "not now" (its database or bus lost for a moment, or rate limiting). */
+const RETRIED_WELCOME_ERRORS: ReadonlySet<string> = new Set(['internal', 'unavailable', 'rate-limited', 'queue-full']);
 
 /**
  * Relay answers to an add's account fetch or key-package claim that say "not now": no answer

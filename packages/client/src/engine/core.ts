@@ -107,9 +107,13 @@ export class EngineCore {
    * A SEND frame with a fresh request id (and client message id) whose answer runs `then`.
    * `retry` marks an application message (see ApplicationRetry).
    */
-  send(frame: Omit<SendFrame, 'type' | 'requestId' | 'clientMessageId'>, then: SendContinuation, retry?: ApplicationRetry): Action {
+  /**
+   * A SEND with a fresh client message id, or `clientMessageId` to send the same message
+   * again as a new request (the relay stores a message at most once per id).
+   */
+  send(frame: Omit<SendFrame, 'type' | 'requestId' | 'clientMessageId'> & { readonly clientMessageId?: Uint8Array }, then: SendContinuation, retry?: ApplicationRetry): Action {
     const requestId = this.id();
-    const full: SendFrame = { type: 'send', requestId, clientMessageId: this.provider.randomBytes(16), ...frame };
+    const full: SendFrame = { type: 'send', requestId, ...frame, clientMessageId: frame.clientMessageId ?? this.provider.randomBytes(16) };
     this.sendWaiting.set(requestId, { frame: full, then, retry, session: this.session });
     return { type: 'send-frame', frame: full };
   }

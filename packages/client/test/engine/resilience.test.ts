@@ -214,6 +214,42 @@ test('an application SEND answered "internal" is sent again on the next tick, no
   assert.equal(alice.failures.length, 0);
 });
 
+test('a Welcome answered "internal" is sent again on the next tick: the new member joins, nothing fails', async () => {
+  const net = new Network();
+  const alice = await net.account('alice');
+  const bob = await net.account('bob');
+  const carol = await net.account('carol');
+  const { value: id, actions } = alice.engine.createConversation(['bob']);
+  net.perform(alice, actions);
+  net.run();
+  // The relay loses its database once, just as the Welcome for carol arrives (the commit was stored).
+  const real = net.relay.frame.bind(net.relay);
+  const welcomeIds: string[] = [];
+  net.relay.frame = (deviceId, frame) => {
+    if (frame.type === 'send' && frame.kind === 'welcome') {
+      welcomeIds.push(Buffer.from(frame.clientMessageId).toString('hex'));
+      if (welcomeIds.length === 1) {
+        alice.inbox.push({ type: 'frame', frame: { type: 'error', requestId: frame.requestId, code: 'internal', value: 0 } });
+        return;
+      }
+    }
+    real(deviceId, frame);
+  };
+  net.perform(alice, alice.engine.addMember(id, 'carol').actions);
+  net.run();
+  assert.deepEqual(carol.engine.conversationIds(), [], 'not yet');
+  assert.deepEqual(alice.failures, []);
+  net.perform(alice, alice.engine.handle({ type: 'tick', now: net.relay.now + 1000 }));
+  net.run();
+  assert.equal(welcomeIds.length, 2);
+  assert.equal(welcomeIds[0], welcomeIds[1], 'the same message again: stored at most once');
+  assert.deepEqual(carol.engine.conversationIds(), [id]);
+  net.perform(bob, bob.engine.send(id, 'hello carol').actions);
+  net.run();
+  assert.deepEqual(carol.texts(id), ['hello carol']);
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
+});
+
 test('an application message the relay refuses as too many epochs behind (stale-epoch) is encrypted again once caught up: same id, shown once, in order', async () => {
   const net = new Network();
   const alice = await net.account('alice');
