@@ -7,6 +7,7 @@ import type { HttpOutcome } from '../../src/engine/events.ts';
 import { MAX_DEVICE_LIST_FETCH_ATTEMPTS } from '../../src/engine/account-fetch.ts';
 import { toHex } from '@sealed/protocol/encoding';
 import type { ClientFrame } from '@sealed/protocol/frames/client';
+import type { ErrorCode } from '@sealed/protocol/errors';
 import { type Client, Network } from './network.ts';
 
 /** Makes the fake relay drop the next `n` account lookups of `device` (no answer, as during a restart). */
@@ -22,6 +23,23 @@ function dropAccountLookups(net: Network, device: Client, n: number): { dropped:
     return real(request, token);
   };
   return { dropped: () => dropped };
+}
+
+/** The relay answers `device`'s first SEND of `kind` with `code` without storing it (its database lost for a moment); the client message ids of every such SEND. */
+function failFirstSend(net: Network, device: Client, kind: 'application' | 'welcome', code: ErrorCode): { clientMessageIds: string[] } {
+  const real = net.relay.frame.bind(net.relay);
+  const clientMessageIds: string[] = [];
+  net.relay.frame = (deviceId, frame) => {
+    if (deviceId === device.engine.deviceId && frame.type === 'send' && frame.kind === kind) {
+      clientMessageIds.push(toHex(frame.clientMessageId));
+      if (clientMessageIds.length === 1) {
+        device.inbox.push({ type: 'frame', frame: { type: 'error', requestId: frame.requestId, code, value: 0 } });
+        return;
+      }
+    }
+    real(deviceId, frame);
+  };
+  return { clientMessageIds };
 }
 
 test('a Welcome whose members cannot be checked yet (relay unreachable) is kept and checked on the next tick', async () => {
@@ -191,20 +209,11 @@ test('an application SEND answered "internal" is sent again on the next tick, no
   net.perform(alice, actions);
   net.run();
   // The relay loses its database once: the first application SEND is answered internal.
-  const real = net.relay.frame.bind(net.relay);
-  let failed = 0;
-  net.relay.frame = (deviceId, frame) => {
-    if (frame.type === 'send' && frame.kind === 'application' && failed === 0) {
-      failed++;
-      alice.inbox.push({ type: 'frame', frame: { type: 'error', requestId: frame.requestId, code: 'internal', value: 0 } });
-      return;
-    }
-    real(deviceId, frame);
-  };
+  const sends = failFirstSend(net, alice, 'application', 'internal');
   const sent = alice.engine.send(id, 'retried');
   net.perform(alice, sent.actions);
   net.run();
-  assert.equal(failed, 1);
+  assert.equal(sends.clientMessageIds.length, 1);
   assert.deepEqual(bob.texts(id), [], 'not yet');
   assert.equal(alice.failures.length, 0);
   net.perform(alice, alice.engine.handle({ type: 'tick', now: net.relay.now + 1000 }));
@@ -223,18 +232,7 @@ test('a Welcome answered "internal" is sent again on the next tick: the new memb
   net.perform(alice, actions);
   net.run();
   // The relay loses its database once, just as the Welcome for carol arrives (the commit was stored).
-  const real = net.relay.frame.bind(net.relay);
-  const welcomeIds: string[] = [];
-  net.relay.frame = (deviceId, frame) => {
-    if (frame.type === 'send' && frame.kind === 'welcome') {
-      welcomeIds.push(Buffer.from(frame.clientMessageId).toString('hex'));
-      if (welcomeIds.length === 1) {
-        alice.inbox.push({ type: 'frame', frame: { type: 'error', requestId: frame.requestId, code: 'internal', value: 0 } });
-        return;
-      }
-    }
-    real(deviceId, frame);
-  };
+  const { clientMessageIds: welcomeIds } = failFirstSend(net, alice, 'welcome', 'internal');
   net.perform(alice, alice.engine.addMember(id, 'carol').actions);
   net.run();
   assert.deepEqual(carol.engine.conversationIds(), [], 'not yet');
