@@ -153,7 +153,14 @@ export class NodeTransport {
     if (this.authenticated && this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClientFrame(action.frame));
   }
 
-  /** The actions in order; ACK frames are left in `acks`. Returns whether a durable write is still owed. */
+  /**
+   * The actions in order; ACK frames are left in `acks`. Returns whether a durable write is
+   * still owed. Lazy saves (records of received messages, receipt state) are written after
+   * the step's other actions, as their contract allows (actions.ts): a shown message reaches
+   * the UI, and a SEND the relay, before those records are encrypted for the vault; they are
+   * staged in the same batch, so the step's ACKs still wait for them. A later save or delete
+   * of the same record replaces a lazy save still waiting (the later action wins, as in order).
+   */
   private async performBatch(actions: readonly Action[], acks: Extract<Action, { type: 'send-frame' }>[]): Promise<boolean> {
     let mustSync = false;
     const sync = async (): Promise<void> => {
@@ -161,9 +168,15 @@ export class NodeTransport {
       await this.store.flush?.(true);
       mustSync = false;
     };
+    const lazySaves = new Map<string, Extract<Action, { type: 'save' }>>();
+    const saveLazy = async (): Promise<void> => {
+      for (const save of lazySaves.values()) await this.store.save(save.record, save.key, save.bytes);
+      lazySaves.clear();
+    };
     for (const action of actions) {
       switch (action.type) {
         case 'http': {
+          await saveLazy();
           await sync();
           // Staged writes are applied before waiting for an answer (a crash meanwhile keeps them).
           await this.store.flush?.(false);
@@ -182,11 +195,19 @@ export class NodeTransport {
             this.sendFrame(action);
           }
           break;
-        case 'save':
+        case 'save': {
+          const id = `${action.record}:${action.key}`;
+          lazySaves.delete(id);
+          if (action.lazy === true) {
+            lazySaves.set(id, action);
+            break;
+          }
           await this.store.save(action.record, action.key, action.bytes);
-          if (action.lazy !== true) mustSync = true;
+          mustSync = true;
           break;
+        }
         case 'delete':
+          lazySaves.delete(`${action.record}:${action.key}`);
           await this.store.delete(action.record, action.key);
           mustSync = true;
           break;
@@ -198,6 +219,7 @@ export class NodeTransport {
           this.options.onAction?.(action);
       }
     }
+    await saveLazy();
     return mustSync;
   }
 
