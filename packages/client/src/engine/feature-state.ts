@@ -161,6 +161,23 @@ function lastOf<T>(items: Iterable<T>, size: number, count: number): T[] {
 }
 
 export function saveConversationMeta(conversation: Conversation, lazy = false): Action {
+  if (!lazy) return { type: 'save', record: 'meta', key: conversation.id, bytes: encodeConversationMeta(conversation) };
+  // Lazy: encoded when the transport reads it, which is after the step's displays and frames
+  // (transport/node-transport.ts), so a message is shown or sent before this record of
+  // hundreds of receipt entries is built. The state it encodes is the latest by then.
+  let bytes: Uint8Array | undefined;
+  return {
+    type: 'save',
+    record: 'meta',
+    key: conversation.id,
+    lazy,
+    get bytes(): Uint8Array {
+      return (bytes ??= encodeConversationMeta(conversation));
+    },
+  };
+}
+
+function encodeConversationMeta(conversation: Conversation): Uint8Array {
   const meta = metaOf(conversation);
   const old = encodedEntries.get(meta) ?? { expiries: new Map(), outgoing: new Map(), incoming: new Map() };
   const next: EncodedEntries = { expiries: new Map(), outgoing: new Map(), incoming: new Map() };
@@ -178,7 +195,7 @@ export function saveConversationMeta(conversation: Conversation, lazy = false): 
   encodedEntries.set(meta, next);
   const stamp = (s: SettingStamp | undefined): CborValue => (s === undefined ? null : [s.at, s.device]);
   const stamps: CborValue = [stamp(meta.stamps.name), stamp(meta.stamps.topic), stamp(meta.stamps.timer)];
-  const bytes = encodeCborArrayOfEncoded([
+  return encodeCborArrayOfEncoded([
     encodeCbor(CONVERSATION_META_VERSION),
     encodeCbor(meta.name),
     encodeCbor(meta.topic),
@@ -189,7 +206,6 @@ export function saveConversationMeta(conversation: Conversation, lazy = false): 
     encodeCborArrayOfEncoded([...next.incoming.values()]),
     encodeCbor(stamps),
   ]);
-  return lazy ? { type: 'save', record: 'meta', key: conversation.id, bytes, lazy } : { type: 'save', record: 'meta', key: conversation.id, bytes };
 }
 
 export function saveDeviceMeta(core: EngineCore): Action {

@@ -68,3 +68,19 @@ test('meta record: cached entry encodings give the bytes of the whole record aft
   assert.deepEqual(bytesOf(loaded), bytes);
   assert.equal(metaOf(loaded).outgoing.get(id(MAX_PERSISTED_RECEIPTS + 30))!.readBy.has('bob'), true);
 });
+
+test('a lazy meta save is encoded when the transport reads it (after the step\'s displays), from the state of that moment, once', () => {
+  const conversation = { id: 'cd' } as Conversation;
+  const meta = metaOf(conversation);
+  meta.incoming.add(id(1));
+  const action = saveConversationMeta(conversation, true);
+  assert.ok(action.type === 'save' && action.lazy === true);
+  // Changed after the action was made, before it is read: the record written is the current one.
+  meta.incoming.add(id(2));
+  const first = action.bytes;
+  assert.deepEqual(first, reference(conversation));
+  assert.equal(action.bytes, first, 'encoded once');
+  const eager = saveConversationMeta(conversation);
+  assert.ok(eager.type === 'save' && eager.lazy === undefined);
+  assert.deepEqual(eager.bytes, first);
+});
