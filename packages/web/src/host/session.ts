@@ -25,6 +25,7 @@ import { attachmentOf, type StoredAttachment } from './views.ts';
 import { ChatModel } from './chat-model.ts';
 import { VaultDatabaseError } from './idb.ts';
 import { IndexedDbVaultStorage } from './idb-vault-storage.ts';
+import { encodeFreshness, FRESHNESS_RECORD_VERSION, FRESHNESS_SETTING, FreshnessError } from './kt-freshness.ts';
 import { PendingDevices } from './pending-devices.ts';
 import { WebTransparency } from './web-transparency.ts';
 
@@ -178,12 +179,17 @@ export class Session {
 
   /**
    * First run (or after a wipe): a new vault under `passcode` (Argon2id calibrated on this
-   * device, production floor), then the account.
-   * @throws VaultError, EngineError (username taken or invalid: the vault stays, unlocked,
-   *   and the phase becomes 'needs-account')
+   * device, production floor), then the account. `maxCheckpointAgeSeconds`: this device's
+   * own bound on a key-transparency checkpoint's age (kt-freshness.ts), pinned in the vault
+   * before anything is checked; undefined: the log's bound.
+   * @throws FreshnessError (an out-of-range bound, before anything is created), VaultError,
+   *   EngineError (username taken or invalid: the vault stays, unlocked, and the phase
+   *   becomes 'needs-account')
    */
-  async createAccount(username: string, passcode: string): Promise<void> {
+  async createAccount(username: string, passcode: string, maxCheckpointAgeSeconds?: number): Promise<void> {
+    const freshness = maxCheckpointAgeSeconds === undefined ? undefined : encodeFreshness(maxCheckpointAgeSeconds);
     this.vault = await Vault.create({ provider, storage: this.storage, passcode });
+    if (freshness !== undefined) await this.vault.stores().settings.put(FRESHNESS_SETTING, { version: FRESHNESS_RECORD_VERSION, data: freshness });
     this.phase = { kind: 'needs-account' };
     this.changed();
     await this.register(username);
@@ -426,7 +432,7 @@ export class Session {
         const pending = this.pendingIntents.get(action.intent);
         this.pendingIntents.delete(action.intent);
         if (pending !== undefined) pending.reject(action.error);
-        else this.notice('error', userText(action.error));
+        else this.notice('error', this.intentFailureText(action.error));
         break;
       }
       case 'decrypt-failure':
@@ -453,6 +459,22 @@ export class Session {
     }
     this.model?.apply(action);
     this.changed();
+  }
+
+  /**
+   * A failed intent as the user reads it. A contact refused because the log's checkpoint is
+   * stale is said so (the engine only knows the log did not vouch; the reason is the
+   * contact's transparency status).
+   */
+  private intentFailureText(error: unknown): string {
+    const name = error instanceof EngineError ? /account (\S+): not-in-transparency-log/.exec(error.message)?.[1] : undefined;
+    const status = name === undefined ? undefined : this.transparency?.statusOf(name);
+    if (status?.state === 'failed' && status.code === 'stale-checkpoint') {
+      // The engine names the first account it could not check, which may be our own (its other devices).
+      const whose = name === this.username ? 'your own devices' : `${name}'s keys`;
+      return `Not done: the key-transparency log's latest checkpoint is older than this device accepts (stale-checkpoint), so ${whose} cannot be checked. Try again once the log is fresh.`;
+    }
+    return userText(error);
   }
 
   /** Locks now: socket closed, engine dropped, keys zeroed by the vault. */
@@ -634,6 +656,7 @@ export function userText(error: unknown): string {
     if (error.message.includes('invalid-username')) return 'Usernames are 3-32 characters: lowercase letters, digits, dot, dash, underscore.';
     return `Could not complete that (${error.code}).`;
   }
+  if (error instanceof FreshnessError) return `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`;
   if (error instanceof AttachmentError) {
     if (error.code === 'too-large') return 'That file is too large (at most 100 MiB).';
     if (error.code === 'transfer-failed') return 'The transfer failed; try again.';

@@ -23,10 +23,18 @@ import { configuredAuditorKeys } from '@sealed/client/transparency/trust-policy'
 import { fromHex, toHex } from '@sealed/protocol/encoding';
 import { decodeConfigurationWire } from '@sealed/protocol/transparency/configuration';
 import { KT_MAX_CONFIGURATION_BYTES } from '@sealed/protocol/transparency/limits';
+import { decodeFreshness, FRESHNESS_SETTING } from './kt-freshness.ts';
 import { decodeTransparencyRecord, encodeTransparencyRecord, TRANSPARENCY_RECORD_VERSION } from './transparency-record.ts';
 
 /** How often our own labels are monitored while unlocked. */
 export const MONITOR_INTERVAL_MS = 30_000;
+/**
+ * A label of ours the log does not show yet (a new account: it appears at the next epoch,
+ * and with an auditor once the epoch is countersigned) is checked again this often...
+ */
+export const OWN_PENDING_RETRY_MS = 2_000;
+/** ...at most this many times in a row; after that the round is a failure like any other. */
+export const MAX_OWN_PENDING_RETRIES = 30;
 /** Alerts kept on screen (the oldest are dropped; each names its time). */
 export const MAX_TRANSPARENCY_ALERTS = 20;
 /** Longest wait for the log's Configuration. */
@@ -36,7 +44,7 @@ const STATE_SETTING = 'kt-state';
 
 export interface OwnAlert {
   readonly id: number;
-  readonly kind: 'change' | 'fork' | 'configuration' | 'device-refused';
+  readonly kind: 'change' | 'fork' | 'configuration' | 'device-refused' | 'stale';
   readonly message: string;
   /** When the change was in the log (ms), for change alerts. */
   readonly at?: number;
@@ -46,6 +54,8 @@ export interface OwnAlert {
 export type OwnStatus =
   | { readonly state: 'not-checked' }
   | { readonly state: 'ok'; readonly checkedAt: number; readonly treeSize: number; readonly accountMonitored: boolean }
+  /** A label of ours with no version seen yet is not in the log yet (checked again shortly, bounded). */
+  | { readonly state: 'pending'; readonly checkedAt: number }
   | { readonly state: 'failed'; readonly checkedAt: number; readonly reason: string };
 
 export interface WebTransparencyOptions {
@@ -68,11 +78,17 @@ export class WebTransparency {
   readonly forks: ForkEvidence[] = [];
   private client: TransparencyClient | undefined;
   private config: Configuration | undefined;
+  /** This device's own bound on a checkpoint's age (kt-freshness.ts); undefined: the log's max_behind. */
+  private maxCheckpointAgeMs: number | undefined;
+  /** A stale-checkpoint alert is shown; the next one waits for a round that succeeded. */
+  private staleAlerted = false;
   private accountId: string | undefined;
   private state: TransparencyState | undefined;
   /** Values this device published before the client existed (registration, linking). */
   private readonly ownValues: Uint8Array[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
+  private pendingTimer: ReturnType<typeof setTimeout> | undefined;
+  private pendingRetries = 0;
   private alertId = 0;
   private stopped = false;
   private loading: Promise<TransparencyClient | undefined> | undefined;
@@ -149,6 +165,17 @@ export class WebTransparency {
     return this.config?.maxBehind;
   }
 
+  /**
+   * What this device requires of a checkpoint (shown beside the statuses): the configured
+   * auditors' countersignatures (every one of them) and an age bound. Undefined before the
+   * Configuration is loaded.
+   */
+  get requirement(): { readonly auditors: number; readonly maxAgeMs: number } | undefined {
+    const config = this.config;
+    if (config === undefined) return undefined;
+    return { auditors: configuredAuditorKeys(config).length, maxAgeMs: this.maxCheckpointAgeMs ?? config.maxBehind };
+  }
+
   /** A contact's device that never appeared in the log was kept out of a conversation. */
   deviceRefused(message: string): void {
     this.push({ kind: 'device-refused', message });
@@ -165,6 +192,7 @@ export class WebTransparency {
   stop(): void {
     this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
     this.timer = undefined;
   }
 
@@ -217,11 +245,31 @@ export class WebTransparency {
       this.report(alerts, fresh);
       const monitored = await this.learnAccountId(client);
       this.ownStatus = { state: 'ok', checkedAt: Date.now(), treeSize: (monitored ?? client).checkpoint?.treeSize ?? 0, accountMonitored: this.accountId !== undefined };
+      this.staleAlerted = false;
+      this.pendingRetries = 0;
     } catch (error) {
-      this.ownStatus = { state: 'failed', checkedAt: Date.now(), reason: reasonOf(error) };
+      if (this.notLoggedYet(error, client)) this.ownStatus = { state: 'pending', checkedAt: Date.now() };
+      else this.ownStatus = { state: 'failed', checkedAt: Date.now(), reason: reasonOf(error) };
+      if (error instanceof TransparencyError && error.code === 'stale-checkpoint') this.alertStale();
     }
     await this.save();
     this.options.onChange();
+  }
+
+  /**
+   * A new account's labels are not in the log until the next (countersigned) epoch: that is
+   * pending, retried shortly, not a failure. Only while some own label has no version seen
+   * yet (a label we saw before and the log no longer shows is a failure) and at most
+   * MAX_OWN_PENDING_RETRIES times in a row.
+   */
+  private notLoggedYet(error: unknown, client: TransparencyClient): boolean {
+    if (!(error instanceof TransparencyError) || error.code !== 'not-logged-yet') return false;
+    if (!client.exportState().ownLabels.some((s) => s.knownVersion === undefined)) return false;
+    if (this.pendingRetries >= MAX_OWN_PENDING_RETRIES || this.stopped) return false;
+    this.pendingRetries++;
+    if (this.pendingTimer !== undefined) clearTimeout(this.pendingTimer);
+    this.pendingTimer = setTimeout(() => void this.monitorNow(), OWN_PENDING_RETRY_MS);
+    return true;
   }
 
   /** Alerts for versions we did not publish, except the baseline of a label seen for the first time. */
@@ -230,6 +278,17 @@ export class WebTransparency {
       if (baseline.has(alert.label)) continue;
       this.push({ kind: 'change', message: capitalise(alert.message), at: alert.at });
     }
+  }
+
+  /**
+   * The log stopped advancing as far as this device can check (no fresh countersigned
+   * checkpoint: the server stopped its log, or its auditor stopped countersigning). Nothing
+   * new is trusted meanwhile; the user is told once until a round succeeds again.
+   */
+  private alertStale(): void {
+    if (this.staleAlerted) return;
+    this.staleAlerted = true;
+    this.push({ kind: 'stale', message: "The key-transparency log's latest checkpoint is older than this device accepts: the server stopped its log or its auditor stopped countersigning. New contacts and devices cannot be checked and are not added until it is fresh again." });
   }
 
   private push(alert: Omit<OwnAlert, 'id'>): void {
@@ -285,6 +344,14 @@ export class WebTransparency {
       }
     }
     this.config = decodeConfigurationWire(bytes) as Configuration;
+    const freshness = await settings.get(FRESHNESS_SETTING);
+    if (freshness !== undefined) {
+      try {
+        this.maxCheckpointAgeMs = decodeFreshness(freshness.data) * 1000;
+      } catch {
+        // Not a record we wrote: the bound only tightens the log's own, which still applies.
+      }
+    }
     const saved = await settings.get(STATE_SETTING);
     if (saved !== undefined) {
       try {
@@ -312,6 +379,7 @@ export class WebTransparency {
       ownUsername: this.options.username,
       ...(accountId === undefined ? {} : { ownAccountId: accountId }),
       token: this.options.token,
+      ...(this.maxCheckpointAgeMs === undefined ? {} : { maxCheckpointAgeMs: this.maxCheckpointAgeMs }),
       onFork: (evidence) => {
         this.forks.push(evidence);
         this.push({ kind: 'fork', message: `The key-transparency log showed two different histories (sizes ${evidence.first.treeSize} and ${evidence.second.treeSize}): the server is not showing everyone the same keys. Keep this device's evidence and tell the server's operator.` });

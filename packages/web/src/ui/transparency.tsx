@@ -21,7 +21,12 @@ const PENDING_CODES: ReadonlySet<string> = new Set(['not-logged-yet', 'not-in-lo
  * The status line. `pinnedKeyHex` is the identity key the safety number is computed from: a
  * log that vouches for another key is a failure, whatever else verified.
  */
-export function contactStatusText(username: string, status: ContactTransparencyStatus, pinnedKeyHex: string | undefined): { kind: 'ok' | 'pending' | 'failed' | 'unknown'; text: string } {
+export function contactStatusText(
+  username: string,
+  status: ContactTransparencyStatus,
+  pinnedKeyHex: string | undefined,
+  requirement?: { readonly auditors: number; readonly maxAgeMs: number },
+): { kind: 'ok' | 'pending' | 'failed' | 'unknown'; text: string } {
   switch (status.state) {
     case 'not-checked':
       return { kind: 'unknown', text: `Checking ${username} in the key-transparency log…` };
@@ -31,9 +36,12 @@ export function contactStatusText(username: string, status: ContactTransparencyS
       }
       return {
         kind: 'ok',
-        text: `Key transparency: ${username}'s identity key and ${status.deviceCount} device${status.deviceCount === 1 ? '' : 's'} (list version ${status.listVersion}) are in the public log (checked at ${timeOf(status.checkedAt)}, log size ${status.treeSize}).`,
+        text: `Key transparency: ${username}'s identity key and ${status.deviceCount} device${status.deviceCount === 1 ? '' : 's'} (list version ${status.listVersion}) are in the public log (checked at ${timeOf(status.checkedAt)}, log size ${status.treeSize}${requirementText(requirement)}).`,
       };
     case 'failed':
+      if (status.code === 'stale-checkpoint') {
+        return { kind: 'failed', text: `Key transparency: the log's latest checkpoint is too old for this device (stale-checkpoint: ${status.detail}). The server stopped its log or its auditor stopped countersigning; ${username}'s keys cannot be checked until it is fresh again.` };
+      }
       if (PENDING_CODES.has(status.code)) {
         return { kind: 'pending', text: `Key transparency: ${username}'s keys are not in the public log yet; new accounts and devices appear at the server's next epoch. If this stays, the server may be hiding them. (${status.code})` };
       }
@@ -41,11 +49,23 @@ export function contactStatusText(username: string, status: ContactTransparencyS
   }
 }
 
+/** What a verified checkpoint met: the auditors' countersignatures this device requires, and its age bound. */
+function requirementText(requirement: { readonly auditors: number; readonly maxAgeMs: number } | undefined): string {
+  if (requirement === undefined) return '';
+  const auditors = requirement.auditors === 0 ? 'the server names no auditor' : `countersigned by ${requirement.auditors === 1 ? 'its auditor' : `all ${requirement.auditors} of its auditors`} as required`;
+  return `; ${auditors}; checkpoints older than ${durationText(requirement.maxAgeMs)} are refused`;
+}
+
+function durationText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
 /** Beside the safety number: checks the contact when shown, and again while pending (bounded). */
 export function ContactTransparency({ session, username }: { session: Session; username: string }) {
   const status = session.transparencyStatus(username);
   const pinned = () => session.contact(username)?.identityKey;
-  const shown = contactStatusText(username, status, pinned());
+  const shown = contactStatusText(username, status, pinned(), session.transparency?.requirement);
   useEffect(() => {
     session.checkTransparency(username);
     let checks = 0;
@@ -78,7 +98,9 @@ export function OwnTransparency({ session }: { session: Session }) {
       ? 'Your account has not been checked against the key-transparency log yet.'
       : status.state === 'ok'
         ? `Your account was checked against the key-transparency log at ${timeOf(status.checkedAt)} (log size ${status.treeSize})${status.accountMonitored ? '' : '; its device list is watched once the log shows your account'}.`
-        : `Checking your account against the key-transparency log failed at ${timeOf(status.checkedAt)}: ${status.reason}.`;
+        : status.state === 'pending'
+          ? `Your account is not in the key-transparency log yet (checked at ${timeOf(status.checkedAt)}): new accounts appear at the server's next epoch. Checking again shortly.`
+          : `Checking your account against the key-transparency log failed at ${timeOf(status.checkedAt)}: ${status.reason}.`;
   return (
     <div class="kt-status" data-testid="kt-own-status" data-state={status.state}>
       <h3>Key transparency</h3>

@@ -2,12 +2,14 @@
 import { useState } from 'preact/hooks';
 import type { Session } from '../host/session.ts';
 import { userText } from '../host/session.ts';
+import { MAX_FRESHNESS_SECONDS, parseFreshnessSeconds } from '../host/kt-freshness.ts';
 import { LinkThisDevice } from './link.tsx';
 
 export function Welcome({ session, needsAccountOnly }: { session: Session; needsAccountOnly: boolean }) {
   const [username, setUsername] = useState('');
   const [passcode, setPasscode] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [maxAge, setMaxAge] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [linking, setLinking] = useState(false);
@@ -23,7 +25,7 @@ export function Welcome({ session, needsAccountOnly }: { session: Session; needs
     setBusy(true);
     try {
       if (needsAccountOnly) await session.register(username);
-      else await session.createAccount(username, passcode);
+      else await session.createAccount(username, passcode, parseFreshnessSeconds(maxAge));
     } catch (e) {
       setError(userText(e));
     } finally {
@@ -45,6 +47,12 @@ export function Welcome({ session, needsAccountOnly }: { session: Session; needs
             <label for="passcode-confirm">Passcode again</label>
             <input id="passcode-confirm" name="passcode-confirm" type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
             <p class="hint">After 10 wrong passcodes in a row, the data on this device is erased.</p>
+            <details>
+              <summary>Key-transparency options</summary>
+              <label for="kt-max-age">Refuse a log checkpoint older than (seconds)</label>
+              <input id="kt-max-age" name="kt-max-age" inputMode="numeric" pattern="[0-9]*" placeholder="the server's bound" value={maxAge} onInput={(e) => setMaxAge(e.currentTarget.value)} />
+              <p class="hint">Empty: the bound the server's log signs (at least 10 minutes). A shorter one (1 to {MAX_FRESHNESS_SECONDS} s) notices sooner when the log or its auditors stop; it cannot be longer than the server's.</p>
+            </details>
           </>
         )}
         <button type="submit" disabled={busy}>{busy ? 'Creating…' : 'Create account'}</button>

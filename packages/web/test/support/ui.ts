@@ -1,10 +1,15 @@
 /** Steps a person takes in the web client, as playwright calls on accessible names. */
 import type { Page } from 'playwright-core';
 
-export async function createAccount(page: Page, username: string, passcode: string): Promise<void> {
+/** `maxCheckpointAgeSeconds`: typed into the sign-up's key-transparency options (else left empty). */
+export async function createAccount(page: Page, username: string, passcode: string, maxCheckpointAgeSeconds?: number): Promise<void> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Passcode', { exact: true }).fill(passcode);
   await page.getByLabel('Passcode again').fill(passcode);
+  if (maxCheckpointAgeSeconds !== undefined) {
+    await page.getByText('Key-transparency options').click();
+    await page.getByLabel('Refuse a log checkpoint older than (seconds)').fill(String(maxCheckpointAgeSeconds));
+  }
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.locator('.who', { hasText: username }).waitFor();
   await page.getByRole('status', { name: 'Connected' }).waitFor();

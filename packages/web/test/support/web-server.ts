@@ -24,14 +24,19 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-export async function startWebServer(): Promise<WebServer> {
+export interface WebServerOptions {
+  /** Server flags added to the defaults (e.g. --kt-auditors <hex>). */
+  readonly args?: readonly string[];
+}
+
+export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sealed-web-'));
   const bundle = await buildWebBundle({ outDir: join(dir, 'web') });
   const port = await freePort();
   const server = await startServer({
     label: 'web-server',
     port,
-    args: ['--storage', 'sqlite', '--data-dir', join(dir, 'data'), '--web-dir', bundle.outDir, '--kt-epoch-ms', String(KT_EPOCH_MS), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'],
+    args: ['--storage', 'sqlite', '--data-dir', join(dir, 'data'), '--web-dir', bundle.outDir, '--kt-epoch-ms', String(KT_EPOCH_MS), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn', ...(options.args ?? [])],
   });
   const deadline = Date.now() + BANNER_WAIT_MS;
   while (!server.output.some((line) => line.includes('bundle (app.js) sha256')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
