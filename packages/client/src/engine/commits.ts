@@ -32,9 +32,24 @@ import { reservedPosition, reserveSends } from './send-reservation.ts';
  * (the host makes it durable before acknowledging deliveries); default: before them.
  */
 export function saveGroup(conversation: Conversation, lazy = false): Action {
-  const reserved = reservedPosition(conversation);
-  const bytes = serializeGroupState(conversation.state, reserved === undefined ? {} : { ownApplicationAt: reserved });
-  return lazy ? { type: 'save', record: 'group', key: conversation.id, bytes, lazy } : { type: 'save', record: 'group', key: conversation.id, bytes };
+  const serialize = (): Uint8Array => {
+    const reserved = reservedPosition(conversation);
+    return serializeGroupState(conversation.state, reserved === undefined ? {} : { ownApplicationAt: reserved });
+  };
+  if (!lazy) return { type: 'save', record: 'group', key: conversation.id, bytes: serialize() };
+  // Lazy (a received message): serialized when the transport reads it, after the step's
+  // displays (transport/node-transport.ts), so the message is shown first; the state is the
+  // latest by then (our epoch changes only on an event, after the step), reservation included.
+  let bytes: Uint8Array | undefined;
+  return {
+    type: 'save',
+    record: 'group',
+    key: conversation.id,
+    lazy,
+    get bytes(): Uint8Array {
+      return (bytes ??= serialize());
+    },
+  };
 }
 
 export function conversationAction(conversation: Conversation): Action {
