@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DecodeError, type DecodeErrorCode } from '../src/binary/decode-error.ts';
-import { decodeServerFrame, encodeServerFrame, type ServerFrame } from '../src/frames/server.ts';
+import { decodeServerFrame, encodeServerFrame, encodeServerFrameInto, serverFrameLength, type ServerFrame } from '../src/frames/server.ts';
 import { MAX_DELIVER_ENTRIES, MAX_DELIVER_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../src/limits.ts';
 
 function rejects(data: Uint8Array, code: DecodeErrorCode): void {
@@ -90,4 +90,24 @@ describe('server frames', () => {
     assert.throws(() => encodeServerFrame({ type: 'deliver', entries: [entry, entry] }), RangeError);
     assert.throws(() => encodeServerFrame({ type: 'deliver', entries: [] }), RangeError);
   });
+});
+
+it('encodeServerFrameInto writes exactly encodeServerFrame\'s bytes at an offset, touching nothing else', () => {
+  const cases: ServerFrame[] = [
+    { type: 'sent', requestId: 7, epoch: 2 ** 40, duplicate: true },
+    { type: 'error', requestId: 1, code: 'queue-full', value: 3 },
+    { type: 'notice', notice: 'key-packages-low', value: 2 },
+    { type: 'ready', deviceId: new Uint8Array(16).fill(4), queued: 12 },
+    { type: 'deliver', entries: [{ seq: 5, kind: 'commit', receivedAt: 86_400_000, payload: Uint8Array.of(1, 2, 3) }] },
+  ];
+  for (const frame of cases) {
+    const length = serverFrameLength(frame);
+    const alone = encodeServerFrame(frame);
+    assert.equal(alone.length, length);
+    const target = new Uint8Array(length + 5).fill(0xee);
+    encodeServerFrameInto(frame, target, 3, length);
+    assert.deepEqual(target.subarray(3, 3 + length), alone, frame.type);
+    assert.deepEqual([...target.subarray(0, 3), ...target.subarray(3 + length)], [0xee, 0xee, 0xee, 0xee, 0xee]);
+    assert.throws(() => encodeServerFrameInto(frame, target, 6, length), RangeError, 'a target too short is refused');
+  }
 });

@@ -3,11 +3,20 @@
  * allocates once and never copies while growing.
  */
 export class Writer {
-  private offset = 0;
+  private offset: number;
+  private readonly end: number;
   readonly buffer: Uint8Array;
 
-  constructor(length: number) {
-    this.buffer = new Uint8Array(length);
+  /**
+   * A fresh buffer of `length` bytes, or (with `target`) the `length` bytes of `target` from
+   * `offset`: a caller packing many frames into one buffer lets each encoder write in place.
+   * @throws RangeError when `target` is too short for `length` bytes from `offset`.
+   */
+  constructor(length: number, target?: Uint8Array, offset = 0) {
+    if (target !== undefined && (offset < 0 || offset + length > target.length)) throw new RangeError('writer target too short');
+    this.buffer = target ?? new Uint8Array(length);
+    this.offset = target === undefined ? 0 : offset;
+    this.end = this.offset + length;
   }
 
   u8(value: number): this {
@@ -41,9 +50,9 @@ export class Writer {
     return this;
   }
 
-  /** The buffer, after checking it was filled exactly (an encoder bug otherwise). */
+  /** The buffer, after checking its span was filled exactly (an encoder bug otherwise). */
   finish(): Uint8Array {
-    if (this.offset !== this.buffer.length) throw new Error(`encoder wrote ${this.offset} of ${this.buffer.length} bytes`);
+    if (this.offset !== this.end) throw new Error(`encoder stopped at ${this.offset}, span ends at ${this.end}`);
     return this.buffer;
   }
 }

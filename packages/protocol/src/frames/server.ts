@@ -70,17 +70,56 @@ export const DELIVER_ENTRY_OVERHEAD = 8 + 1 + 8 + 4;
 /** Bytes of DELIVER before its entries. */
 export const DELIVER_HEADER_BYTES = 2 + 2;
 
+/** Bytes of an encoded SENT frame. */
+export const SENT_FRAME_BYTES = 2 + 4 + 8 + 1;
+
+/**
+ * Bytes `encodeServerFrame(frame)` produces.
+ * @throws RangeError for a DELIVER frame with no entries, too many, or too many bytes.
+ */
+export function serverFrameLength(frame: ServerFrame): number {
+  switch (frame.type) {
+    case 'ready':
+      return 2 + ID_BYTES + 4;
+    case 'sent':
+      return SENT_FRAME_BYTES;
+    case 'error':
+      return 2 + 4 + 2 + 8;
+    case 'deliver': {
+      const count = frame.entries.length;
+      if (count < 1 || count > MAX_DELIVER_ENTRIES) throw new RangeError('deliver count');
+      let length = DELIVER_HEADER_BYTES;
+      for (const entry of frame.entries) length += DELIVER_ENTRY_OVERHEAD + entry.payload.length;
+      if (length > MAX_DELIVER_FRAME_BYTES) throw new RangeError('deliver frame too large');
+      return length;
+    }
+    case 'notice':
+      return 2 + 1 + 4;
+  }
+}
+
 /** @throws RangeError for fields outside their bounds (a programming error). */
 export function encodeServerFrame(frame: ServerFrame): Uint8Array {
+  const length = serverFrameLength(frame);
+  return encodeServerFrameInto(frame, new Uint8Array(length), 0, length);
+}
+
+/**
+ * Encodes `frame` into `target` at `offset`, taking exactly `length` bytes (from
+ * `serverFrameLength`): a writer that packs a turn's frames into one buffer encodes each in
+ * place instead of allocating and copying it. Returns `target`.
+ * @throws RangeError for fields outside their bounds or a target too short (programming errors).
+ */
+export function encodeServerFrameInto(frame: ServerFrame, target: Uint8Array, offset: number, length: number): Uint8Array {
   switch (frame.type) {
     case 'ready':
       if (frame.deviceId.length !== ID_BYTES) throw new RangeError('deviceId length');
       assertU32(frame.queued, 'queued');
-      return new Writer(2 + ID_BYTES + 4).u8(PROTOCOL_VERSION).u8(SERVER_FRAME_TYPE.ready).bytes(frame.deviceId).u32(frame.queued).finish();
+      return new Writer(length, target, offset).u8(PROTOCOL_VERSION).u8(SERVER_FRAME_TYPE.ready).bytes(frame.deviceId).u32(frame.queued).finish();
     case 'sent':
       assertU32(frame.requestId, 'requestId');
       assertU64(frame.epoch, 'epoch');
-      return new Writer(2 + 4 + 8 + 1)
+      return new Writer(length, target, offset)
         .u8(PROTOCOL_VERSION)
         .u8(SERVER_FRAME_TYPE.sent)
         .u32(frame.requestId)
@@ -90,7 +129,7 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array {
     case 'error':
       assertU32(frame.requestId, 'requestId');
       assertU64(frame.value, 'value');
-      return new Writer(2 + 4 + 2 + 8)
+      return new Writer(length, target, offset)
         .u8(PROTOCOL_VERSION)
         .u8(SERVER_FRAME_TYPE.error)
         .u32(frame.requestId)
@@ -98,12 +137,7 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array {
         .u64(frame.value)
         .finish();
     case 'deliver': {
-      const count = frame.entries.length;
-      if (count < 1 || count > MAX_DELIVER_ENTRIES) throw new RangeError('deliver count');
-      let length = DELIVER_HEADER_BYTES;
-      for (const entry of frame.entries) length += DELIVER_ENTRY_OVERHEAD + entry.payload.length;
-      if (length > MAX_DELIVER_FRAME_BYTES) throw new RangeError('deliver frame too large');
-      const w = new Writer(length).u8(PROTOCOL_VERSION).u8(SERVER_FRAME_TYPE.deliver).u16(count);
+      const w = new Writer(length, target, offset).u8(PROTOCOL_VERSION).u8(SERVER_FRAME_TYPE.deliver).u16(frame.entries.length);
       for (const entry of frame.entries) {
         assertU64(entry.seq, 'seq');
         assertU64(entry.receivedAt, 'receivedAt');
@@ -114,7 +148,7 @@ export function encodeServerFrame(frame: ServerFrame): Uint8Array {
     }
     case 'notice':
       assertU32(frame.value, 'value');
-      return new Writer(2 + 1 + 4).u8(PROTOCOL_VERSION).u8(SERVER_FRAME_TYPE.notice).u8(NOTICE_TO_WIRE[frame.notice]).u32(frame.value).finish();
+      return new Writer(length, target, offset).u8(PROTOCOL_VERSION).u8(SERVER_FRAME_TYPE.notice).u8(NOTICE_TO_WIRE[frame.notice]).u32(frame.value).finish();
   }
 }
 

@@ -12,7 +12,6 @@
  *   whole and a slow reader cannot make the server buffer without bound.
  */
 import { decodeClientFrame, type ClientFrame } from '@sealed/protocol/frames/client';
-import { encodeServerFrame } from '@sealed/protocol/frames/server';
 import { DecodeError } from '@sealed/protocol/binary/decode-error';
 import { fromHex } from '@sealed/protocol/encoding';
 import { CLOSE_CODES } from '@sealed/protocol/errors';
@@ -126,7 +125,7 @@ export class Connection {
       frame = decodeClientFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     } catch (error) {
       const code = error instanceof DecodeError && (error.code === 'version-too-old' || error.code === 'version-unknown') ? 'unsupported-version' : 'bad-request';
-      this.outbox.frame(encodeServerFrame({ type: 'error', requestId: 0, code, value: 0 }));
+      this.outbox.frame({ type: 'error', requestId: 0, code, value: 0 });
       this.deps.metrics.inc('sealed_errors_total', { code });
       return this.close(CLOSE_CODES.protocolError, 'malformed frame');
     }
@@ -168,7 +167,7 @@ export class Connection {
     const e = toServerError(error);
     if (e.code === 'internal') this.deps.log.log('error', 'websocket frame failed', { event: 'ws-frame', reason: error instanceof Error ? error.name : 'unknown' });
     this.deps.metrics.inc('sealed_errors_total', { code: e.code });
-    this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: e.code, value: e.value }));
+    this.outbox.frame({ type: 'error', requestId, code: e.code, value: e.value });
   }
 
   private async handleAuth(token: Uint8Array): Promise<void> {
@@ -191,7 +190,7 @@ export class Connection {
     }
     const caller = this.caller;
     if (this.state !== 'ready' || caller === undefined) {
-      this.outbox.frame(encodeServerFrame({ type: 'error', requestId, code: 'out-of-order', value: 0 }));
+      this.outbox.frame({ type: 'error', requestId, code: 'out-of-order', value: 0 });
       this.close(CLOSE_CODES.unauthorized, 'AUTH first');
       return this.settled();
     }
@@ -213,7 +212,7 @@ export class Connection {
     }
     this.deps.track(this.deps.services.delivery.send(caller, frame)).then(
       (outcome) => {
-        this.outbox.frame(encodeServerFrame({ type: 'sent', requestId, epoch: outcome.epoch, duplicate: outcome.duplicate }));
+        this.outbox.frame({ type: 'sent', requestId, epoch: outcome.epoch, duplicate: outcome.duplicate });
         this.settled();
       },
       (error: unknown) => {
@@ -230,7 +229,7 @@ export class Connection {
       caller = await this.deps.services.accounts.authenticate(token);
     } catch (error) {
       const e = toServerError(error);
-      this.outbox.frame(encodeServerFrame({ type: 'error', requestId: 0, code: e.code, value: 0 }));
+      this.outbox.frame({ type: 'error', requestId: 0, code: e.code, value: 0 });
       return this.close(CLOSE_CODES.unauthorized, 'authentication failed');
     }
     if (this.isClosed()) return;
@@ -240,10 +239,10 @@ export class Connection {
     this.handshakeTimer = undefined;
     this.subscription = this.deps.bus.subscribe(caller.deviceId, (event) => this.onBusEvent(event));
     const queued = await this.deps.services.delivery.count(caller);
-    this.outbox.frame(encodeServerFrame({ type: 'ready', deviceId: fromHex(caller.deviceId)!, queued: Math.min(queued, 0xffff_ffff) }));
+    this.outbox.frame({ type: 'ready', deviceId: fromHex(caller.deviceId)!, queued: Math.min(queued, 0xffff_ffff) });
     const keyPackages = await this.deps.services.keyPackages.count(caller);
     if (keyPackages.count <= KEY_PACKAGES_LOW_MARK) {
-      this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'key-packages-low', value: keyPackages.count }));
+      this.outbox.frame({ type: 'notice', notice: 'key-packages-low', value: keyPackages.count });
     }
     void this.pump();
   }
@@ -259,9 +258,9 @@ export class Connection {
       case 'revoked':
         return this.close(CLOSE_CODES.revoked, 'device removed');
       case 'key-packages-low':
-        return this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'key-packages-low', value: event.remaining }));
+        return this.outbox.frame({ type: 'notice', notice: 'key-packages-low', value: event.remaining });
       case 'devices-changed':
-        return this.outbox.frame(encodeServerFrame({ type: 'notice', notice: 'devices-changed', value: event.version }));
+        return this.outbox.frame({ type: 'notice', notice: 'devices-changed', value: event.version });
       case 'entries': {
         if (event.lastSeq <= this.cursor) return;
         const entries = event.entries;

@@ -1,17 +1,45 @@
 /**
  * Per-socket write batching: everything a socket is sent during one event-loop turn
  * (answers, notices, pushed entries) is written at the end of the turn, consecutive entries
- * packed into as few DELIVER frames as the limits allow, all frames in one corked write.
+ * packed into as few DELIVER frames as the limits allow. The turn's frames are encoded in
+ * place into one buffer, each behind its WebSocket header (ws-framing.ts), and written with
+ * one call on the socket: no buffer per frame, no header buffer per frame, one chunk for the
+ * kernel (a sender with 100 sends in flight gets its SENT answers this way).
  */
-import { encodeServerFrame, DELIVER_ENTRY_OVERHEAD, DELIVER_HEADER_BYTES, type DeliveredEntry } from '@sealed/protocol/frames/server';
+import {
+  DELIVER_ENTRY_OVERHEAD,
+  DELIVER_HEADER_BYTES,
+  encodeServerFrameInto,
+  serverFrameLength,
+  type DeliveredEntry,
+  type DeliverFrame,
+  type ServerFrame,
+} from '@sealed/protocol/frames/server';
 import { MAX_DELIVER_ENTRIES, MAX_DELIVER_FRAME_BYTES } from '@sealed/protocol/limits';
 import type WebSocket from 'ws';
+import { wsHeaderLength, writeWsHeader } from './ws-framing.ts';
 
-type Item = Uint8Array | DeliveredEntry;
+/** A frame other than DELIVER (those are cut from entries at flush time). */
+export type SingleFrame = Exclude<ServerFrame, DeliverFrame>;
+type Item = SingleFrame | DeliveredEntry;
 
-/** The ws socket's underlying net.Socket, used only to cork a turn's writes into one syscall. */
-function rawSocket(ws: WebSocket): { cork(): void; uncork(): void } | undefined {
-  return (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+/** The raw socket under a ws socket: a turn's frames go out in one write on it. */
+interface RawSocket {
+  write(data: Uint8Array, callback: () => void): boolean;
+}
+
+/**
+ * The ws socket's underlying net.Socket. Writing whole frames to it directly is sound
+ * because the gateway turns per-message deflate off: ws then writes every message of its own
+ * (pings, the close frame) synchronously, never queueing one, so frames cannot interleave;
+ * `bufferedAmount` still counts our bytes (it reads the socket's buffer).
+ */
+function rawSocket(ws: WebSocket): RawSocket | undefined {
+  return (ws as unknown as { _socket?: RawSocket })._socket;
+}
+
+function isEntry(item: Item): item is DeliveredEntry {
+  return (item as Partial<SingleFrame>).type === undefined;
 }
 
 export class Outbox {
@@ -24,8 +52,8 @@ export class Outbox {
     private readonly onDelivered: (count: number) => void,
   ) {}
 
-  frame(bytes: Uint8Array): void {
-    this.items.push(bytes);
+  frame(frame: SingleFrame): void {
+    this.items.push(frame);
     this.schedule();
   }
 
@@ -53,40 +81,73 @@ export class Outbox {
     const waiters = this.waiters;
     this.items = [];
     this.waiters = [];
-    if (items.length === 0 || this.ws.readyState !== this.ws.OPEN) {
+    const done = () => {
       for (const resolve of waiters) resolve();
-      return;
-    }
-    const frames: Uint8Array[] = [];
-    let batch: DeliveredEntry[] = [];
-    let batchBytes = DELIVER_HEADER_BYTES;
-    let delivered = 0;
-    const cut = () => {
-      if (batch.length === 0) return;
-      frames.push(encodeServerFrame({ type: 'deliver', entries: batch }));
-      delivered += batch.length;
-      batch = [];
-      batchBytes = DELIVER_HEADER_BYTES;
     };
-    for (const item of items) {
-      if (item instanceof Uint8Array) {
-        cut();
-        frames.push(item);
-        continue;
+    if (items.length === 0 || this.ws.readyState !== this.ws.OPEN) return done();
+    const frames = packFrames(items);
+    const lengths: number[] = [];
+    const starts: number[] = [];
+    let buffer: Buffer;
+    try {
+      let total = 0;
+      for (const frame of frames) {
+        const length = serverFrameLength(frame);
+        lengths.push(length);
+        total += wsHeaderLength(length) + length;
       }
-      const size = DELIVER_ENTRY_OVERHEAD + item.payload.length;
-      if (batch.length === MAX_DELIVER_ENTRIES || batchBytes + size > MAX_DELIVER_FRAME_BYTES) cut();
-      batch.push(item);
-      batchBytes += size;
+      buffer = Buffer.allocUnsafe(total);
+      let offset = 0;
+      for (let i = 0; i < frames.length; i++) {
+        offset = writeWsHeader(buffer, offset, lengths[i]!);
+        starts.push(offset);
+        encodeServerFrameInto(frames[i]!, buffer, offset, lengths[i]!);
+        offset += lengths[i]!;
+      }
+    } catch {
+      // A field out of its bounds is a server bug; this socket cannot be answered correctly,
+      // the others must keep being served (this runs outside any caller's try).
+      this.ws.terminate();
+      return done();
     }
-    cut();
     const socket = rawSocket(this.ws);
-    socket?.cork();
-    frames.forEach((frame, i) => {
-      const last = i === frames.length - 1;
-      this.ws.send(frame, { binary: true }, last ? () => waiters.forEach((resolve) => resolve()) : undefined);
-    });
-    socket?.uncork();
+    if (socket !== undefined) {
+      socket.write(buffer, done);
+    } else {
+      // No raw socket to write to (not a node socket): one ws message per frame.
+      frames.forEach((_, i) => {
+        const payload = buffer.subarray(starts[i]!, starts[i]! + lengths[i]!);
+        this.ws.send(payload, { binary: true }, i === frames.length - 1 ? done : undefined);
+      });
+    }
+    let delivered = 0;
+    for (const frame of frames) if (frame.type === 'deliver') delivered += frame.entries.length;
     this.onDelivered(delivered);
   }
+}
+
+/** The turn's items as frames, in order: runs of consecutive entries cut into DELIVER frames within the limits. */
+export function packFrames(items: readonly Item[]): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  let batch: DeliveredEntry[] = [];
+  let batchBytes = DELIVER_HEADER_BYTES;
+  const cut = () => {
+    if (batch.length === 0) return;
+    frames.push({ type: 'deliver', entries: batch });
+    batch = [];
+    batchBytes = DELIVER_HEADER_BYTES;
+  };
+  for (const item of items) {
+    if (!isEntry(item)) {
+      cut();
+      frames.push(item);
+      continue;
+    }
+    const size = DELIVER_ENTRY_OVERHEAD + item.payload.length;
+    if (batch.length === MAX_DELIVER_ENTRIES || batchBytes + size > MAX_DELIVER_FRAME_BYTES) cut();
+    batch.push(item);
+    batchBytes += size;
+  }
+  cut();
+  return frames;
 }
