@@ -16,26 +16,15 @@ import { transparentHttp, type TransparencyHook } from '../transparency/transpor
 import type { Action } from '../engine/actions.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineEvent, HttpOutcome } from '../engine/events.ts';
+import { performStep, type RecordStore } from './engine-step.ts';
 import { httpCallOf } from './http-codec.ts';
+
+export type { RecordStore } from './engine-step.ts';
 
 /** Longest wait for one HTTP answer or a socket handshake. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** Back-off before reconnecting: doubles from the first to the last value, then stays. */
 export const RECONNECT_DELAYS_MS = [100, 200, 400, 800, 1600, 3200] as const;
-
-export interface RecordStore {
-  save(record: 'account' | 'group' | 'meta', key: string, bytes: Uint8Array): Promise<void>;
-  delete(record: 'group' | 'meta', key: string): Promise<void>;
-  /**
-   * Optional write batches (a store without them writes every record durably at once):
-   * `hold` opens a batch for the actions of one engine step; `flush(true)` makes every
-   * write so far durable (before a frame or request that depends on them leaves);
-   * `release(durable)` ends the batch, applying what is staged.
-   */
-  hold?(): void;
-  flush?(durable: boolean): Promise<void>;
-  release?(durable: boolean): Promise<void>;
-}
 
 /** A store that keeps records in memory (tests, and hosts that persist elsewhere). */
 export class MemoryRecordStore implements RecordStore {
@@ -126,101 +115,31 @@ export class NodeTransport {
   }
 
   /**
-   * Performs one engine step's actions as one write batch. Durability points: a record
-   * saved without `lazy` is durable before the next frame or request leaves; every ACK waits
-   * until the end of the step and leaves only once everything written in the step (the
-   * decrypted messages and the advanced group states, the host's history included) is
-   * durable, so the relay never drops an entry whose effects a crash could lose (it
-   * redelivers what is not acknowledged). Nothing waits for the disk on the way to a
-   * display or to a SEND covered by its reservation (engine/send-reservation.ts).
+   * Performs one engine step's actions as one write batch (engine-step.ts): a record saved
+   * without `lazy` is durable before the next frame or request leaves, and every ACK leaves
+   * only once everything written in the step is durable, so the relay never drops an entry
+   * whose effects a crash could lose.
    */
-  private async perform(actions: readonly Action[]): Promise<void> {
-    const store = this.store;
-    store.hold?.();
-    let mustSync = false;
-    const acks: Extract<Action, { type: 'send-frame' }>[] = [];
-    try {
-      mustSync = await this.performBatch(actions, acks);
-    } finally {
-      await store.release?.(mustSync || acks.length > 0);
-    }
-    for (const ack of acks) this.sendFrame(ack);
+  private perform(actions: readonly Action[]): Promise<void> {
+    return performStep(actions, this.store, {
+      http: async (action) => {
+        const outcome = await this.http(action);
+        // Answers are handled in their turn, after the actions already in the list.
+        void this.dispatch({ type: 'http-response', id: action.id, outcome });
+      },
+      connect: (token) => this.connect(token),
+      sendFrame: (action) => this.sendFrame(action),
+      other: (action) => {
+        if (action.type === 'sign-in-failed') this.scheduleReconnect();
+        this.options.onAction?.(action);
+      },
+    });
   }
 
   private sendFrame(action: Extract<Action, { type: 'send-frame' }>): void {
     // Before READY a frame is dropped: the engine sends unanswered SENDs again on READY,
     // and an ACK lost here only means a redelivery the engine skips by seq.
     if (this.authenticated && this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClientFrame(action.frame));
-  }
-
-  /**
-   * The actions in order; ACK frames are left in `acks`. Returns whether a durable write is
-   * still owed. Lazy saves (records of received messages, receipt state) are written after
-   * the step's other actions, as their contract allows (actions.ts): a shown message reaches
-   * the UI, and a SEND the relay, before those records are encrypted for the vault; they are
-   * staged in the same batch, so the step's ACKs still wait for them. A later save or delete
-   * of the same record replaces a lazy save still waiting (the later action wins, as in order).
-   */
-  private async performBatch(actions: readonly Action[], acks: Extract<Action, { type: 'send-frame' }>[]): Promise<boolean> {
-    let mustSync = false;
-    const sync = async (): Promise<void> => {
-      if (!mustSync) return;
-      await this.store.flush?.(true);
-      mustSync = false;
-    };
-    const lazySaves = new Map<string, Extract<Action, { type: 'save' }>>();
-    const saveLazy = async (): Promise<void> => {
-      for (const save of lazySaves.values()) await this.store.save(save.record, save.key, save.bytes);
-      lazySaves.clear();
-    };
-    for (const action of actions) {
-      switch (action.type) {
-        case 'http': {
-          await saveLazy();
-          await sync();
-          // Staged writes are applied before waiting for an answer (a crash meanwhile keeps them).
-          await this.store.flush?.(false);
-          const outcome = await this.http(action);
-          // Answers are handled in their turn, after the actions already in the list.
-          void this.dispatch({ type: 'http-response', id: action.id, outcome });
-          break;
-        }
-        case 'connect':
-          this.connect(action.token);
-          break;
-        case 'send-frame':
-          if (action.frame.type === 'ack') acks.push(action);
-          else {
-            await sync();
-            this.sendFrame(action);
-          }
-          break;
-        case 'save': {
-          const id = `${action.record}:${action.key}`;
-          lazySaves.delete(id);
-          if (action.lazy === true) {
-            lazySaves.set(id, action);
-            break;
-          }
-          await this.store.save(action.record, action.key, action.bytes);
-          mustSync = true;
-          break;
-        }
-        case 'delete':
-          lazySaves.delete(`${action.record}:${action.key}`);
-          await this.store.delete(action.record, action.key);
-          mustSync = true;
-          break;
-        case 'sign-in-failed':
-          this.scheduleReconnect();
-          this.options.onAction?.(action);
-          break;
-        default:
-          this.options.onAction?.(action);
-      }
-    }
-    await saveLazy();
-    return mustSync;
   }
 
   private async http(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {
