@@ -2,6 +2,7 @@
 // Until packages/server exists (issue 4), say so plainly instead of pretending.
 import { existsSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../packages/server/bin/node-flags.mjs';
 
 const entry = new URL('../packages/server/src/main.ts', import.meta.url);
 if (!existsSync(entry)) {
@@ -18,6 +19,6 @@ if (!existsSync(webBundle)) {
     process.exit(1);
   }
 }
-const child = spawn(process.execPath, ['--import', 'tsx', entry.pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', entry.pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,5 +1,5 @@
 /**
- * Spawns the relay as `node [nodeFlags] --import tsx packages/server/src/main.ts ...` (no
+ * Spawns the relay as `node SERVER_NODE_FLAGS [nodeFlags] --import tsx packages/server/src/main.ts ...` (no
  * wrapper: the pid is the server's, so /proc figures are the server's own), waits for its
  * "listening" line, and stops it with SIGTERM (graceful: a --cpu-prof profile is written on
  * that exit) or SIGKILL after a bound. Every child is killed when the bench exits.
@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+// The V8 flags the relay's launchers pass (bin/sealed-server.mjs, `npm start`): measure it as it runs.
+import { SERVER_NODE_FLAGS } from '../../packages/server/bin/node-flags.mjs';
 
 const SERVER_MAIN = fileURLToPath(new URL('../../packages/server/src/main.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,7 +41,7 @@ export interface Spawned {
 
 /** @throws with the output's tail when the server exits or stays silent during start-up. */
 export async function spawnServer(args: readonly string[], port: number, nodeFlags: readonly string[] = []): Promise<Spawned> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', SERVER_MAIN, ...args, '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeFlags, '--import', 'tsx', SERVER_MAIN, ...args, '--host', '127.0.0.1', '--port', String(port)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
