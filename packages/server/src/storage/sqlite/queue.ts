@@ -89,6 +89,8 @@ export class SqliteQueueStore implements QueueStore {
   private readonly claimIdempotent;
   private readonly selectIdempotent;
   private readonly deleteIdempotent;
+  /** By the stored key as the expiry walk reads it (bytes), not by a hex id. */
+  private readonly deleteIdempotencyKey;
   private readonly selectEpoch;
   private readonly upsertEpoch;
   private readonly selectCounters;
@@ -112,15 +114,18 @@ export class SqliteQueueStore implements QueueStore {
   constructor(private readonly db: Db) {
     // Inserts the record, or replaces one whose TTL ran out; a live record is left alone
     // (0 changes), which is how a retry is recognised.
+    // The client message id arrives as hex and is stored as its bytes (schema version 5); SQLite
+    // converts it (unhex) without a JavaScript allocation.
     this.claimIdempotent = db.prepare<[string, string, number, number, number]>(
-      'INSERT INTO idempotency (sender_device_id, client_message_id, epoch, expires_at) VALUES (?, ?, ?, ?) ' +
+      'INSERT INTO idempotency (sender_device_id, client_message_id, epoch, expires_at) VALUES (?, unhex(?), ?, ?) ' +
         'ON CONFLICT (sender_device_id, client_message_id) DO UPDATE SET epoch = excluded.epoch, expires_at = excluded.expires_at ' +
         'WHERE idempotency.expires_at <= ?',
     );
     this.selectIdempotent = db.prepare<[string, string], { epoch: number }>(
-      'SELECT epoch FROM idempotency WHERE sender_device_id = ? AND client_message_id = ?',
+      'SELECT epoch FROM idempotency WHERE sender_device_id = ? AND client_message_id = unhex(?)',
     );
-    this.deleteIdempotent = db.prepare('DELETE FROM idempotency WHERE sender_device_id = ? AND client_message_id = ?');
+    this.deleteIdempotent = db.prepare('DELETE FROM idempotency WHERE sender_device_id = ? AND client_message_id = unhex(?)');
+    this.deleteIdempotencyKey = db.prepare('DELETE FROM idempotency WHERE sender_device_id = ? AND client_message_id = ?');
     this.selectEpoch = db.prepare<[string], { epoch: number }>('SELECT epoch FROM groups WHERE group_id = ?');
     this.upsertEpoch = db.prepare(
       'INSERT INTO groups (group_id, epoch, last_commit_day) VALUES (?, ?, ?) ' +
@@ -145,7 +150,7 @@ export class SqliteQueueStore implements QueueStore {
     this.selectIdempotencyFirstPage = db.prepare<[number], IdempotencyKeyRow>(
       'SELECT sender_device_id, client_message_id, expires_at FROM idempotency ORDER BY sender_device_id, client_message_id LIMIT ?',
     );
-    this.selectIdempotencyPage = db.prepare<[string, string, number], IdempotencyKeyRow>(
+    this.selectIdempotencyPage = db.prepare<[string, Uint8Array, number], IdempotencyKeyRow>(
       'SELECT sender_device_id, client_message_id, expires_at FROM idempotency WHERE (sender_device_id, client_message_id) > (?, ?) ' +
         'ORDER BY sender_device_id, client_message_id LIMIT ?',
     );
@@ -321,7 +326,7 @@ export class SqliteQueueStore implements QueueStore {
         after === undefined
           ? this.selectIdempotencyFirstPage.all(EXPIRE_BATCH)
           : this.selectIdempotencyPage.all(after.sender_device_id, after.client_message_id, EXPIRE_BATCH);
-      for (const row of rows) if (row.expires_at <= now) this.deleteIdempotent.run(row.sender_device_id, row.client_message_id);
+      for (const row of rows) if (row.expires_at <= now) this.deleteIdempotencyKey.run(row.sender_device_id, row.client_message_id);
       return rows;
     });
     let after: IdempotencyKeyRow | undefined;
@@ -344,6 +349,7 @@ export class SqliteQueueStore implements QueueStore {
 
 interface IdempotencyKeyRow {
   sender_device_id: string;
-  client_message_id: string;
+  /** The id's bytes (schema version 5). */
+  client_message_id: Uint8Array;
   expires_at: number;
 }
