@@ -87,8 +87,13 @@ function flushOutbox(core: EngineCore, conversation: Conversation): Action[] {
     const { content, messageId, attempts = 0 } = conversation.outbox.shift()!;
     const payload = encryptApplication(conversation.state, content);
     conversation.sentSinceUpdate++;
-    if (recipients.length === 0) continue;
     const epoch = conversation.state.groupContext.epoch;
+    // Nobody else in the group (the others were removed): the text reached every member there
+    // is. It was dropped without a word and shown as sending for good (chaos suite).
+    if (recipients.length === 0) {
+      actions.push({ type: 'sent', conversationId: conversation.id, messageId, epoch });
+      continue;
+    }
     const send = core.send(
       { kind: 'application', epoch: Number(epoch), groupId: conversation.groupId, recipients, payload },
       (reply): Action[] =>
