@@ -13,6 +13,12 @@ interface Family {
 }
 
 function labelKey(labels: Labels): string {
+  // Counters bumped per message carry no labels: their key costs no allocation.
+  for (const name in labels) if (Object.hasOwn(labels, name)) return formatLabels(labels);
+  return '';
+}
+
+function formatLabels(labels: Labels): string {
   const parts = Object.entries(labels)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, v]) => `${k}="${v.replace(/[\\"\n]/g, '_')}"`);

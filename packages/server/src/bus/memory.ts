@@ -5,6 +5,9 @@
 import type { DeviceId } from '../storage/types.ts';
 import type { Bus, BusEvent, BusListener, BusSubscription } from './bus.ts';
 
+/** What every publish returns: the event was handed to the listeners already (one shared promise, none per event). */
+const PUBLISHED: Promise<void> = Promise.resolve();
+
 export class MemoryBus implements Bus {
   private readonly listeners = new Map<DeviceId, Set<BusListener>>();
   private closed = false;
@@ -12,18 +15,11 @@ export class MemoryBus implements Bus {
   publish(event: BusEvent): Promise<void> {
     if (!this.closed) {
       const set = this.listeners.get(event.deviceId);
-      if (set !== undefined) {
-        for (const listener of [...set]) {
-          try {
-            listener(event);
-          } catch {
-            // A failing listener (a socket torn down mid-write) must not stop the others;
-            // storage still holds the entries, the device gets them on reconnect.
-          }
-        }
-      }
+      // One socket per device is the usual case: no copy of the set for it. With several,
+      // a copy, so a listener that unsubscribes (its socket closing) cannot skip another.
+      if (set !== undefined) for (const listener of set.size === 1 ? set : [...set]) notify(listener, event);
     }
-    return Promise.resolve();
+    return PUBLISHED;
   }
 
   subscribe(deviceId: DeviceId, listener: BusListener): BusSubscription {
@@ -47,5 +43,14 @@ export class MemoryBus implements Bus {
     this.closed = true;
     this.listeners.clear();
     return Promise.resolve();
+  }
+}
+
+function notify(listener: BusListener, event: BusEvent): void {
+  try {
+    listener(event);
+  } catch {
+    // A failing listener (a socket torn down mid-write) must not stop the others;
+    // storage still holds the entries, the device gets them on reconnect.
   }
 }

@@ -14,6 +14,9 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
+/** A push the bus could not take: storage holds the entry; the next event or reconnect delivers it. */
+function ignoreLostPush(): void {}
+
 /** How long a client message id is remembered: retries come within minutes; a day is ample. */
 export const IDEMPOTENCY_TTL_MS = 86_400_000;
 
@@ -54,11 +57,11 @@ export class DeliveryService {
         this.deps.metrics.inc('sealed_messages_sent_total');
         this.deps.metrics.inc('sealed_entries_enqueued_total', {}, result.entries.length);
         // The storage transaction owns no reference to payload; entries share it read-only.
+        const receivedAt = toDay(now);
         for (const { deviceId, seq } of result.entries) {
-          const entry: QueueEntry = { seq, kind: frame.kind, receivedAt: toDay(now), payload: frame.payload };
-          void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: seq, entries: [entry] }).catch(() => {
-            // A lost push is recovered on the next event or reconnect: storage has the entry.
-          });
+          const entry: QueueEntry = { seq, kind: frame.kind, receivedAt, payload: frame.payload };
+          // A lost push is recovered on the next event or reconnect: storage has the entry.
+          void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: seq, entries: [entry] }).catch(ignoreLostPush);
         }
         return { epoch: result.epoch, duplicate: false };
       }
@@ -68,9 +71,8 @@ export class DeliveryService {
         // was unknown and it was run again). Each recipient is told to read its queue; a
         // device that already has everything reads nothing new.
         for (const deviceId of recipients) {
-          void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: RESYNC_LAST_SEQ }).catch(() => {
-            // As above: storage has the entries; the next event or reconnect delivers them.
-          });
+          // As above: storage has the entries; the next event or reconnect delivers them.
+          void this.deps.bus.publish({ type: 'entries', deviceId, lastSeq: RESYNC_LAST_SEQ }).catch(ignoreLostPush);
         }
         return { epoch: result.epoch, duplicate: true };
       case 'stale-epoch':
