@@ -7,12 +7,10 @@
  * Portable: no node:* import, so the browser host reuses it with its own transport and
  * vault storage (the Node wiring is node-host.ts). Timers come from the global scope.
  */
-import type { CryptoProvider } from '@sealed/crypto/provider';
-import { fromHex } from '@sealed/protocol/encoding';
 import { normaliseUsername } from '@sealed/protocol/username';
-import type { Action, SenderRef } from '../engine/actions.ts';
+import type { Action } from '../engine/actions.ts';
 import type { AttachmentRef } from '../content/attachment-ref.ts';
-import { Engine, type EngineOptions, type Started } from '../engine/engine.ts';
+import { Engine, type Started } from '../engine/engine.ts';
 import type { EngineError } from '../engine/errors.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import type { EngineStats } from '../engine/core.ts';
@@ -22,96 +20,26 @@ import type { VaultStores } from '../store/vault-stores.ts';
 import type { Vault } from '../vault/vault.ts';
 import { HostError } from './errors.ts';
 import type { HostEvent, HostListener } from './events.ts';
-import { DELIVERY_RECEIPT_DELAY_MS, MAX_CONVERSATION_NAME, MAX_CONVERSATION_PAGES, MAX_HISTORY_PAGES, MAX_REMEMBERED_FAILURES, SETTLE_POLL_MS, TICK_MS } from './limits.ts';
+import { DELIVERY_RECEIPT_DELAY_MS, MAX_CONVERSATION_NAME, MAX_REMEMBERED_FAILURES, SETTLE_POLL_MS, TICK_MS } from './limits.ts';
 import { Quiescence } from './quiescence.ts';
-import { HostTransparency, type KtTiming, type KtTrust } from './transparency-host.ts';
+import { engineOptions, type HostOptions, type HostTransport } from './host-options.ts';
+import { HostRecords } from './host-records.ts';
+import { HostTransparency } from './transparency-host.ts';
 import type { TransparencyHook } from '../transparency/transport-hook.ts';
-import {
-  CONVERSATION_RECORD_VERSION,
-  type ConversationInfo,
-  decodeConversationRecord,
-  decodeMessageRecord,
-  encodeConversationRecord,
-  encodeMessageRecord,
-  MESSAGE_RECORD_VERSION,
-  type StoredMessage,
-} from './records.ts';
+import type { ConversationInfo, StoredMessage } from './records.ts';
 
-/** What a platform's transport must offer the host (NodeTransport does; a browser one will). */
-export interface HostTransport {
-  run(actions: readonly Action[]): Promise<void>;
-  dispatch(event: EngineEvent): Promise<void>;
-  idle(): Promise<void>;
-  close(): void;
-  readonly failure: unknown;
-}
-
-/** What the host gives a transport: the engine seen through its observer, where to save, where to report. */
-export interface TransportParts {
-  readonly baseUrl: string;
-  /** The engine's `handle`, observed by the host: the transport must call only this. */
-  readonly handle: (event: EngineEvent) => Action[];
-  readonly store: RecordStore;
-  readonly onAction: (action: Action) => void;
-  /**
-   * Key transparency for the transport: pass every engine HTTP action through
-   * `transparentHttp(parts.transparency, action, plain)` (transparency/transport-hook.ts).
-   * While transparency is off it passes answers through unchanged.
-   */
-  readonly transparency: TransparencyHook;
-}
-
-export type TransportFactory = (parts: TransportParts) => HostTransport;
-
-export interface HostOptions {
-  readonly provider: CryptoProvider;
-  /** An unlocked vault; the host locks it on `close()`. */
-  readonly vault: Vault;
-  readonly transport: TransportFactory;
-  /** Milliseconds since the Unix epoch (default Date.now). */
-  readonly clock?: () => number;
-  readonly tickMs?: number;
-  /** Key packages kept on the relay (engine default when absent). */
-  readonly keyPackageTarget?: number;
-  /**
-   * Key transparency: `pin` is saved in the vault at account creation or link (what the
-   * user trusts: transparency-host.ts KtTrust); a vault with a pinned trust runs it on every
-   * open. `timing` overrides the monitoring and retry periods.
-   */
-  readonly transparency?: { readonly pin?: KtTrust; readonly timing?: KtTiming };
-}
+export type { HostOptions, HostTransport, TransportFactory, TransportParts } from './host-options.ts';
 
 const SERVER_SETTING = 'server-url';
 const SETTING_VERSION = 1;
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * The engine's options for a host: delivery receipts are deferred (sent DELIVERY_RECEIPT_DELAY_MS
- * after the first message shown without one, on the next tick, or by `settle`), so a message
- * is shown before its receipt is encrypted and a burst of messages gets one receipt.
- */
-function engineOptions(options: HostOptions, now: number): EngineOptions {
-  return { provider: options.provider, now, deferDeliveryReceipts: true, ...(options.keyPackageTarget === undefined ? {} : { keyPackageTarget: options.keyPackageTarget }) };
-}
-
-function idBytes(hex: string): Uint8Array {
-  const bytes = fromHex(hex);
-  if (bytes === undefined) throw new HostError('unknown-conversation', 'id is not hex');
-  return bytes;
-}
-
-function hexOf(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
 export class SealedHost {
   readonly #engine: Engine;
-  readonly #provider: CryptoProvider;
   readonly #vault: Vault;
   readonly #stores: VaultStores;
+  readonly #records: HostRecords;
   readonly #clock: () => number;
   readonly #tickMs: number;
   readonly #quiet = new Quiescence();
@@ -135,9 +63,9 @@ export class SealedHost {
 
   private constructor(options: HostOptions, engine: Engine, serverUrl: string) {
     this.#engine = engine;
-    this.#provider = options.provider;
     this.#vault = options.vault;
     this.#stores = options.vault.stores();
+    this.#records = new HostRecords(this.#stores, options.provider);
     this.#clock = options.clock ?? (() => Date.now());
     this.#tickMs = options.tickMs ?? TICK_MS;
     this.serverUrl = serverUrl;
@@ -159,6 +87,8 @@ export class SealedHost {
         await this.#writes;
         await batches.release(durable);
       },
+      // After a release: its writes (the history records included) are applied already.
+      sync: () => batches.sync(),
     };
     this.#transport = options.transport({
       baseUrl: serverUrl,
@@ -269,7 +199,7 @@ export class SealedHost {
     const clock = options.clock ?? (() => Date.now());
     const engine = Engine.restore(engineOptions(options, clock()), records);
     const host = new SealedHost(options, engine, utf8Decoder.decode(server.data));
-    await host.#loadConversations();
+    for (const info of await host.#records.loadConversations()) host.#conversations.set(info.conversationId, info);
     await host.#openTransparency(false);
     for (const id of host.#conversations.keys()) host.#timers.set(id, engine.conversationInfo(id)?.disappearAfterSeconds ?? 0);
     return host;
@@ -356,7 +286,7 @@ export class SealedHost {
     const now = this.#clock();
     const info: ConversationInfo = { conversationId: started.value, name, members: [{ username: this.username, deviceId: this.deviceId }], epoch: 0n, closed: false, createdAt: now, lastActivity: now };
     this.#conversations.set(info.conversationId, info);
-    this.#write(() => this.#saveConversation(info));
+    this.#write(() => this.#records.saveConversation(info));
     await this.#run(started.actions);
     return { conversationId: started.value, intent: started.intent };
   }
@@ -367,7 +297,7 @@ export class SealedHost {
     if (name !== null && (name.length === 0 || name.length > MAX_CONVERSATION_NAME)) throw new RangeError(`a name has 1 to ${MAX_CONVERSATION_NAME} characters`);
     const next = { ...info, name };
     this.#conversations.set(conversationId, next);
-    this.#write(() => this.#saveConversation(next));
+    this.#write(() => this.#records.saveConversation(next));
     await this.#writes;
   }
 
@@ -503,20 +433,7 @@ export class SealedHost {
    */
   async history(conversationId: string, limit: number): Promise<StoredMessage[]> {
     await this.#writes;
-    const id = idBytes(conversationId);
-    const out: StoredMessage[] = [];
-    let after: number | undefined;
-    for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
-      const result = await this.#stores.messages.list(id, after === undefined ? {} : { after });
-      for (const item of result.items) {
-        const message = decodeMessageRecord(hexOf(item.messageId), item.message.data);
-        if (message.kind === 'text' || message.kind === 'attachment' || message.kind === 'other' || message.kind === 'timer') out.push(message);
-        if (out.length > limit) out.shift();
-      }
-      if (result.next === undefined) break;
-      after = result.next;
-    }
-    return out;
+    return this.#records.lastMessages(conversationId, limit);
   }
 
   /** Resolves when `predicate` holds. @throws HostError('timeout' | 'transport-failed') */
@@ -660,7 +577,11 @@ export class SealedHost {
         this.#accountReady = true;
         break;
       case 'show':
-        this.#write(() => this.#saveShown(action.message));
+        this.#write(async () => {
+          const message = await this.#records.saveShown(action.message, this.#clock());
+          this.#touch(action.message.conversationId, message.receivedAt);
+          this.#emit({ type: 'message', conversationId: action.message.conversationId, message });
+        });
         break;
       case 'conversation': {
         const now = this.#clock();
@@ -676,7 +597,7 @@ export class SealedHost {
           lastActivity: now,
         };
         this.#conversations.set(info.conversationId, info);
-        this.#write(() => this.#saveConversation(info));
+        this.#write(() => this.#records.saveConversation(info));
         this.#emit({ type: 'conversation', conversation: info });
         break;
       }
@@ -704,11 +625,14 @@ export class SealedHost {
         if (old !== undefined && action.name !== '' && action.name !== old.name) {
           const info = { ...old, name: action.name };
           this.#conversations.set(info.conversationId, info);
-          this.#write(() => this.#saveConversation(info));
+          this.#write(() => this.#records.saveConversation(info));
         }
         if ((this.#timers.get(action.conversationId) ?? 0) !== action.disappearAfterSeconds) {
           this.#timers.set(action.conversationId, action.disappearAfterSeconds);
-          this.#write(() => this.#saveTimerLine(action.conversationId, action.changedBy, action.disappearAfterSeconds));
+          this.#write(async () => {
+            const message = await this.#records.saveTimerLine(action.conversationId, action.changedBy, action.changedBy.username === this.username, action.disappearAfterSeconds, this.#clock());
+            this.#emit({ type: 'message', conversationId: action.conversationId, message });
+          });
         }
         this.#emit({ type: 'conversation-settings', conversationId: action.conversationId, name: action.name, disappearAfterSeconds: action.disappearAfterSeconds, changedBy: action.changedBy.username });
         break;
@@ -717,10 +641,7 @@ export class SealedHost {
         this.#emit({ type: 'message-status', conversationId: action.conversationId, messageId: action.messageId, sent: action.sent, deliveredTo: action.deliveredTo, readBy: action.readBy });
         break;
       case 'expired':
-        this.#write(async () => {
-          const conversation = idBytes(action.conversationId);
-          for (const id of action.messageIds) await this.#stores.messages.delete(conversation, idBytes(id));
-        });
+        this.#write(() => this.#records.deleteExpired(action.conversationId, action.messageIds));
         this.#emit({ type: 'expired', conversationId: action.conversationId, messageIds: action.messageIds });
         break;
       case 'identity-changed':
@@ -748,85 +669,7 @@ export class SealedHost {
     if (old === undefined) return;
     const info = { ...old, closed: true };
     this.#conversations.set(conversationId, info);
-    this.#write(() => this.#saveConversation(info));
-  }
-
-  async #saveConversation(info: ConversationInfo): Promise<void> {
-    await this.#stores.conversations.put(idBytes(info.conversationId), { version: CONVERSATION_RECORD_VERSION, data: encodeConversationRecord(info) });
-  }
-
-  async #loadConversations(): Promise<void> {
-    let after: number | undefined;
-    for (let page = 0; page < MAX_CONVERSATION_PAGES; page++) {
-      const result = await this.#stores.conversations.list(after === undefined ? {} : { after });
-      for (const item of result.items) {
-        const info = decodeConversationRecord(hexOf(item.conversationId), item.record.data);
-        this.#conversations.set(info.conversationId, info);
-      }
-      if (result.next === undefined) return;
-      after = result.next;
-    }
-  }
-
-  /**
-   * Saves a shown message; an edit or delete is applied to its target when we have it.
-   * Kinds this host does not render yet are kept as "other" with their kind as text.
-   */
-  async #saveShown(shown: Extract<Action, { type: 'show' }>['message']): Promise<void> {
-    const conversation = idBytes(shown.conversationId);
-    const body = shown.content.body;
-    const receivedAt = this.#clock();
-    if (body.kind === 'edit' || body.kind === 'delete') {
-      const existing = await this.#stores.messages.get(conversation, body.target);
-      if (existing !== undefined) {
-        const target = decodeMessageRecord(hexOf(body.target), existing.data);
-        // Only the author of a message may edit or delete it.
-        if (target.sender.username === shown.sender.username) {
-          const updated: StoredMessage = body.kind === 'edit' ? { ...target, text: body.text, edited: true } : { ...target, text: null, deleted: true };
-          await this.#stores.messages.put(conversation, body.target, { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(updated) });
-          this.#touch(shown.conversationId, receivedAt);
-          this.#emit({ type: 'message', conversationId: shown.conversationId, message: updated });
-          return;
-        }
-      }
-    }
-    let kind: StoredMessage['kind'] = 'other';
-    let text: string | null = `<${body.kind}>`;
-    let target: Uint8Array | null = null;
-    let inReplyTo: Uint8Array | null = null;
-    if (body.kind === 'text') {
-      kind = 'text';
-      text = body.text;
-      inReplyTo = body.inReplyTo;
-    } else if (body.kind === 'edit') {
-      kind = 'edit';
-      text = body.text;
-      target = body.target;
-    } else if (body.kind === 'delete') {
-      kind = 'delete';
-      text = null;
-      target = body.target;
-    }
-    let attachment: AttachmentRef | null = null;
-    if (body.kind === 'attachment') {
-      kind = 'attachment';
-      text = body.caption;
-      inReplyTo = body.inReplyTo;
-      attachment = body.attachment;
-    }
-    const message: StoredMessage = { messageId: shown.messageId, sender: shown.sender, outgoing: shown.outgoing, sentAt: shown.content.sentAt, receivedAt, kind, text, target, inReplyTo, edited: false, deleted: false, attachment };
-    await this.#stores.messages.put(conversation, idBytes(shown.messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
-    this.#touch(shown.conversationId, receivedAt);
-    this.#emit({ type: 'message', conversationId: shown.conversationId, message });
-  }
-
-  /** A system line in the history: `by` set the disappearing timer to `seconds` (0: off). */
-  async #saveTimerLine(conversationId: string, by: SenderRef, seconds: number): Promise<void> {
-    const at = this.#clock();
-    const messageId = hexOf(this.#provider.randomBytes(32));
-    const message: StoredMessage = { messageId, sender: by, outgoing: by.username === this.username, sentAt: at, receivedAt: at, kind: 'timer', text: String(seconds), target: null, inReplyTo: null, edited: false, deleted: false, attachment: null };
-    await this.#stores.messages.put(idBytes(conversationId), idBytes(messageId), { version: MESSAGE_RECORD_VERSION, data: encodeMessageRecord(message) });
-    this.#emit({ type: 'message', conversationId, message });
+    this.#write(() => this.#records.saveConversation(info));
   }
 
   /**
