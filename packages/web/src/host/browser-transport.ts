@@ -5,13 +5,20 @@
  * SDK's NodeTransport (packages/client/src/transport/node-transport.ts), which imports
  * `ws` and so cannot run here.
  *
- * `save`/`delete` actions go to `store` (the vault's encrypted stores) and are awaited
- * before the next action runs; display actions go to `onAction`.
+ * Each engine step is performed by the SDK's performStep (engine-step.ts), as in
+ * NodeTransport: `save`/`delete` actions go to `store` (the vault's encrypted stores), a
+ * record is durable (its IndexedDB transaction complete) before the next frame or request
+ * leaves, and an ACK leaves only at the end of the step, once the store's `release` said
+ * everything written in it is durable (the session's store waits for the chat history
+ * written from the step's `show` actions), so a tab closed or reloaded right after a
+ * message arrived never loses it: the relay redelivers what was not acknowledged. Display
+ * actions go to `onAction`.
  */
 import type { Action } from '@sealed/client/engine/actions';
 import type { Engine } from '@sealed/client/engine/engine';
 import type { EngineEvent, HttpOutcome } from '@sealed/client/engine/events';
 import { transparentHttp, type TransparencyHook } from '@sealed/client/transparency/transport-hook';
+import { performStep, type RecordStore } from '@sealed/client/transport/engine-step';
 import { httpCallOf } from '@sealed/client/transport/http-codec';
 import { toBase64Url } from '@sealed/protocol/encoding';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
@@ -24,11 +31,8 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 /** Back-off before reconnecting: doubles up to the last value, then stays. */
 export const RECONNECT_DELAYS_MS = [100, 200, 400, 800, 1600, 3200] as const;
 
-/** Where the engine's `save`/`delete` actions go (the vault's encrypted stores). */
-export interface EngineRecordStore {
-  save(record: Extract<Action, { type: 'save' }>['record'], key: string, bytes: Uint8Array): Promise<void>;
-  delete(record: Extract<Action, { type: 'delete' }>['record'], key: string): Promise<void>;
-}
+/** Where the engine's `save`/`delete` actions go, with the write batches ACKs wait for (engine-step.ts). */
+export type EngineRecordStore = RecordStore;
 
 export interface BrowserTransportOptions {
   /** Origin of the relay, e.g. `location.origin`. */
@@ -95,38 +99,28 @@ export class BrowserTransport {
     return this.chain;
   }
 
-  private async perform(actions: readonly Action[]): Promise<void> {
-    for (const action of actions) {
-      if (this.closing) return;
-      switch (action.type) {
-        case 'http': {
-          const hook = this.options.transparency;
-          const outcome = hook === undefined ? await this.http(action) : await transparentHttp(hook, action, () => this.http(action));
-          void this.dispatch({ type: 'http-response', id: action.id, outcome });
-          break;
-        }
-        case 'connect':
-          this.token = action.token;
-          this.connect(action.token);
-          break;
-        case 'send-frame':
-          // Before READY a frame is dropped: the engine resends unanswered SENDs after READY.
-          if (this.authenticated && this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClientFrame(action.frame));
-          break;
-        case 'save':
-          await this.options.store.save(action.record, action.key, action.bytes);
-          break;
-        case 'delete':
-          await this.options.store.delete(action.record, action.key);
-          break;
-        case 'sign-in-failed':
-          this.scheduleReconnect();
-          this.options.onAction(action);
-          break;
-        default:
-          this.options.onAction(action);
-      }
-    }
+  private perform(actions: readonly Action[]): Promise<void> {
+    return performStep(actions, this.options.store, {
+      http: async (action) => {
+        const hook = this.options.transparency;
+        const outcome = hook === undefined ? await this.http(action) : await transparentHttp(hook, action, () => this.http(action));
+        void this.dispatch({ type: 'http-response', id: action.id, outcome });
+      },
+      connect: (token) => {
+        this.token = token;
+        this.connect(token);
+      },
+      // Before READY a frame is dropped: the engine resends unanswered SENDs after READY,
+      // and an ACK lost here only means a redelivery the engine skips by seq.
+      sendFrame: (action) => {
+        if (this.authenticated && this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClientFrame(action.frame));
+      },
+      other: (action) => {
+        if (action.type === 'sign-in-failed') this.scheduleReconnect();
+        this.options.onAction(action);
+      },
+      stopped: () => this.closing,
+    });
   }
 
   private async http(action: Extract<Action, { type: 'http' }>): Promise<HttpOutcome> {

@@ -10,6 +10,8 @@ import type { Action } from '@sealed/client/engine/actions';
 import { Engine } from '@sealed/client/engine/engine';
 import { EngineError } from '@sealed/client/engine/errors';
 import { AttachmentError } from '@sealed/client/features/attachments/errors';
+import type { WriteBatches } from '@sealed/client/store/vault-stores';
+import type { RecordStore } from '@sealed/client/transport/engine-step';
 import { VaultRecordStore } from '@sealed/client/transport/vault-record-store';
 import { VaultError } from '@sealed/client/vault/errors';
 import { decodeHeader } from '@sealed/client/vault/header';
@@ -337,7 +339,7 @@ export class Session {
     this.transport = new BrowserTransport({
       baseUrl: location.origin,
       engine,
-      store: new VaultRecordStore(stores),
+      store: historyJoinedStore(new VaultRecordStore(stores), stores.batches, model),
       onAction: (action) => this.onAction(action),
       onFailure: (error) => this.notice('error', `Internal error: ${error instanceof Error ? error.name : 'unknown'}`),
       onOnline: (online) => {
@@ -625,6 +627,31 @@ export class Session {
     const { engine, transport } = this.requireEngine();
     void transport.run(engine.removeMember(conversationId, username).actions);
   }
+}
+
+/**
+ * The engine's records plus the chat history as one write batch per engine step (the SDK's
+ * host does the same): a flush or release first waits for the history written from the
+ * step's display actions, so an ACK (sent after the step's durable release) never leaves
+ * before the message it acknowledges is stored. Once a history write failed, a step that
+ * would acknowledge fails instead (its ACKs stay back, the failure is shown, the relay keeps
+ * the entries) rather than acknowledging a message this device did not keep.
+ */
+function historyJoinedStore(records: VaultRecordStore, batches: WriteBatches, model: ChatModel): RecordStore {
+  return {
+    save: (record, key, bytes) => records.save(record, key, bytes),
+    delete: (record, key) => records.delete(record, key),
+    hold: () => batches.hold(),
+    flush: async (durable) => {
+      await model.flushed();
+      await batches.flush(durable);
+    },
+    release: async (durable) => {
+      await model.flushed();
+      await batches.release(durable);
+      if (durable && model.failure !== undefined) throw model.failure;
+    },
+  };
 }
 
 function startFailureOf(error: unknown): StartFailure {

@@ -42,9 +42,14 @@ export interface WatchedPage {
   readonly problems: string[];
 }
 
-/** A new context (its own IndexedDB: one user, one device) with one page on `url`. */
-export async function openUser(browser: Browser, url: string): Promise<WatchedPage> {
+/**
+ * A new context (its own IndexedDB: one user, one device) with one page on `url`.
+ * `initScript` (JavaScript source: a function compiled by tsx would call its helpers, which
+ * the page lacks) runs in every page of the context before the app (a test's instrumentation).
+ */
+export async function openUser(browser: Browser, url: string, initScript?: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  if (initScript !== undefined) await context.addInitScript({ content: initScript });
   const page = await context.newPage();
   page.setDefaultTimeout(UI_WAIT_MS);
   const problems: string[] = [];
