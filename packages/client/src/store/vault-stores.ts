@@ -18,6 +18,8 @@ export interface WriteBatches {
   release(durable: boolean): Promise<void>;
   /** Applies the staged writes now (durably or not), the batch staying open. */
   flush(durable: boolean): Promise<void>;
+  /** Makes the writes applied so far durable; staged ones stay staged (WriteBuffer.sync). */
+  sync(): Promise<void>;
 }
 
 export interface VaultStores {
@@ -46,6 +48,7 @@ export function createVaultStores(provider: CryptoProvider, backend: RecordBacke
       hold: () => buffer?.hold(),
       release: async (durable) => buffer?.release(durable),
       flush: async (durable) => buffer?.flush(durable),
+      sync: async () => buffer?.sync(),
     },
   };
 }

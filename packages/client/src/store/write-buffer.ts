@@ -67,6 +67,14 @@ export class WriteBuffer implements RecordBackend {
     if (puts.length > 0 || durable) await apply.call(this.inner, puts, durable);
   }
 
+  /**
+   * Makes every write applied so far durable, leaving staged puts staged: an ACK of a step
+   * already released waits for this, and must not apply half of the next step's writes.
+   */
+  async sync(): Promise<void> {
+    if (this.inner.applyBatch !== undefined) await this.inner.applyBatch([], true);
+  }
+
   async get(kind: RecordKind, collection: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
     await this.flush(false);
     return this.inner.get(kind, collection, key);

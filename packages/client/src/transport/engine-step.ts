@@ -9,7 +9,8 @@
  *   step's other actions (before an HTTP request at the latest), inside its batch;
  * - every ACK waits until the end of the step and leaves only once everything written in
  *   the step is durable (the decrypted messages and advanced group states, and the host's
- *   history, which the host's `flush`/`release` wait for), so the relay never drops an
+ *   history, which the host's `flush`/`release` wait for); a transport may let the next
+ *   step start meanwhile (`ackWhenDurable`), the ACKs following the sync; so the relay never drops an
  *   entry whose effects a crash or a closed tab could lose: it redelivers what is not
  *   acknowledged, and the engine skips a copy it already processed by seq;
  * - nothing waits for the disk on the way to a display or to a SEND covered by its
@@ -31,6 +32,8 @@ export interface RecordStore {
   hold?(): void;
   flush?(durable: boolean): Promise<void>;
   release?(durable: boolean): Promise<void>;
+  /** Makes every write applied so far durable without applying staged ones (a later step's). */
+  sync?(): Promise<void>;
 }
 
 type HttpAction = Extract<Action, { type: 'http' }>;
@@ -48,6 +51,13 @@ export interface StepIo {
   other(action: Action): void;
   /** True once the transport is closing: the rest of the step is not performed (its ACKs are not sent). */
   stopped?(): boolean;
+  /**
+   * Optional pipelining of ACKs (with a store that has `sync`): the step ends once its
+   * writes are applied, without waiting for the disk, and `sending` (the step's durable
+   * sync, then its ACKs) runs on while the next step is performed; the transport keeps it
+   * to know when it is idle. Without it the step waits for the sync and sends its ACKs.
+   */
+  ackWhenDurable?(sending: Promise<void>): void;
 }
 
 /** Performs one engine step's `actions` over `store` and `io` (see the module comment). */
@@ -55,13 +65,25 @@ export async function performStep(actions: readonly Action[], store: RecordStore
   store.hold?.();
   let mustSync = false;
   const acks: FrameAction[] = [];
+  const pipelined = io.ackWhenDurable !== undefined && store.sync !== undefined;
   try {
     mustSync = await performActions(actions, store, io, acks);
   } finally {
-    await store.release?.(mustSync || acks.length > 0);
+    await store.release?.(mustSync || (acks.length > 0 && !pipelined));
   }
   if (io.stopped?.() === true) return;
-  for (const ack of acks) io.sendFrame(ack);
+  if (acks.length === 0) return;
+  if (!pipelined) {
+    for (const ack of acks) io.sendFrame(ack);
+    return;
+  }
+  // The step's writes are applied (released above); the ACKs leave once they are durable.
+  // The next step does not wait for the disk: on a slow fsync it was held behind it.
+  io.ackWhenDurable!(
+    store.sync!().then(() => {
+      if (io.stopped?.() !== true) for (const ack of acks) io.sendFrame(ack);
+    }),
+  );
 }
 
 /**

@@ -56,6 +56,8 @@ export class NodeTransport {
   private readonly engine: Engine;
   private readonly store: RecordStore;
   private chain: Promise<void> = Promise.resolve();
+  /** Steps whose ACKs wait for their writes to be durable (engine-step.ts ackWhenDurable). */
+  private readonly acking = new Set<Promise<void>>();
   private socket: WebSocket | undefined;
   /** True between READY and the socket's close: frames sent before READY could race AUTH. */
   private authenticated = false;
@@ -81,9 +83,10 @@ export class NodeTransport {
     return this.enqueue(() => this.perform(this.engine.handle(event)));
   }
 
-  /** Resolves once every event queued so far was handled. */
-  idle(): Promise<void> {
-    return this.chain;
+  /** Resolves once every event queued so far was handled and its ACKs sent (or given up). */
+  async idle(): Promise<void> {
+    await this.chain;
+    while (this.acking.size > 0) await Promise.all([...this.acking]);
   }
 
   /** Drops the connection and stays offline until `goOnline` (a device switched off). */
@@ -129,6 +132,15 @@ export class NodeTransport {
       },
       connect: (token) => this.connect(token),
       sendFrame: (action) => this.sendFrame(action),
+      ackWhenDurable: (sending) => {
+        // A failed sync leaves the entries unacknowledged (the relay redelivers them) and is reported.
+        const tracked: Promise<void> = sending
+          .catch((error: unknown) => {
+            this.failure ??= error;
+          })
+          .finally(() => this.acking.delete(tracked));
+        this.acking.add(tracked);
+      },
       other: (action) => {
         if (action.type === 'sign-in-failed') this.scheduleReconnect();
         this.options.onAction?.(action);
