@@ -5,7 +5,8 @@
  * clock ticks) go in; typed actions (actions.ts) come out, for a transport to perform
  * (transport/) and a UI to show. Nothing here reads a clock, the network or a disk.
  *
- * What this first version covers and its known gaps: ./README.md.
+ * Delivered entries go through the inbox (inbox.ts). What this first version covers and
+ * its known gaps: ./README.md.
  */
 import type { DeviceListVoucher } from './directory.ts';
 import type { CryptoProvider } from '@sealed/crypto/provider';
@@ -34,15 +35,12 @@ import type { SafetyNumber, ScanResult } from '../features/safety-number.ts';
 import { parseAccountResponse } from '@sealed/protocol/http';
 import { EngineError } from './errors.ts';
 import type { EngineEvent } from './events.ts';
-import { processEntry } from './incoming.ts';
 import { expireAwaitedRemovals } from './verify-members.ts';
-import { Arrivals, MAX_REMEMBERED_SEQS } from './arrivals.ts';
-import { isAhead } from './entry-readiness.ts';
+import { Inbox } from './inbox.ts';
 import { decodeAccount, saveAccount } from './snapshot.ts';
 import { deserializeGroupState } from '@sealed/mls/group/serialize';
 import { credentialFor } from './identity.ts';
-import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_HELD_ENTRIES, MAX_OUTBOX, SELF_UPDATE_AFTER_MESSAGES, SELF_UPDATE_AFTER_MS } from './limits.ts';
-import type { DeliveredEntry } from '@sealed/protocol/frames/server';
+import { KEY_PACKAGE_TARGET, MAX_CONVERSATION_USERS, MAX_OUTBOX, SELF_UPDATE_AFTER_MESSAGES, SELF_UPDATE_AFTER_MS } from './limits.ts';
 import { toHex } from '@sealed/protocol/encoding';
 
 /** Upload answers that mean "not now" (status 0: no answer): the upload is tried again. */
@@ -89,14 +87,10 @@ export class Engine {
   private readonly core: EngineCore;
   private readonly keyPackageTarget: number;
   private readonly deferDeliveryReceipts: boolean;
-  /** Entries received while a commit of ours awaits the relay's answer, kept in order. */
-  private held: DeliveredEntry[] = [];
   /** The key-transparency checkpoint to carry in sent messages (setCheckpointSource). */
   private checkpointSource: (() => Uint8Array | undefined) | undefined;
-  /** Redelivery recognition and entries waiting for their group or epoch (arrivals.ts). */
-  private readonly arrivals = new Arrivals();
-  /** Seqs received on the current socket (READY clears it): copies do not count toward the catch-up. */
-  private readonly sessionSeqs = new Set<number>();
+  /** Delivered entries in order: held while they must wait, released after (inbox.ts). */
+  private readonly inbox: Inbox;
   /** Linking, removing and syncing our devices (devices/). */
   private readonly devicesPart: DeviceManager;
 
@@ -105,6 +99,7 @@ export class Engine {
     this.core = new EngineCore(options.provider, suite, options.now);
     this.keyPackageTarget = options.keyPackageTarget ?? KEY_PACKAGE_TARGET;
     this.deferDeliveryReceipts = options.deferDeliveryReceipts ?? false;
+    this.inbox = new Inbox(this.core, () => this.pumpAll());
     this.devicesPart = new DeviceManager(this.core, (account, then) => this.uploadKeyPackages(account, this.keyPackageTarget, true, then));
   }
 
@@ -570,11 +565,11 @@ export class Engine {
         const actions = core.resolveHttp(event.id, event.outcome);
         // A newer own list learnt meanwhile (verify-members.ts): bring every group in step.
         actions.push(...this.devicesPart.afterEvent(ownBefore));
-        return this.anyInFlight() ? actions : [...actions, ...this.release()];
+        return this.inbox.releaseAfter(actions);
       }
       case 'tick':
         core.now = event.now;
-        return [...core.runDeferred(), ...this.expireAhead(), ...expireAwaitedRemovals(core), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
+        return [...core.runDeferred(), ...this.inbox.expireAhead(), ...expireAwaitedRemovals(core), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
       case 'socket-down':
         core.online = false;
         return [];
@@ -587,18 +582,17 @@ export class Engine {
           case 'ready': {
             core.online = true;
             core.session++;
-            this.sessionSeqs.clear();
+            this.inbox.newSession();
             core.catchUp = frame.queued;
             const actions = [...core.resendPending(), ...core.runDeferred()];
             return core.catchUp === 0 ? [...actions, ...this.pumpAll()] : actions;
           }
           case 'sent':
           case 'error': {
-            const actions = core.resolveSend(frame);
-            return this.anyInFlight() ? actions : [...actions, ...this.release()];
+            return this.inbox.releaseAfter(core.resolveSend(frame));
           }
           case 'deliver':
-            return this.deliver(frame.entries);
+            return this.inbox.deliver(frame.entries);
           case 'notice': {
             // Another device changed our account's list: fetch it and bring every group in step.
             if (frame.notice === 'devices-changed') return this.devicesPart.refresh();
@@ -636,97 +630,7 @@ export class Engine {
    */
   describeWaiting(): string {
     const inFlight = [...this.core.conversations.values()].flatMap((c) => (c.inFlight === undefined ? [] : [c.inFlight.intent.kind]));
-    return `verifying=${this.core.verifying} in-flight=${inFlight.length === 0 ? 0 : inFlight.join(',')} held=${this.held.length} ahead=${this.arrivals.aheadCount}`;
-  }
-
-  /** True while entries must wait: a commit of ours in flight, or members being verified. */
-  private anyInFlight(): boolean {
-    if (this.core.verifying > 0) return true;
-    for (const c of this.core.conversations.values()) if (c.inFlight !== undefined) return true;
-    return false;
-  }
-
-  private deliver(entries: readonly DeliveredEntry[]): Action[] {
-    if (this.anyInFlight()) {
-      if (this.held.length + entries.length > MAX_HELD_ENTRIES) return []; // not acked: the relay sends them again
-      this.held.push(...entries.map((e) => ({ ...e, payload: e.payload.slice() })));
-      this.core.holding = this.held.length;
-      return [];
-    }
-    return this.processInOrder(entries);
-  }
-
-  private release(): Action[] {
-    const held = this.held;
-    this.held = [];
-    this.core.holding = 0;
-    if (held.length === 0) return [];
-    const actions = this.processInOrder(held);
-    // Texts written while entries were held waited (we may have been behind): send them now.
-    return this.held.length === 0 ? [...actions, ...this.pumpAll()] : actions;
-  }
-
-  /**
-   * Processes entries in arrival order (arrivals.ts): redeliveries are dropped by seq,
-   * entries of a group or epoch not reached yet are held until a commit or Welcome makes
-   * them processable; stops holding the rest as soon as one of them starts a commit of ours.
-   * `preChecked` entries come from the ahead buffer: counted and checked already.
-   */
-  private processInOrder(entries: readonly DeliveredEntry[], preChecked = false): Action[] {
-    const core = this.core;
-    const actions: Action[] = [];
-    const acked: number[] = [];
-    let caughtUpNow = false;
-    const queue = [...entries];
-    const released = new Set<DeliveredEntry>(preChecked ? entries : []);
-    let index = 0;
-    for (; index < queue.length; index++) {
-      if (this.anyInFlight()) break;
-      const entry = queue[index]!;
-      if (!released.has(entry)) {
-        // The catch-up counts the entries the relay had queued at READY, redeliveries of
-        // earlier sessions included, but a copy of an entry already seen on this socket is
-        // not one of them: counted, it ended the catch-up early and we sent while behind.
-        const firstCopy = !this.sessionSeqs.has(entry.seq);
-        if (firstCopy && this.sessionSeqs.size < MAX_REMEMBERED_SEQS) this.sessionSeqs.add(entry.seq);
-        if (firstCopy && core.catchUp > 0) {
-          core.catchUp--;
-          if (core.catchUp === 0) caughtUpNow = true;
-        }
-        if (this.arrivals.isDuplicate(entry.seq)) {
-          if (!this.arrivals.isAheadSeq(entry.seq)) acked.push(entry.seq);
-          core.stats.duplicatesDropped++;
-          continue;
-        }
-        if (isAhead(core, entry)) {
-          const evicted = this.arrivals.holdAhead(entry, core.now);
-          if (evicted !== undefined) {
-            released.add(evicted);
-            queue.splice(index + 1, 0, evicted);
-          }
-          continue;
-        }
-      }
-      acked.push(entry.seq);
-      this.arrivals.markProcessed(entry.seq);
-      actions.push(...processEntry(core, entry));
-      if ((entry.kind === 'commit' || entry.kind === 'welcome') && this.arrivals.aheadCount > 0) {
-        const ready = this.arrivals.takeProcessable((e) => isAhead(core, e));
-        for (const r of ready) released.add(r);
-        queue.splice(index + 1, 0, ...ready);
-      }
-    }
-    if (acked.length > 0) actions.push({ type: 'send-frame', frame: { type: 'ack', seqs: acked } });
-    if (index < queue.length) this.held.unshift(...queue.slice(index));
-    core.holding = this.held.length;
-    if (caughtUpNow) actions.push(...this.pumpAll());
-    return actions;
-  }
-
-  /** Entries that waited too long for their group or epoch: processed as they are (each failure is reported). */
-  private expireAhead(): Action[] {
-    const expired = this.arrivals.takeExpired(this.core.now);
-    return expired.length === 0 ? [] : this.processInOrder(expired, true);
+    return `verifying=${this.core.verifying} in-flight=${inFlight.length === 0 ? 0 : inFlight.join(',')} ${this.inbox.describe()}`;
   }
 
   /** Moves every conversation forward (after the catch-up: queued intents and texts go out). */
