@@ -34,10 +34,22 @@ function walk(dir, out) {
   return out;
 }
 
+/**
+ * Files that start real processes (servers, browsers, CLIs, PostgreSQL and NATS suites) take
+ * tens of seconds; unit files take a few. With several files at a time the slow ones go
+ * first, so the run does not end waiting on one slow file started last (longest first).
+ */
+function expectedWeight(file) {
+  if (file.endsWith('.browser.test.ts')) return 3;
+  if (/\.e2e\.test\.ts$|crash|multi-node|chaos\/test|harness|-pg\.test|\.pg\.test|nats/.test(file)) return 2;
+  return 1;
+}
+
 const filters = process.argv.slice(2);
 const files = [...walk(join(root, 'packages'), []), ...walk(join(root, 'bench'), [])]
   .filter((f) => filters.length === 0 || filters.some((p) => f.startsWith(p) || f.includes(p)))
-  .sort();
+  .sort()
+  .sort((a, b) => expectedWeight(b) - expectedWeight(a));
 if (files.length === 0) {
   console.error('scripts/test.mjs: no test files matched', filters.join(' '));
   process.exit(1);
@@ -116,9 +128,10 @@ function runOnce(file, live) {
 }
 
 async function runFile(file, live) {
+  const fileStartedAt = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     const result = await runOnce(file, live);
-    if (result.outcome !== 'hung') return { file, attempts: attempt, ...result };
+    if (result.outcome !== 'hung') return { file, attempts: attempt, ms: Date.now() - fileStartedAt, ...result };
     console.error(`scripts/test.mjs: ${file} did not start its tests within ${STARTUP_TIMEOUT_MS} ms (attempt ${attempt}); killed`);
     if (attempt >= MAX_START_ATTEMPTS) return { file, attempts: attempt, ...result };
   }
@@ -148,6 +161,7 @@ for (const r of results) {
 const retried = results.filter((r) => r.attempts > 1 && r.outcome !== 'hung');
 console.log(`\n=== scripts/test.mjs: ${files.length} files, ${totals.pass} passed, ${totals.fail} failed, ` +
   `${totals.skip} skipped, ${totals.todo} todo, ${((Date.now() - startedAt) / 1000).toFixed(0)} s ===`);
+for (const r of [...results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 12)) console.log(`slowest: ${((r.ms ?? 0) / 1000).toFixed(1)} s ${r.file}`);
 for (const r of retried) console.log(`restarted after a start-up hang: ${r.file} (${r.attempts} attempts)`);
 for (const line of failed) console.log(`FAILED ${line}`);
 process.exit(failed.length === 0 ? 0 : 1);
