@@ -144,9 +144,14 @@ export class SimUser {
       case 'conversation':
         this.ledger.recordMembers(action.conversationId, action.epoch, action.members.map((m) => m.deviceId));
         break;
-      case 'decrypt-failure':
-        this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.reason, conversationId: action.conversationId });
+      case 'decrypt-failure': {
+        // Where the device stood when it failed (its epoch, or no longer a member): the first clue for a replay.
+        const id = action.conversationId;
+        const epoch = id === undefined ? undefined : this.engine.epochOf(id);
+        const where = id === undefined ? '' : ` ${id.slice(0, 12)} (${epoch === undefined ? 'not a member' : `device at epoch ${epoch}`}, seq ${action.seq})`;
+        this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: `${action.reason}${where}`, conversationId: id });
         break;
+      }
       case 'intent-failed':
         if (action.error.code === 'removed-before-sent') this.ledger.recordNotSent(action.error.detail);
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.error.code === 'relay-error' ? action.error.message : action.error.code });
