@@ -83,6 +83,41 @@ function insertBelow(p: ParentNode, fresh: LeafNode, depth: number): ParentNode 
   return withChild(p, bit, split(child, fresh, depth + 1));
 }
 
+/** Splits `leaves` on key bit `depth`, keeping their order. */
+function partition(leaves: readonly LeafNode[], depth: number): [LeafNode[], LeafNode[]] {
+  const zero: LeafNode[] = [];
+  const one: LeafNode[] = [];
+  for (const l of leaves) (keyBit(l.key, depth) === 0 ? zero : one).push(l);
+  return [zero, one];
+}
+
+/**
+ * The subtree in the slot at `depth` holding exactly `leaves` (at least one): a lone leaf
+ * sits in the slot itself, several go below a parent split on bit `depth`. This is the
+ * shape repeated {@link split}s give, whatever the order. Two leaves still together past
+ * the last key bit have the same key.
+ */
+function build(leaves: readonly LeafNode[], depth: number): PrefixNode {
+  if (leaves.length === 1) return leaves[0]!;
+  if (depth === KEY_BITS) throw new PrefixError('duplicate-key', 'the tree already holds this search key');
+  const [zero, one] = partition(leaves, depth);
+  return parent(zero.length === 0 ? undefined : build(zero, depth + 1), one.length === 0 ? undefined : build(one, depth + 1));
+}
+
+/**
+ * Places all of `fresh` in the slot at `depth` now held by `node`, making each new parent
+ * once: one walk for a whole epoch instead of one root-to-leaf path per key, so the nodes
+ * that several keys share are hashed once. An existing leaf met on the way moves down
+ * with the new ones (the same object, as in {@link split}).
+ */
+function placeAll(node: PrefixNode | undefined, fresh: readonly LeafNode[], depth: number): PrefixNode | undefined {
+  if (fresh.length === 0) return node;
+  if (node === undefined) return build(fresh, depth);
+  if (node.kind === 'leaf') return build([node, ...fresh], depth);
+  const [zero, one] = partition(fresh, depth);
+  return parent(placeAll(node.left, zero, depth + 1), placeAll(node.right, one, depth + 1));
+}
+
 /** An immutable prefix tree; {@link PrefixTree.insert} returns a new one. */
 export class PrefixTree {
   private constructor(
@@ -118,6 +153,26 @@ export class PrefixTree {
     if (commitment.length !== HASH_LEN) throw new PrefixError('invalid-hash-length', `commitment must be ${HASH_LEN} octets, got ${commitment.length}`);
     if (!Number.isSafeInteger(position) || position < 0) throw new PrefixError('invalid-position', 'position must be a safe non-negative integer');
     return new PrefixTree(insertBelow(this.root, leaf(key.slice(), commitment.slice(), position), 0), this.size + 1);
+  }
+
+  /**
+   * A new tree that also maps each entry's key to its commitment, all first held at log
+   * entry `position` (one epoch's inserts): exactly the tree that {@link insert} makes
+   * for them one by one, in any order, with every node shared by several new keys hashed
+   * once. Checks every entry (lengths, in order) before any work.
+   * @throws {PrefixError} `invalid-key-length`, `invalid-hash-length`, `invalid-position`,
+   *   `duplicate-key` (a key the tree holds, or two equal keys among the entries).
+   */
+  insertAll(entries: readonly { readonly key: Uint8Array; readonly commitment: Uint8Array }[], position = 0): PrefixTree {
+    if (entries.length === 0) return this;
+    for (const { key, commitment } of entries) {
+      checkKey(key);
+      if (commitment.length !== HASH_LEN) throw new PrefixError('invalid-hash-length', `commitment must be ${HASH_LEN} octets, got ${commitment.length}`);
+      if (!Number.isSafeInteger(position) || position < 0) throw new PrefixError('invalid-position', 'position must be a safe non-negative integer');
+    }
+    const fresh = entries.map(({ key, commitment }) => leaf(key.slice(), commitment.slice(), position));
+    // The root is a parent and gets at least one new key, so it stays a parent.
+    return new PrefixTree(placeAll(this.root, fresh, 0) as ParentNode, this.size + fresh.length);
   }
 
   /**

@@ -69,6 +69,7 @@ export interface ProverKeys {
 }
 
 const labelId = (label: Uint8Array): string => String.fromCharCode(...label);
+const insertsOf = (versions: readonly LabelVersion[]) => versions.map((v) => ({ key: v.vrfOutput, commitment: v.commitment }));
 
 export class KtProver {
   private tree = PrefixTree.empty();
@@ -138,11 +139,8 @@ export class KtProver {
     const last = this.entries[this.entries.length - 1];
     if (last !== undefined && timestamp < last.timestamp) throw new ProverError('time-went-back', `epoch timestamp ${timestamp} < ${last.timestamp}`);
     const position = this.size;
-    let tree = this.tree;
-    for (const v of versions) {
-      if (v.position !== position) throw new ProverError('stale-epoch', `version for position ${v.position} in epoch ${position}`);
-      tree = tree.insert(v.vrfOutput, v.commitment, position);
-    }
+    for (const v of versions) if (v.position !== position) throw new ProverError('stale-epoch', `version for position ${v.position} in epoch ${position}`);
+    const tree = this.tree.insertAll(insertsOf(versions), position);
     const prefixRoot = tree.rootValue();
     const root = this.log.rootAppending(logEntryLeafHash({ timestamp, prefixTreeRoot: prefixRoot }));
     const signature = signTreeHead(this.keys.signingKey, this.keys.config, position + 1, root);
@@ -158,13 +156,15 @@ export class KtProver {
 
   /**
    * Replays a stored epoch at start-up: inserts its versions and appends its entry, checking
-   * that the stored prefix root recomputes.
-   * @throws {ProverError} `stale-epoch`, `root-mismatch`.
+   * that the stored prefix root recomputes. The inserts go in as one batch
+   * (PrefixTree.insertAll: the same tree as one by one, shared nodes hashed once), so an
+   * epoch of many keys costs far fewer hashes than their separate paths.
+   * @throws {ProverError} `stale-epoch`, `root-mismatch`; {@link PrefixError} for a stored
+   *   insert that cannot be inserted (bad length, duplicate key).
    */
   restoreEpoch(record: EpochRecord): void {
     if (record.position !== this.size) throw new ProverError('stale-epoch', `stored epoch ${record.position} at size ${this.size}`);
-    let tree = this.tree;
-    for (const v of record.versions) tree = tree.insert(v.vrfOutput, v.commitment, record.position);
+    const tree = this.tree.insertAll(insertsOf(record.versions), record.position);
     const root = tree.rootValue();
     if (!root.every((b, i) => b === record.prefixRoot[i])) throw new ProverError('root-mismatch', `stored epoch ${record.position} does not recompute`);
     this.tree = tree;
