@@ -14,7 +14,7 @@
 // SERVER_BENCH_INFLIGHT (100), SERVER_BENCH_PAYLOAD (200), SERVER_BENCH_RATE (2000 msgs/s),
 // SERVER_BENCH_RATE_SECONDS (5), SERVER_BENCH_LOW_RATE (200 msgs/s, for 5 s, 0: skip), SERVER_BENCH_DRAIN (10000), SERVER_BENCH_IDLE (10000),
 // SERVER_BENCH_IDLE_DEVICES (500), SERVER_BENCH_RUNS (3), SERVER_BENCH_PG_MESSAGES (300 per pair),
-// SERVER_BENCH_PG_RUNS (1),
+// SERVER_BENCH_PG_RUNS (1), SERVER_BENCH_RANDOM_IDS (0; 1: random client message ids, as the SDK sends),
 // SERVER_BENCH_SYSTEMS (sqlite,postgres+nats,jetstream,core),
 // SERVER_BENCH_PROFILE (a directory: each Sealed server of the first round runs with --cpu-prof there;
 // summarise with `node --import tsx bench/server/profile-summary.ts <file>`).

@@ -4,7 +4,7 @@
  * payload bytes are patched per message, so the client spends little CPU) and acknowledging
  * every DELIVER frame as it arrives.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import WebSocket from 'ws';
 import { encodeClientFrame } from '@sealed/protocol/frames/client';
 import { decodeServerFrame, type DeliveredEntry } from '@sealed/protocol/frames/server';
@@ -15,6 +15,13 @@ export const OPEN_TIMEOUT_MS = 30_000;
 /** Offsets in an encoded SEND frame (frames/client.ts): version, type, requestId u32, clientMessageId[16]. */
 const REQUEST_ID_OFFSET = 2;
 const CLIENT_MESSAGE_ID_OFFSET = 6;
+/**
+ * SERVER_BENCH_RANDOM_IDS=1: every send gets 16 random bytes as its client message id, as the
+ * SDK does (engine/core.ts). By default ids are a per-socket prefix plus the request id,
+ * sequential per sender, which the relay's idempotency B-tree stores far more cheaply
+ * (docs/BENCHMARKS.md, "Relay server").
+ */
+const RANDOM_IDS = process.env['SERVER_BENCH_RANDOM_IDS'] === '1';
 
 export function assertLoopback(url: string): void {
   const host = new URL(url).hostname;
@@ -114,8 +121,12 @@ export class BenchSocket {
     const frame = this.template.slice();
     const view = new DataView(frame.buffer);
     view.setUint32(REQUEST_ID_OFFSET, requestId);
-    frame.set(this.idPrefix, CLIENT_MESSAGE_ID_OFFSET);
-    view.setUint32(CLIENT_MESSAGE_ID_OFFSET + 8, requestId);
+    if (RANDOM_IDS) {
+      randomFillSync(frame, CLIENT_MESSAGE_ID_OFFSET, 16);
+    } else {
+      frame.set(this.idPrefix, CLIENT_MESSAGE_ID_OFFSET);
+      view.setUint32(CLIENT_MESSAGE_ID_OFFSET + 8, requestId);
+    }
     view.setUint32(frame.length - this.payloadLength, tag);
     this.ws.send(frame);
     return requestId;
