@@ -4,10 +4,11 @@ import { openPostgresStorage } from '../../src/storage/postgres/open.ts';
 import type { Storage } from '../../src/storage/storage.ts';
 import { requirePostgres, testSchema } from '../support/services.ts';
 import { ktStoreConformance } from './kt-store-conformance.ts';
+import { ktRestoreSuite } from './kt-restore-suite.ts';
 
 before(requirePostgres);
 
-ktStoreConformance('postgres', async (): Promise<Storage> => {
+async function openPg(): Promise<Storage> {
   const ts = testSchema('kt');
   const storage = await openPostgresStorage({ url: ts.url, schema: ts.schema, poolSize: 2 });
   return {
@@ -17,4 +18,7 @@ ktStoreConformance('postgres', async (): Promise<Storage> => {
       await ts.drop();
     },
   };
-});
+}
+
+ktStoreConformance('postgres', openPg);
+ktRestoreSuite('postgres', openPg);
