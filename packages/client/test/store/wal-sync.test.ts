@@ -4,7 +4,7 @@
  * runs while the event loop is free; a durable call with nothing new waits for a sync still
  * covering earlier commits; a failed sync fails the call and is tried again; lazy batches
  * are never synced. The sync function is injected to observe and delay it; a last test runs
- * the real fdatasync.
+ * the real fdatasync. Checkpoints run on a worker thread (checkpoint-thread.ts).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { RecordKind } from '../../src/store/backend.ts';
-import { openSqliteBackend } from '../../src/store/node/sqlite-backend.ts';
+import { backgroundCheckpoints, openSqliteBackend } from '../../src/store/node/sqlite-backend.ts';
 
 const C = Uint8Array.of(1);
 const put = (n: number) => ({ kind: RecordKind.message, collection: C, key: Uint8Array.of(n), value: Uint8Array.of(n, n) });
@@ -122,6 +122,29 @@ test('with the real fdatasync: durable puts, deletes and batches, then reopened'
     await backend.close();
     const reopened = openSqliteBackend(file.path);
     assert.deepEqual((await reopened.list(RecordKind.message, C, 0, 10)).map((r) => r.key[0]), [2, 3]);
+    await reopened.close();
+  } finally {
+    file.done();
+  }
+});
+
+test('checkpoints run on the checkpoint thread: the writer\'s own automatic checkpoint is only a backstop', async () => {
+  const file = tempFile();
+  try {
+    const backend = openSqliteBackend(file.path);
+    await backend.applyBatch!(Array.from({ length: 50 }, (_, i) => put(i)), true);
+    const reader = new Database(file.path, { readonly: true });
+    assert.equal(reader.pragma('wal_autocheckpoint', { simple: true }), 1000, 'another connection keeps the default');
+    reader.close();
+    let count = 0;
+    for (let i = 0; i < 100 && count === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      count = (await backgroundCheckpoints(backend)) ?? 0;
+    }
+    assert.ok(count > 0, 'the thread checkpointed the file');
+    await backend.close();
+    const reopened = openSqliteBackend(file.path);
+    assert.equal((await reopened.list(RecordKind.message, C, 0, 100)).length, 50);
     await reopened.close();
   } finally {
     file.done();

@@ -20,6 +20,14 @@ import Database from 'better-sqlite3';
 import { VaultError } from '../../vault/errors.ts';
 import type { BackendRow, RecordBackend, RecordKind, StagedPut } from '../backend.ts';
 import { type FileSync, WalSync } from './wal-sync.ts';
+import { type CheckpointRegistration, MAIN_AUTOCHECKPOINT_PAGES, registerCheckpoints } from './checkpoint-thread.ts';
+
+const checkpointThreads = new WeakMap<RecordBackend, CheckpointRegistration>();
+
+/** Checkpoints the process's checkpoint thread ran on this back end's file (tests); undefined for another back end. */
+export function backgroundCheckpoints(backend: RecordBackend): Promise<number> | undefined {
+  return checkpointThreads.get(backend)?.checkpoints();
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (
@@ -77,6 +85,9 @@ export function openSqliteBackend(path: string, options: SqliteBackendOptions = 
   }
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  // Checkpoints run on a worker thread (checkpoint-thread.ts); this connection's own
+  // automatic checkpoint, on the main thread, is only a backstop for a much larger WAL.
+  db.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`);
 
   const getStmt = db.prepare<[number, Uint8Array, Uint8Array], { value: Uint8Array }>(
     'SELECT value FROM records WHERE kind = ? AND collection = ? AND key = ?',
@@ -122,7 +133,8 @@ export function openSqliteBackend(path: string, options: SqliteBackendOptions = 
     }
   };
 
-  return {
+  const checkpoints = registerCheckpoints(path);
+  const backend: RecordBackend = {
     async get(kind: RecordKind, collection, key) {
       open();
       const row = getStmt.get(kind, collection, key);
@@ -167,9 +179,13 @@ export function openSqliteBackend(path: string, options: SqliteBackendOptions = 
     async close() {
       if (closed) return;
       closed = true;
-      // Closing the connection checkpoints the WAL into the file (synced) and deletes it.
+      // Closing the last connection checkpoints the WAL into the file (synced) and deletes
+      // it: the checkpoint thread lets go of the file first.
+      await checkpoints.release();
       await wal.close();
       db.close();
     },
   };
+  checkpointThreads.set(backend, checkpoints);
+  return backend;
 }
