@@ -114,6 +114,10 @@ function placeAll(node: PrefixNode | undefined, fresh: readonly LeafNode[], dept
   if (fresh.length === 0) return node;
   if (node === undefined) return build(fresh, depth);
   if (node.kind === 'leaf') return build([node, ...fresh], depth);
+  if (fresh.length === 1) {
+    // One key goes down one side (most of the path of a small epoch): no partition arrays.
+    return keyBit(fresh[0]!.key, depth) === 0 ? parent(placeAll(node.left, fresh, depth + 1), node.right) : parent(node.left, placeAll(node.right, fresh, depth + 1));
+  }
   const [zero, one] = partition(fresh, depth);
   return parent(placeAll(node.left, zero, depth + 1), placeAll(node.right, one, depth + 1));
 }
