@@ -71,10 +71,16 @@ export function pump(core: EngineCore, conversation: Conversation): Action[] {
   // Offline or still catching up: a commit or message now would use an epoch the group
   // may already have left. Everything waits and runs when the catch-up completes.
   if (!core.caughtUp() || conversation.inFlight !== undefined || conversation.preparing) return [];
-  // A member's device its owner removed is still in the group: nothing goes out until its removal commit (verify-members.ts).
-  if (conversation.awaitingRemoval !== undefined) return [];
   if (conversation.waitEpoch !== undefined && conversation.state.groupContext.epoch < conversation.waitEpoch) return [];
   conversation.waitEpoch = undefined;
+  // A member's device its owner removed is still in the group: no text, no add goes out until
+  // its removal commit (verify-members.ts). A removal of ours may (it only takes members out):
+  // two people who each removed a device at once waited for each other's removal commit,
+  // holding back their own, until both warned of a ghost (chaos suite).
+  if (conversation.awaitingRemoval !== undefined) {
+    const removal = conversation.intents.findIndex((i) => i.kind === 'remove-devices' || i.kind === 'remove');
+    return removal < 0 ? [] : startIntent(core, conversation, conversation.intents.splice(removal, 1)[0]!);
+  }
   const intent = conversation.intents.shift();
   if (intent !== undefined) return startIntent(core, conversation, intent);
   return flushOutbox(core, conversation);

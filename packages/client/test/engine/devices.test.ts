@@ -8,6 +8,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { EngineError } from '../../src/engine/errors.ts';
 import { encodeLinkCode } from '../../src/engine/devices/link-code.ts';
 import { AWAIT_REMOVAL_MS } from '../../src/engine/verify-members.ts';
+import { AHEAD_MAX_MS } from '../../src/engine/arrivals.ts';
 import { Client, Network } from './network.ts';
 import { cipherSuite, DEFAULT_CIPHER_SUITE } from '@sealed/mls/crypto/cipher-suite';
 import { addMembers, processIncoming } from '@sealed/mls/group/api';
@@ -477,6 +478,25 @@ test('a member who joins while a contact removes a device waits for the removal 
   assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
 });
 
+test('texts of a conversation joined with a removed device still in it are shown only once its removal commit came; never if it does not come', async () => {
+  for (const removalComes of [true, false]) {
+    const { net, alice, bob, carol, id } = await joinDuringRemoval();
+    net.perform(alice, alice.engine.send(id, 'hello carol').actions);
+    net.runExcept(bob);
+    assert.deepEqual(carol.texts(id), [], 'held while the removed device is in the group');
+    if (removalComes) {
+      net.run();
+      assert.deepEqual(carol.texts(id), ['hello carol']);
+      assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
+    } else {
+      net.perform(carol, carol.engine.handle({ type: 'tick', now: net.clock + AWAIT_REMOVAL_MS + 1_000 }));
+      net.perform(carol, carol.engine.handle({ type: 'tick', now: net.clock + AWAIT_REMOVAL_MS + AHEAD_MAX_MS + 2_000 }));
+      assert.deepEqual(carol.engine.conversationIds(), [], 'left');
+      assert.deepEqual(carol.texts(id), [], 'never shown');
+    }
+  }
+});
+
 test('if the removal commit does not come within AWAIT_REMOVAL_MS, the joined conversation is left as before (fail closed)', async () => {
   const { net, carol, id } = await joinDuringRemoval();
   assert.deepEqual(carol.engine.conversationIds(), [id]);
@@ -586,4 +606,40 @@ test('a link whose mailbox answer landed but whose reply was lost completes (the
   assert.equal(net.of(alice, 'device-linked').length, 1);
   assert.deepEqual([...net.of(alice, 'intent-failed'), ...net.of(fresh, 'intent-failed')], []);
   assert.equal(alice.engine.devices().length, 2, 'the new device stays listed');
+});
+
+test('a removal of our own goes out while we wait for a contact\'s removal commit (two people removing a device at once waited for each other)', async () => {
+  const { net, alice, bob, id } = await aliceAndBob();
+  const carol = await net.account('carol');
+  await net.account('dave');
+  net.perform(alice, alice.engine.addMembers(id, ['carol', 'dave']).actions);
+  net.run();
+  const alicePhone = net.link(alice, 'alice-phone');
+  const bobPhone = net.link(bob, 'bob-phone');
+  assert.ok(bobPhone.engine.conversationIds().includes(id) && alicePhone.engine.conversationIds().includes(id));
+  // Bob removes his phone; his connection is failing, so his removal commit does not come yet.
+  bob.online = false;
+  net.perform(bob, bob.engine.removeDevice(bobPhone.engine.deviceId!).actions);
+  net.run();
+  // Alice learns bob's new list; the group moves on (carol removes dave): alice now waits for
+  // bob's removal commit before sending anything there.
+  net.perform(alice, alice.engine.lookupContact('bob').actions);
+  net.run();
+  net.perform(carol, carol.engine.removeMember(id, 'dave').actions);
+  net.run();
+  // Alice removes her own phone meanwhile: that commit must not wait for bob's.
+  net.perform(alice, alice.engine.removeDevice(alicePhone.engine.deviceId!).actions);
+  net.run();
+  const members = () => carol.conversations.get(id)!.members.map((m) => m.deviceId);
+  assert.ok(!members().includes(alicePhone.engine.deviceId!), "alice's phone removed at once");
+  assert.ok(members().includes(bobPhone.engine.deviceId!));
+  // Bob comes back: his removal goes out, and texts flow again.
+  net.reconnect(bob);
+  for (let i = 0; i < 3; i++) net.tick(1_000);
+  assert.ok(!members().includes(bobPhone.engine.deviceId!));
+  net.perform(alice, alice.engine.send(id, 'phones gone').actions);
+  net.run();
+  assert.deepEqual(bob.texts(id).at(-1), 'phones gone');
+  assert.deepEqual(carol.texts(id).at(-1), 'phones gone');
+  assert.deepEqual([...alice.failures, ...bob.failures, ...carol.failures], []);
 });
