@@ -569,7 +569,9 @@ export class Engine {
       }
       case 'tick':
         core.now = event.now;
-        return [...core.runDeferred(), ...this.inbox.expireAhead(), ...expireAwaitedRemovals(core), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
+        // Awaited removals first: a conversation left for a device whose removal never came
+        // must not show the texts that waited for it (entry-readiness.ts).
+        return [...core.runDeferred(), ...expireAwaitedRemovals(core), ...this.inbox.expireAhead(), ...this.scheduleSelfUpdates(), ...this.devicesPart.tick()];
       case 'socket-down':
         core.online = false;
         return [];

@@ -4,6 +4,7 @@
  * Welcome or commit that comes before it. Only the public framing is read (group id, epoch);
  * an entry that does not decode is processable (it fails at once, as `malformed`). A Welcome
  * into a group we are still a member of, at a later epoch, waits for the commit removing us.
+ * Texts of a conversation just joined with a removed device still in it wait for its removal.
  */
 import { GroupError } from '@sealed/mls/group/errors';
 import { decodeMessage } from '@sealed/mls/group/process';
@@ -84,5 +85,9 @@ export function isAhead(core: EngineCore, entry: DeliveredEntry): boolean {
     const closed = core.closedGroups.get(id);
     return closed === undefined || frame.epoch > closed.conversation.state.groupContext.epoch;
   }
+  // A conversation just joined whose tree still has a device its owner removed since waits
+  // for that removal commit before anything of it is shown (verify-members.ts): the texts
+  // wait with it, so a removed device cannot talk to us through a group it made itself.
+  if (entry.kind === 'application' && conversation.awaitingRemoval?.joined === true) return true;
   return frame.epoch > conversation.state.groupContext.epoch;
 }
