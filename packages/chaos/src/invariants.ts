@@ -113,13 +113,21 @@ export async function checkInvariants(context: CheckContext): Promise<InvariantR
   // Devices acknowledge what they were just shown a moment later (and the relay writes acks in
   // batches): the queues are read until empty, for a bounded time, not once at the instant
   // the last message was shown.
-  let queuedAtEnd = await queuedEntries(cluster);
+  let queued = await queuedEntries(cluster);
   const drainDeadline = Date.now() + QUEUE_DRAIN_MS;
-  while (queuedAtEnd > 0 && Date.now() < drainDeadline) {
+  while (queued.length > 0 && Date.now() < drainDeadline) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    queuedAtEnd = await queuedEntries(cluster);
+    queued = await queuedEntries(cluster);
   }
-  if (queuedAtEnd > 0) violations.push({ invariant: INVARIANTS.QUEUES_EMPTY, count: queuedAtEnd, examples: [] });
+  const queuedAtEnd = queued.reduce((sum, q) => sum + q.n, 0);
+  if (queuedAtEnd > 0) {
+    // Whose queue, and what that device is (revoked by its account, offline, or neither): the first clue.
+    const what = (device: string): string => {
+      const user = context.users.find((u) => u.deviceId === device);
+      return user === undefined ? 'unknown device' : user.revoked ? `${user.username}, revoked` : `${user.username}${user.offline ? ', offline' : ''}`;
+    };
+    violations.push({ invariant: INVARIANTS.QUEUES_EMPTY, count: queuedAtEnd, examples: queued.slice(0, EXAMPLES).map((q) => `${q.n} for ${q.device.slice(0, 8)} (${what(q.device)})`) });
+  }
   if (summary.serverPeakMiB > MAX_SERVER_RSS_MIB) {
     violations.push({ invariant: INVARIANTS.MEMORY, count: 1, examples: [`peak ${summary.serverPeakMiB} MiB`] });
   }
@@ -250,14 +258,16 @@ function convergence(users: readonly SimUser[], report: (invariant: string, exam
   }
 }
 
-async function queuedEntries(cluster: Cluster): Promise<number> {
+/** Entries left in the relay's queues, by device. */
+async function queuedEntries(cluster: Cluster): Promise<{ device: string; n: number }[]> {
+  const sql = 'SELECT device_id AS device, count(*) AS n FROM queue GROUP BY device_id';
   if (cluster.mode === 'pg-nats') {
-    const rows = await cluster.query<{ n: string }>('SELECT count(*) AS n FROM queue');
-    return Number(rows[0]?.n ?? 0);
+    const rows = await cluster.query<{ device: string; n: string }>(sql);
+    return rows.map((r) => ({ device: r.device, n: Number(r.n) }));
   }
   const db = new Database(join(cluster.sqliteDataDir!, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM queue').get() as { n: number }).n;
+    return db.prepare(sql).all() as { device: string; n: number }[];
   } finally {
     db.close();
   }
