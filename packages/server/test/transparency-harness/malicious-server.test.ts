@@ -158,6 +158,24 @@ test('case 3: an entry inserted then removed: the auditor refuses to countersign
     w.proxy.tampers.push((x, status) => (x.path === `/v1/kt/audit?start=${n}` ? { status, body: encodeAuditPage({ treeSize: n + 1, epochs: [signed] }) } : undefined));
     await assert.rejects(catchUp(w.auditor, w.feed, () => undefined), (e) => e instanceof AuditorHalted && e.code === 'prefix-root-mismatch');
     assert.equal(readdirSync(w.auditorDir).filter((f) => f.startsWith('evidence-')).length, 1);
+    // The operator serves its own head of the forged log to clients directly: signed by the
+    // log key, so only the missing countersignature gives it away, and that is enough.
+    const forgedLeaves = [...epochs.map(leafOf), leafOf(forged)];
+    let lastServed: Uint8Array | undefined;
+    w.proxy.tampers.push((x, status, body) => {
+      if (x.path !== '/v1/kt/search') return undefined;
+      // The client's second search names size n + 1, which the honest server refuses: the
+      // operator answers it from the first one.
+      if (status === 200) lastServed = body.slice();
+      const r = decodeSearchResponse(lastServed!);
+      const latest = { timestamp: forged.timestamp, prefixRoot: forged.prefixRoot, inclusion: inclusionProof(forgedLeaves, n, n + 1), consistency: [] };
+      return {
+        status: 200,
+        body: encodeSearchResponse({ ...r, fullTreeHead: { headType: 'updated', treeHead: { treeSize: n + 1, signature: signed.signature }, auditorTreeHeads: [] }, search: { ...r.search, latest } }),
+      };
+    });
+    await assert.rejects(w.client(bob).verifyContact('alice'), rejected('too-few-auditors'));
+    w.proxy.tampers.length = 0;
     // Without countersignatures the served checkpoint stops advancing: once it is older than
     // max_behind, clients refuse it (they never fall back to an unaudited head).
     const later = w.client(bob, { clock: () => Date.now() + w.config.maxBehind + 10 * EPOCH_MS });
