@@ -128,13 +128,7 @@ export class Directory {
    *   not vouched for this list of another account
    */
   learn(username: string, encoded: Uint8Array): DeviceList {
-    let signed;
-    try {
-      signed = decodeSignedDeviceList(encoded);
-    } catch (error) {
-      if (error instanceof DecodeError) throw new EngineError('invalid-device-list', `${username}: ${error.code}`);
-      throw error;
-    }
+    const signed = decodeListOf(username, encoded);
     const { list } = signed;
     if (list.username !== username) throw new EngineError('invalid-device-list', `list names ${list.username}, expected ${username}`);
     if (!this.provider.verify('Ed25519', list.identityKey, signed.signingInput, signed.signature)) throw new EngineError('invalid-device-list', `${username}: bad signature`);
@@ -171,13 +165,7 @@ export class Directory {
     const voucher = this.voucher;
     if (voucher === undefined || username === voucher.ownUsername) return;
     const current = this.lists.get(username);
-    let signed;
-    try {
-      signed = decodeSignedDeviceList(encoded);
-    } catch (error) {
-      if (error instanceof DecodeError) throw new EngineError('invalid-device-list', `${username}: ${error.code}`);
-      throw error;
-    }
+    const signed = decodeListOf(username, encoded);
     const { list } = signed;
     if (current === undefined || list.username !== username || list.version >= current.version) throw new EngineError('invalid-device-list', `${username}: not an earlier list`);
     if (!this.provider.constantTimeEqual(list.identityKey, current.identityKey)) throw new EngineError('invalid-device-list', `${username}: earlier list of another identity key`);
@@ -253,4 +241,14 @@ export class Directory {
     }
     return this.provider.constantTimeEqual(key, check.signatureKey);
   };
+}
+
+/** `encoded` decoded as a signed device list; a decoding failure is `invalid-device-list` for `username`. */
+function decodeListOf(username: string, encoded: Uint8Array): ReturnType<typeof decodeSignedDeviceList> {
+  try {
+    return decodeSignedDeviceList(encoded);
+  } catch (error) {
+    if (error instanceof DecodeError) throw new EngineError('invalid-device-list', `${username}: ${error.code}`);
+    throw error;
+  }
 }
