@@ -6,49 +6,27 @@
  * its directory it sends again; the receiver decrypts every message: the restarted sender
  * did not reuse a ratchet generation (engine/send-reservation.ts). Real server process.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startServer, type ServerProcess } from '../../../server/test/support/server-process.ts';
 import { createNodeAccount, openNodeSession } from '../../src/host/node-host.ts';
+import { until, useRealRelay, WAIT_MS, WEAK } from './real-relay.ts';
 
-const WEAK = { memoryKiB: 8, iterations: 1, parallelism: 1 };
-const WAIT_MS = 60_000;
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-let server: ServerProcess;
-let dir: string;
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sealed-crash-after-send-'));
-  server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(dir, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'] });
-});
-after(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const relay = useRealRelay('sealed-crash-after-send-');
 
 test('a sender killed right after its sends, reopened, sends again: the receiver decrypts all four', async () => {
-  const bob = await createNodeAccount({ directory: join(dir, 'bob'), passcode: 'bob', serverUrl: server.baseUrl, username: 'bob', timeoutMs: WAIT_MS, weakArgon2ForTests: WEAK, keyPackageTarget: 4 });
+  const bob = await createNodeAccount({ directory: join(relay.dir, 'bob'), passcode: 'bob', serverUrl: relay.server.baseUrl, username: 'bob', timeoutMs: WAIT_MS, weakArgon2ForTests: WEAK, keyPackageTarget: 4 });
   const texts: string[] = [];
   bob.host.on((event) => {
     if (event.type === 'message' && event.message.text !== null) texts.push(event.message.text);
   });
   try {
-    const aliceDir = join(dir, 'alice');
+    const aliceDir = join(relay.dir, 'alice');
     const nodeHost = new URL('../../src/host/node-host.ts', import.meta.url).pathname;
     const child = `
       import { createNodeAccount } from ${JSON.stringify(nodeHost)};
-      const s = await createNodeAccount({ directory: ${JSON.stringify(aliceDir)}, passcode: 'alice', serverUrl: ${JSON.stringify(server.baseUrl)}, username: 'alice', timeoutMs: ${WAIT_MS}, weakArgon2ForTests: ${JSON.stringify(WEAK)}, keyPackageTarget: 4 });
+      const s = await createNodeAccount({ directory: ${JSON.stringify(aliceDir)}, passcode: 'alice', serverUrl: ${JSON.stringify(relay.server.baseUrl)}, username: 'alice', timeoutMs: ${WAIT_MS}, weakArgon2ForTests: ${JSON.stringify(WEAK)}, keyPackageTarget: 4 });
       let members = 0;
       s.host.on((e) => { if (e.type === 'conversation') members = new Set(e.conversation.members.map((m) => m.username)).size; });
       const { conversationId } = await s.host.createConversation(['bob']);

@@ -7,40 +7,18 @@
  * after showing a message (its step neither committed nor acknowledged) is reopened from
  * its directory, gets the message again from the relay and keeps it once, then reads on.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startServer, type ServerProcess } from '../../../server/test/support/server-process.ts';
 import type { HostEvent } from '../../src/host/events.ts';
 import { createNodeAccount, openNodeSession, type NodeSession } from '../../src/host/node-host.ts';
+import { until, useRealRelay, WAIT_MS, WEAK } from './real-relay.ts';
 
-const WEAK = { memoryKiB: 8, iterations: 1, parallelism: 1 };
-const WAIT_MS = 60_000;
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-let server: ServerProcess;
-let dir: string;
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sealed-receive-path-'));
-  server = await startServer({ label: 'server', port: await freePort(), args: ['--storage', 'sqlite', '--data-dir', join(dir, 'server'), '--register-per-minute', '100000', '--claim-per-minute', '100000', '--log-level', 'warn'] });
-});
-after(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const relay = useRealRelay('sealed-receive-path-');
 
 function account(username: string): Promise<NodeSession> {
-  return createNodeAccount({ directory: join(dir, username), passcode: username, serverUrl: server.baseUrl, username, timeoutMs: WAIT_MS, weakArgon2ForTests: WEAK, keyPackageTarget: 4 });
+  return createNodeAccount({ directory: join(relay.dir, username), passcode: username, serverUrl: relay.server.baseUrl, username, timeoutMs: WAIT_MS, weakArgon2ForTests: WEAK, keyPackageTarget: 4 });
 }
 
 function collect(session: NodeSession): HostEvent[] {
@@ -84,12 +62,12 @@ test('a message is shown before its delivery receipt is encrypted; the receipt f
 
 test('a receiver killed right after showing a message, before its step was written or acknowledged, reopened, keeps it once and reads on', async () => {
   const carol = await account('carol');
-  const daveDir = join(dir, 'dave');
+  const daveDir = join(relay.dir, 'dave');
   const nodeHost = new URL('../../src/host/node-host.ts', import.meta.url).pathname;
   // dave shows the message and dies within the same turn: the step's write batch is not applied, the ACK not sent.
   const child = `
     import { createNodeAccount } from ${JSON.stringify(nodeHost)};
-    const s = await createNodeAccount({ directory: ${JSON.stringify(daveDir)}, passcode: 'dave', serverUrl: ${JSON.stringify(server.baseUrl)}, username: 'dave', timeoutMs: ${WAIT_MS}, weakArgon2ForTests: ${JSON.stringify(WEAK)}, keyPackageTarget: 4 });
+    const s = await createNodeAccount({ directory: ${JSON.stringify(daveDir)}, passcode: 'dave', serverUrl: ${JSON.stringify(relay.server.baseUrl)}, username: 'dave', timeoutMs: ${WAIT_MS}, weakArgon2ForTests: ${JSON.stringify(WEAK)}, keyPackageTarget: 4 });
     console.log('account ready');
     s.host.on((e) => {
       if (e.type === 'conversation') console.log('members ' + new Set(e.conversation.members.map((m) => m.username)).size);
