@@ -26,6 +26,13 @@ export class SimUser {
   revoked = false;
   /** For a device linked during the run: the device that linked it. */
   linkedBy: SimUser | undefined;
+  /**
+   * Per conversation, what this device last saw of its own membership (the epoch of its last
+   * `conversation` action; when and why it stopped being a member): printed with a decrypt
+   * failure of a conversation it is not a member of, so a lost membership can be traced.
+   */
+  private readonly membership = new Map<string, { epoch?: bigint; joins: number; ended?: { at: number; epoch?: bigint; why: string } }>();
+  private readonly startedAt = Date.now();
   private ready = false;
   private linkCode: string | undefined;
   private counter = 0;
@@ -113,6 +120,22 @@ export class SimUser {
     this.transport.close();
   }
 
+  private endMembership(conversationId: string, why: string): void {
+    const seen = this.membership.get(conversationId) ?? { joins: 0 };
+    seen.ended = { at: Date.now(), ...(seen.epoch === undefined ? {} : { epoch: seen.epoch }), why };
+    this.membership.set(conversationId, seen);
+  }
+
+  /** "removed at epoch 118, 95 s ago (joined 2 times)", or "never joined": how this device came to hold no membership. */
+  private membershipStory(conversationId: string): string {
+    const seen = this.membership.get(conversationId);
+    if (seen === undefined) return 'never joined';
+    const joins = `joined ${seen.joins} time${seen.joins === 1 ? '' : 's'}`;
+    if (seen.ended === undefined) return `${joins}, never closed (left without a close action)`;
+    const { at, epoch, why } = seen.ended;
+    return `${why} at epoch ${epoch ?? '?'}, ${Math.round((Date.now() - at) / 1000)} s ago, ${Math.round((at - this.startedAt) / 1000)} s into the run; ${joins}`;
+  }
+
   private observe(action: Action): void {
     // A linked device reads (Welcomes, messages) as soon as its account is installed, maybe
     // before `account-ready`: the ledger must know which device read (a read under '' was lost).
@@ -141,14 +164,21 @@ export class SimUser {
       case 'sent':
         this.ledger.recordAck(action.messageId, action.epoch);
         break;
-      case 'conversation':
+      case 'conversation': {
         this.ledger.recordMembers(action.conversationId, action.epoch, action.members.map((m) => m.deviceId));
+        const seen = this.membership.get(action.conversationId);
+        if (seen === undefined || seen.ended !== undefined) this.membership.set(action.conversationId, { epoch: action.epoch, joins: (seen?.joins ?? 0) + 1 });
+        else seen.epoch = action.epoch;
+        break;
+      }
+      case 'conversation-closed':
+        this.endMembership(action.conversationId, 'removed');
         break;
       case 'decrypt-failure': {
         // Where the device stood when it failed (its epoch, or no longer a member): the first clue for a replay.
         const id = action.conversationId;
         const epoch = id === undefined ? undefined : this.engine.epochOf(id);
-        const where = id === undefined ? '' : ` ${id.slice(0, 12)} (${epoch === undefined ? 'not a member' : `device at epoch ${epoch}`}, seq ${action.seq})`;
+        const where = id === undefined ? '' : ` ${id.slice(0, 12)} (${epoch === undefined ? `not a member: ${this.membershipStory(id)}` : `device at epoch ${epoch}`}, seq ${action.seq})`;
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: `${action.reason}${where}`, conversationId: id });
         break;
       }
@@ -157,6 +187,7 @@ export class SimUser {
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.error.code === 'relay-error' ? action.error.message : action.error.code });
         break;
       case 'member-unverified':
+        if (action.left) this.endMembership(action.conversationId, `left, unverified ${action.usernames.join(',')}`);
         this.ledger.recordFailure({ device: this.deviceId, type: action.type, detail: action.usernames.join(','), conversationId: action.conversationId });
         break;
       default:

@@ -25,6 +25,7 @@ import { afterMembersAdded } from './conversation-features.ts';
 import { notSent } from './unsent.ts';
 import { queueOwnRemovals } from './verify-members.ts';
 import { reservedPosition, reserveSends } from './send-reservation.ts';
+import { forgetDeparted, orphansOf } from './unconfirmed-adds.ts';
 
 /**
  * The group's record. Our application ratchet is saved at the end of its reserved block
@@ -175,6 +176,7 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
   }
   let created: CreatedCommit;
   let newDevices: string[] = [];
+  let readd: string[] | undefined;
   try {
     const options = { policy: core.policy() };
     if (intent.kind === 'add') {
@@ -186,7 +188,7 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
         const named = parseCredential(kp.leafNode.credential)!;
         return !present.has(named.deviceId) && core.directory.deviceKey(named.username, named.deviceId) !== undefined;
       });
-      if (keyPackages.length === 0) return intent.sync === true ? pump(core, conversation) : failed(core, conversation, intent, new EngineError('already-a-participant', intent.usernames.join(',')));
+      if (keyPackages.length === 0) return intent.sync === true || intent.readd === true ? pump(core, conversation) : failed(core, conversation, intent, new EngineError('already-a-participant', intent.usernames.join(',')));
       created = addMembers(conversation.state, keyPackages, options);
       newDevices = created.added.map((leaf) => parseCredential(created.state.tree.requireLeaf(leaf).credential)!.deviceId);
     } else if (intent.kind === 'remove') {
@@ -198,7 +200,11 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
       const gone = new Set(intent.deviceIds);
       const leaves = membersOf(conversation.state).filter((m) => m.username === core.account!.username && gone.has(m.deviceId) && m.leafIndex !== conversation.state.own.leafIndex);
       if (leaves.length === 0) return pump(core, conversation);
-      created = removeMembers(conversation.state, leaves.map((m) => m.leafIndex), options);
+      // Members one of them added whose Welcome may never have gone out (it was revoked in
+      // between): removed with it and added again next, with a Welcome of ours (unconfirmed-adds.ts).
+      const orphans = orphansOf(conversation, leaves.map((m) => m.deviceId));
+      if (orphans.length > 0) readd = [...new Set(orphans.map((m) => m.username))];
+      created = removeMembers(conversation.state, [...leaves, ...orphans].map((m) => m.leafIndex), options);
     } else if (intent.kind === 'commit-pending') {
       // Another member's commit already took them (we lost a race): nothing left to do.
       if (conversation.state.pendingProposals.length === 0) return pump(core, conversation);
@@ -213,7 +219,7 @@ function startIntent(core: EngineCore, conversation: Conversation, intent: Commi
   // it); a group of one sends it to ourselves so the relay still orders its epoch.
   const others = recipientsOf(conversation.state);
   const recipients = others.length > 0 ? others : [core.account!.device.id];
-  const inFlight = { requestId: 0, intent, next: created.state, welcome: created.welcome, newDevices, phase: 'commit' as 'commit' | 'welcome' };
+  const inFlight = { requestId: 0, intent, next: created.state, welcome: created.welcome, newDevices, phase: 'commit' as 'commit' | 'welcome', ...(readd === undefined ? {} : { readd }) };
   const send = core.send({ kind: 'commit', epoch: Number(conversation.state.groupContext.epoch), groupId: conversation.groupId, recipients, payload: created.commit }, (reply) =>
     onCommitReply(core, conversation, reply),
   );
@@ -241,6 +247,9 @@ function onCommitReply(core: EngineCore, conversation: Conversation, reply: Para
   conversation.sentSinceUpdate = 0;
   // Our list may have dropped a device while this commit was in flight (it may even have added it): its removal goes next.
   queueOwnRemovals(core, conversation);
+  forgetDeparted(conversation, conversation.state);
+  // Members removed because their Welcome may never have come are added again first (unconfirmed-adds.ts).
+  if (inFlight.readd !== undefined) conversation.intents.unshift({ kind: 'add', intent: core.id(), usernames: inFlight.readd, retries: 0, readd: true });
   const actions: Action[] = [saveGroup(conversation), conversationAction(conversation)];
   if (inFlight.welcome === undefined || inFlight.newDevices.length === 0) {
     conversation.inFlight = undefined;
@@ -343,7 +352,7 @@ function gatherKeyPackages(core: EngineCore, conversation: Conversation, intent:
     const present = new Set(membersOf(conversation.state).map((m) => m.deviceId));
     const fresh = collected.filter((kp) => !present.has(parseCredential(kp.leafNode.credential)!.deviceId));
     // A sync with nothing to add: our devices are all there, or the missing one has no key package yet (devices/sync.ts retries).
-    if (fresh.length === 0 && intent.sync === true) return pump(core, conversation);
+    if (fresh.length === 0 && (intent.sync === true || intent.readd === true)) return pump(core, conversation);
     // Every device we got a key package for is a member already: another member added them first (a race, not a fault).
     if (fresh.length === 0 && collected.length > 0) return failed(core, conversation, intent, new EngineError('already-a-participant', intent.usernames.join(',')));
     // Not even a last-resort key package (a device whose upload has not landed yet): try again later.

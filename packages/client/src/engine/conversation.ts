@@ -14,7 +14,8 @@ export type CommitIntent =
   /** `sync`: bringing our own devices up to our device list (devices/sync.ts); nothing left to add is success, not an error. */
   /** `attempts`: times it was gathered again after a "not now" answer or no key package (commits.ts addLater). */
   /** `awaitLogUntil`: while a user's account is not in the transparency log yet, the time the add waits until (commits.ts). */
-  | { readonly kind: 'add'; readonly intent: number; readonly usernames: readonly string[]; keyPackages?: readonly KeyPackage[] | undefined; readonly retries: number; readonly sync?: boolean; readonly attempts?: number; readonly awaitLogUntil?: number }
+  /** `readd`: adding again members whose Welcome may never have gone out (unconfirmed-adds.ts); nothing left to add is success. */
+  | { readonly kind: 'add'; readonly intent: number; readonly usernames: readonly string[]; keyPackages?: readonly KeyPackage[] | undefined; readonly retries: number; readonly sync?: boolean; readonly readd?: boolean; readonly attempts?: number; readonly awaitLogUntil?: number }
   /** Our own devices no longer in our signed list (devices/sync.ts); those already gone are skipped. */
   | { readonly kind: 'remove-devices'; readonly intent: number; readonly deviceIds: readonly string[]; readonly retries: number }
   | { readonly kind: 'remove'; readonly intent: number; readonly username: string; readonly retries: number }
@@ -33,6 +34,8 @@ export interface InFlightCommit {
   readonly newDevices: readonly string[];
   /** 'commit' until the relay accepted the commit, then 'welcome' until it accepted the Welcome. */
   phase: 'commit' | 'welcome';
+  /** Accounts whose devices this commit removes to add them again next (unconfirmed-adds.ts). */
+  readonly readd?: readonly string[];
 }
 
 export interface Conversation {
@@ -57,6 +60,11 @@ export interface Conversation {
    * commit is expected until `until` (engine time). Nothing is sent meanwhile.
    */
   awaitingRemoval?: { readonly until: number; readonly joined: boolean } | undefined;
+  /**
+   * Per committer (device id): its latest add whose Welcome nothing has shown to have gone
+   * out (unconfirmed-adds.ts): the new epoch and the devices it added.
+   */
+  unconfirmedAdds?: Map<string, { readonly epoch: bigint; readonly devices: readonly string[] }> | undefined;
 }
 
 /** Encoded MIMI content waiting to be encrypted, with its id (reported again when the relay acknowledges it). */

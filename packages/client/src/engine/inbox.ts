@@ -88,10 +88,22 @@ export class Inbox {
     let caughtUpNow = false;
     const queue = [...entries];
     const released = new Set<DeliveredEntry>(preChecked ? entries : []);
+    // Released after a commit or Welcome because they had become processable: one released
+    // before them may have changed that again (two Welcomes of one group, the earlier one
+    // joined: the later one waits for the commit removing us from that membership).
+    const recheck = new Set<DeliveredEntry>();
     let index = 0;
     for (; index < queue.length; index++) {
       if (this.busy()) break;
       const entry = queue[index]!;
+      if (recheck.has(entry) && isAhead(core, entry)) {
+        const evicted = this.arrivals.holdAhead(entry, core.now);
+        if (evicted !== undefined) {
+          released.add(evicted);
+          queue.splice(index + 1, 0, evicted);
+        }
+        continue;
+      }
       if (!released.has(entry)) {
         // The catch-up counts the entries the relay had queued at READY, redeliveries of
         // earlier sessions included, but a copy of an entry already seen on this socket is
@@ -121,7 +133,10 @@ export class Inbox {
       actions.push(...processEntry(core, entry));
       if ((entry.kind === 'commit' || entry.kind === 'welcome') && this.arrivals.aheadCount > 0) {
         const ready = this.arrivals.takeProcessable((e) => isAhead(core, e));
-        for (const r of ready) released.add(r);
+        for (const r of ready) {
+          released.add(r);
+          recheck.add(r);
+        }
         queue.splice(index + 1, 0, ...ready);
       }
     }

@@ -22,6 +22,7 @@ import { verifyMembers } from './verify-members.ts';
 import { refetchThenRetry } from './refetch-refused.ts';
 import { closedConversation, rememberClosed } from './closed-groups.ts';
 import { notSent } from './unsent.ts';
+import { noteCommit, noteMessage } from './unconfirmed-adds.ts';
 import { conversationAction, pump, saveGroup } from './commits.ts';
 import { type Conversation, newConversation, rememberMessage, senderAt } from './conversation.ts';
 import type { EngineCore } from './core.ts';
@@ -153,10 +154,14 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
     throw error;
   }
   switch (result.kind) {
-    case 'application':
+    case 'application': {
+      // Its sender's add, if one waited for confirmation, had its Welcome answered (unconfirmed-adds.ts).
+      const sender = senderAt(conversation.state, result.epoch, result.sender);
+      if (sender !== undefined) noteMessage(conversation, sender.deviceId, result.epoch);
       // Lazy: the host makes it durable before the entry is acknowledged (nothing leaves
       // that depends on it: our own sends are covered by their reservation).
       return [saveGroup(conversation, true), ...onApplication(core, conversation, entry, result.data, result.sender, result.epoch)];
+    }
     case 'proposal':
       if (!isLeaveProposal(conversation.state, result.proposal, result.sender)) {
         // Only leaves are proposed by Sealed clients: anything else (an Add of a device we
@@ -167,6 +172,7 @@ function onGroupMessage(core: EngineCore, entry: DeliveredEntry, message: MLSMes
       conversation.state = result.state;
       return [saveGroup(conversation), ...onProposal(core, conversation)];
     case 'commit':
+      noteCommit(conversation, conversation.state, result.state, result.sender, result.added);
       conversation.state = result.state;
       conversation.lastCommitAt = core.now;
       return [saveGroup(conversation), ...verifyMembers(core, conversation, false, () => [conversationAction(conversation), ...leaveStep(core, conversation), ...pump(core, conversation)])];
